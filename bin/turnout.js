@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// Runs turnout's TypeScript sources directly through tsx, so there is no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../src/cli/main.ts');
+const code = await main(process.argv.slice(2));
+// serve and worker keep running; every other command ends here.
+if (code !== 0 || !['serve', 'worker'].includes(process.argv[2] ?? '') || process.argv.includes('--once') || process.argv.includes('--help')) {
+  process.exitCode = code;
+}

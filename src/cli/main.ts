@@ -1,0 +1,219 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createWriteStream } from 'node:fs';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
+import { createContext, createWorker, type Context } from '../context.ts';
+import { connect } from '../db/connect.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { buildApp } from '../http/app.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { createApiToken, createOrganization, OrganizationError } from '../orgs/service.ts';
+import { findPetitionBySlug } from '../petitions/repository.ts';
+import { exportSignaturesCsv } from '../petitions/export.ts';
+import { listJobs, countJobs, retryFailedJobs } from '../jobs/repository.ts';
+import { nowIso } from '../util/ids.ts';
+
+class UsageError extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
+}
+
+const ENV_HELP = `Environment: DATABASE_URL (default: SQLite file in DATA_DIR), PORT (3000), HOST (127.0.0.1),
+BASE_URL (http://localhost:PORT), SMTP_URL (unset: mail is written to DATA_DIR/mail/*.eml),
+MAIL_FROM (turnout@localhost), DATA_DIR (./data), RATE_LIMITS (on|off; off only for load tests).`;
+
+const out = (s: string) => process.stdout.write(s + '\n');
+
+async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadConfig()): Promise<T> {
+  const ctx = await createContext(config);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
+  const ctx = await createContext(config);
+  if (opts.demo) {
+    const demo = await seedDemo(ctx.database.db);
+    if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition.`);
+  }
+  const app = await buildApp(ctx);
+  const worker = opts.worker ? createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg)) : null;
+  await app.listen({ port: config.port, host: config.host });
+  worker?.start();
+  const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
+  out(`turnout is running at ${config.baseUrl}/  (database: ${where})`);
+  if (opts.demo) out(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
+  if (!config.smtpUrl) out(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
+  out('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');
+  out('There is no admin sign-in yet: organizers use the API and the CLI (`npx turnout --help`).');
+  out(opts.worker ? 'Press Ctrl+C to stop.' : 'Press Ctrl+C to stop. Jobs run in `turnout worker`.');
+  const stop = async () => {
+    out('Stopping…');
+    await app.close();
+    await worker?.stop();
+    await ctx.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const commands: Record<string, Command> = {
+  serve: {
+    summary: 'serve the web pages and API, and run jobs in the same process',
+    usage: 'turnout serve [--demo] [--no-worker]',
+    options: { demo: { type: 'boolean' }, 'no-worker': { type: 'boolean' } },
+    run: async (v) => serve(loadConfig(), { demo: v.demo === true, worker: v['no-worker'] !== true }),
+  },
+  worker: {
+    summary: 'run background jobs (email) without serving pages',
+    usage: 'turnout worker [--once]',
+    options: { once: { type: 'boolean' } },
+    run: async (v) => {
+      const ctx = await createContext(loadConfig());
+      const worker = createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
+      if (v.once) {
+        const n = await worker.drain();
+        out(`ran ${n} job(s)`);
+        await ctx.close();
+        return;
+      }
+      worker.start();
+      out(`worker ${worker.id} is running; press Ctrl+C to stop.`);
+      const stop = async () => {
+        await worker.stop();
+        await ctx.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+  },
+  migrate: {
+    summary: 'bring the database schema up to date',
+    usage: 'turnout migrate',
+    options: {},
+    run: async () => {
+      const config = loadConfig();
+      const database = connect(config.databaseUrl);
+      try {
+        const applied = await migrateToLatest(database.db);
+        out(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+      } finally {
+        await database.close();
+      }
+    },
+  },
+  demo: {
+    summary: 'create the demo organization and petition (once)',
+    usage: 'turnout demo',
+    options: {},
+    run: async () =>
+      withContext(async (ctx) => {
+        const r = await seedDemo(ctx.database.db);
+        out(r.created ? `created organization ${r.orgSlug} and petition ${r.petitionSlug}` : 'the demo is already there');
+      }),
+  },
+  org: {
+    summary: 'manage organizations: org create --name NAME [--slug SLUG]',
+    usage: 'turnout org create --name NAME [--slug SLUG]',
+    options: { name: { type: 'string' }, slug: { type: 'string' } },
+    run: async (v, pos) => {
+      if (pos[0] !== 'create') throw new UsageError('usage: turnout org create --name NAME [--slug SLUG]');
+      if (typeof v.name !== 'string') throw new UsageError('--name is required: turnout org create --name "Example Coalition"');
+      await withContext(async (ctx) => {
+        const org = await createOrganization(ctx.database.db, { name: v.name as string, slug: v.slug as string | undefined });
+        out(org.slug);
+      });
+    },
+  },
+  token: {
+    summary: 'make an API token for one organization: token create --org SLUG',
+    usage: 'turnout token create --org SLUG [--label TEXT]',
+    options: { org: { type: 'string' }, label: { type: 'string' } },
+    run: async (v, pos) => {
+      if (pos[0] !== 'create') throw new UsageError('usage: turnout token create --org SLUG');
+      if (typeof v.org !== 'string') throw new UsageError('--org is required: turnout token create --org demo-coalition');
+      await withContext(async (ctx) => {
+        const { token, organization } = await createApiToken(ctx.database.db, v.org as string, (v.label as string) ?? 'cli');
+        out(`API token for ${organization.name} (shown once; send it in the OSDI-API-Token header):`);
+        out(token);
+      });
+    },
+  },
+  export: {
+    summary: 'export data as CSV: export signatures --petition SLUG [--output FILE]',
+    usage: 'turnout export signatures --petition SLUG [--output FILE]',
+    options: { petition: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    run: async (v, pos) => {
+      if (pos[0] !== 'signatures') throw new UsageError('usage: turnout export signatures --petition SLUG [--output FILE]');
+      if (typeof v.petition !== 'string') throw new UsageError('--petition is required: turnout export signatures --petition SLUG');
+      await withContext(async (ctx) => {
+        const petition = await findPetitionBySlug(ctx.database.db, v.petition as string);
+        if (!petition) throw new UsageError(`no petition with slug "${v.petition}"`);
+        const target = typeof v.output === 'string' ? createWriteStream(v.output) : process.stdout;
+        await exportSignaturesCsv(ctx.database.db, petition.organization_id, petition.id, target);
+        if (target !== process.stdout) await new Promise<void>((resolve, reject) => target.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      });
+    },
+  },
+  jobs: {
+    summary: 'list failed jobs, or put them back in the queue with --retry ID|all',
+    usage: 'turnout jobs [--status failed|pending|running|done] [--retry ID|all]',
+    options: { status: { type: 'string' }, retry: { type: 'string' } },
+    run: async (v) =>
+      withContext(async (ctx) => {
+        const db = ctx.database.db;
+        if (typeof v.retry === 'string') {
+          const n = await retryFailedJobs(db, nowIso(), v.retry === 'all' ? undefined : v.retry);
+          out(`queued ${n} failed job(s) again`);
+          return;
+        }
+        const status = (v.status as string | undefined) ?? 'failed';
+        if (!['failed', 'pending', 'running', 'done'].includes(status)) throw new UsageError(`--status must be failed, pending, running or done, not "${status}"`);
+        const counts = await countJobs(db);
+        out(`jobs: ${['pending', 'running', 'done', 'failed'].map((s) => `${counts[s as 'done'] ?? 0} ${s}`).join(', ')}`);
+        const rows = await listJobs(db, status as 'failed');
+        if (rows.length === 0) out(`no ${status} jobs`);
+        for (const j of rows) out(`${j.id}  ${j.kind}  attempts=${j.attempts}  ${j.finished_at ?? j.run_at}  ${j.last_error ?? ''}`);
+      }),
+  },
+};
+
+function help(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`);
+  return `turnout: campaign actions for advocacy coalitions\n\nUsage: turnout <command> [options]   (turnout <command> --help)\n\n${lines.join('\n')}\n\n${ENV_HELP}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(help());
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`turnout: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`${command.usage}\n\n${command.summary}\n\n${ENV_HELP}`);
+    return 0;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    await command.run(values as Record<string, string | boolean | undefined>, positionals);
+    return 0;
+  } catch (e) {
+    const known = e instanceof UsageError || e instanceof ConfigError || e instanceof OrganizationError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`turnout ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (!known && e instanceof Error && process.env.DEBUG) process.stderr.write(`${e.stack}\n`);
+    return known ? 2 : 1;
+  }
+}

@@ -1,0 +1,81 @@
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Database } from './schema.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns COUNT(*) and BIGINT as strings by default; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/**
+ * Opens the database named by `url`: `sqlite:<file>` (or `sqlite::memory:`) or `postgres://…`.
+ * A `?schema=NAME` on a PostgreSQL URL puts every table in that schema (tests use one per file).
+ */
+export function connect(url: string, opts: { poolSize?: number } = {}): Db {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SQLite(file);
+    database.pragma('journal_mode = WAL');
+    // FULL: a commit is fsync'd to the write-ahead log before it returns, so a 2xx means on disk.
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: opts.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
+/** Creates the schema named in a PostgreSQL URL if it is missing (used by tests and benches). */
+export async function ensureSchema(url: string): Promise<void> {
+  if (!/^postgres(ql)?:/.test(url)) return;
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema) return;
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropSchema(url: string): Promise<void> {
+  if (!/^postgres(ql)?:/.test(url)) return;
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (!schema || !/^[a-z_][a-z0-9_]*$/.test(schema)) return;
+  parsed.searchParams.delete('schema');
+  const client = new pg.Client({ connectionString: parsed.toString() });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export { sql };

@@ -1,0 +1,132 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+// Timestamps are ISO-8601 UTC strings (`toISOString()`) on both databases, so that
+// comparisons and ordering behave the same on SQLite and PostgreSQL. Flags are 0/1 integers
+// for the same reason. See docs/DECISIONS.md.
+
+export interface OrganizationTable {
+  id: string;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  organization_id: string;
+  token_hash: string;
+  label: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface PersonTable {
+  id: string;
+  organization_id: string;
+  email: string | null; // null once erased
+  given_name: string | null;
+  family_name: string | null;
+  postal_code: string | null;
+  country: string | null;
+  language: string | null;
+  email_status: 'subscribed' | 'unsubscribed';
+  created_at: string;
+  modified_at: string;
+}
+
+export interface TagTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface TaggingTable {
+  tag_id: string;
+  person_id: string;
+  created_at: string;
+}
+
+export interface ConsentTable {
+  id: string;
+  organization_id: string;
+  person_id: string;
+  action_type: string;
+  action_id: string;
+  /** 1 when the box was ticked, 0 when it was shown and left unticked. */
+  given: number;
+  wording: string;
+  created_at: string;
+}
+
+export interface PetitionTable {
+  id: string;
+  organization_id: string;
+  slug: string;
+  title: string;
+  description: string;
+  petition_text: string;
+  /** JSON array of `{ name }`. */
+  targets: string;
+  goal: number | null;
+  confirmation_required: number;
+  status: 'open' | 'closed';
+  signature_count: ColumnType<number, number | undefined, number>;
+  origin_system: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface SignatureTable {
+  id: string;
+  petition_id: string;
+  organization_id: string;
+  person_id: string;
+  comments: string | null;
+  source: string | null;
+  referrer: string | null;
+  language: string;
+  /** null while an email confirmation is pending. */
+  confirmed_at: string | null;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  payload: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface Database {
+  organizations: OrganizationTable;
+  api_tokens: ApiTokenTable;
+  people: PersonTable;
+  tags: TagTable;
+  taggings: TaggingTable;
+  consents: ConsentTable;
+  petitions: PetitionTable;
+  signatures: SignatureTable;
+  jobs: JobTable;
+}
+
+export type Organization = Selectable<OrganizationTable>;
+export type Person = Selectable<PersonTable>;
+export type NewPerson = Insertable<PersonTable>;
+export type PersonUpdate = Updateable<PersonTable>;
+export type Petition = Selectable<PetitionTable>;
+export type NewPetition = Insertable<PetitionTable>;
+export type PetitionUpdate = Updateable<PetitionTable>;
+export type Signature = Selectable<SignatureTable>;
+export type NewSignature = Insertable<SignatureTable>;
+export type Job = Selectable<JobTable>;
+export type NewJob = Insertable<JobTable>;

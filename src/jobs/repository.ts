@@ -1,0 +1,87 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, Job, NewJob } from '../db/schema.ts';
+import type { Dialect } from '../db/connect.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export async function insertJobs(q: Q, jobs: NewJob[]): Promise<void> {
+  // Chunked to stay under SQLite's bound-parameter limit.
+  for (let i = 0; i < jobs.length; i += 500) {
+    await q.insertInto('jobs').values(jobs.slice(i, i + 500)).execute();
+  }
+}
+
+/**
+ * Claims up to `limit` runnable jobs for `workerId`: pending ones that are due, and running ones
+ * whose lock expired (their worker died). On PostgreSQL `FOR UPDATE SKIP LOCKED` lets several
+ * workers claim at once without taking the same job; SQLite has one writer, so the update is atomic.
+ */
+export async function claimJobs(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  opts: { workerId: string; limit: number; now: string; lockedUntil: string },
+): Promise<Job[]> {
+  const skipLocked = dialect === 'postgres' ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<Job>`
+    UPDATE jobs SET status = 'running', locked_by = ${opts.workerId}, locked_until = ${opts.lockedUntil},
+      attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM jobs
+      WHERE (status = 'pending' AND run_at <= ${opts.now})
+         OR (status = 'running' AND locked_until < ${opts.now})
+      ORDER BY run_at
+      LIMIT ${opts.limit}
+      ${skipLocked}
+    )
+    RETURNING *`.execute(db);
+  return result.rows;
+}
+
+/** Marks a job done, but only if this worker still holds it. */
+export async function completeJob(q: Q, id: string, workerId: string, now: string): Promise<boolean> {
+  const r = await q
+    .updateTable('jobs')
+    .set({ status: 'done', finished_at: now, locked_by: null, locked_until: null, last_error: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function failJob(
+  q: Q,
+  id: string,
+  workerId: string,
+  opts: { error: string; retryAt: string | null; now: string },
+): Promise<void> {
+  await q
+    .updateTable('jobs')
+    .set(
+      opts.retryAt
+        ? { status: 'pending', run_at: opts.retryAt, locked_by: null, locked_until: null, last_error: opts.error }
+        : { status: 'failed', finished_at: opts.now, locked_by: null, locked_until: null, last_error: opts.error },
+    )
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .execute();
+}
+
+export async function listJobs(q: Q, status: Job['status'], limit = 100) {
+  return q.selectFrom('jobs').selectAll().where('status', '=', status).orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+export async function countJobs(q: Q) {
+  const rows = await q.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) as Partial<Record<Job['status'], number>>;
+}
+
+/** Puts failed jobs back in the queue (an operator's retry). */
+export async function retryFailedJobs(q: Q, now: string, id?: string) {
+  let query = q
+    .updateTable('jobs')
+    .set({ status: 'pending', run_at: now, attempts: 0, finished_at: null })
+    .where('status', '=', 'failed');
+  if (id) query = query.where('id', '=', id);
+  const r = await query.executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -1,0 +1,114 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Database, Job } from '../db/schema.ts';
+import type { Dialect } from '../db/connect.ts';
+import { claimJobs, completeJob, failJob } from './repository.ts';
+import { newId } from '../util/ids.ts';
+
+/**
+ * The contract every job handler keeps: it may run more than once (after a crash between its
+ * work and the record of it), so it must be safe to repeat; it throws to ask for a retry.
+ * A job is retried with exponential backoff (30 s, 1 min, 2 min … capped at 1 h) up to its
+ * `max_attempts`, then kept with status `failed` and its last error for an operator
+ * (`turnout jobs`). A job whose worker died is taken again once its lock expires.
+ */
+export type JobHandler = (payload: any, job: Job) => Promise<void>;
+
+export class PermanentJobError extends Error {}
+
+export interface WorkerOptions {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  handlers: Record<string, JobHandler>;
+  batchSize?: number;
+  pollMs?: number;
+  lockMs?: number;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export function backoffMs(attempt: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+export class Worker {
+  readonly id = `${hostname()}:${process.pid}:${newId().slice(0, 8)}`;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly opts: WorkerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Runs due jobs until none is left; returns how many ran. Used by tests and `turnout worker --once`. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.tick();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let n = 0;
+      try {
+        n = await this.tick();
+      } catch (e) {
+        this.opts.log?.('job claim failed', { error: String(e) });
+      }
+      if (n === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.opts.pollMs ?? 500);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  /** Claims one batch and runs it. */
+  async tick(): Promise<number> {
+    const now = Date.now();
+    const jobs = await claimJobs(this.opts.db, this.opts.dialect, {
+      workerId: this.id,
+      limit: this.opts.batchSize ?? 20,
+      now: new Date(now).toISOString(),
+      lockedUntil: new Date(now + (this.opts.lockMs ?? 300_000)).toISOString(),
+    });
+    await Promise.all(jobs.map((job) => this.runOne(job)));
+    return jobs.length;
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.opts.handlers[job.kind];
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      await handler(JSON.parse(job.payload), job);
+      await completeJob(this.opts.db, job.id, this.id, new Date().toISOString());
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const final = e instanceof PermanentJobError || job.attempts >= job.max_attempts;
+      const now = Date.now();
+      await failJob(this.opts.db, job.id, this.id, {
+        error: error.slice(0, 2000),
+        retryAt: final ? null : new Date(now + backoffMs(job.attempts)).toISOString(),
+        now: new Date(now).toISOString(),
+      });
+      this.opts.log?.(final ? 'job failed for good' : 'job failed, will retry', { job: job.id, kind: job.kind, error });
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, Petition } from '../db/schema.ts';
+import type { UnitOfWork } from '../actions/unit-of-work.ts';
+import { recordTaker, type Referral } from '../actions/core.ts';
+import type { PersonInput } from '../people/validate.ts';
+import { newId } from '../util/ids.ts';
+import * as repo from './repository.ts';
+
+export const JOB_AUTORESPONSE = 'petition.autoresponse';
+export const JOB_CONFIRMATION = 'petition.confirmation';
+
+export interface Signing {
+  person: PersonInput;
+  comments: string | null;
+  optIn: boolean | null;
+  optInWording: string;
+  language: string;
+  referral: Referral;
+  tags?: string[];
+  /** false when an API client asked for no autoresponse. */
+  autoresponse?: boolean;
+}
+
+export interface SignResult {
+  signatureId: string;
+  /** false for a repeat signer: they are counted once. */
+  created: boolean;
+  awaitingConfirmation: boolean;
+}
+
+type SignablePetition = Pick<Petition, 'id' | 'organization_id' | 'confirmation_required'>;
+
+/**
+ * Records a signature through the shared action core. A repeat signer is counted once and is
+ * treated exactly like a first-time signer on the page, so the form never tells whether an
+ * email has signed before; if their signature still awaits confirmation, the email is sent again.
+ */
+export async function signPetition(uow: UnitOfWork, petition: SignablePetition, s: Signing): Promise<SignResult> {
+  const personId = await recordTaker(
+    uow,
+    {
+      organizationId: petition.organization_id,
+      person: s.person,
+      language: s.language,
+      optIn: s.optIn,
+      optInWording: s.optInWording,
+      tags: s.tags,
+    },
+    { type: 'petition', id: petition.id },
+  );
+  const needsConfirmation = petition.confirmation_required === 1;
+  const id = newId();
+  const inserted = await repo.insertSignatureIfNew(uow.trx, {
+    id,
+    petition_id: petition.id,
+    organization_id: petition.organization_id,
+    person_id: personId,
+    comments: s.comments,
+    source: s.referral.source,
+    referrer: s.referral.referrer,
+    language: s.language,
+    confirmed_at: needsConfirmation ? null : uow.now,
+    created_at: uow.now,
+    modified_at: uow.now,
+  });
+  if (inserted) {
+    if (needsConfirmation) {
+      uow.enqueue(JOB_CONFIRMATION, { signatureId: id });
+    } else {
+      uow.count('petition', petition.id, 1);
+      if (s.autoresponse !== false) uow.enqueue(JOB_AUTORESPONSE, { signatureId: id });
+    }
+    return { signatureId: id, created: true, awaitingConfirmation: needsConfirmation };
+  }
+  const existing = await repo.findSignatureOf(uow.trx, petition.id, personId);
+  if (!existing) throw new Error(`signature of person ${personId} on petition ${petition.id} vanished`);
+  const pending = existing.confirmed_at === null;
+  if (pending) uow.enqueue(JOB_CONFIRMATION, { signatureId: existing.id });
+  return { signatureId: existing.id, created: false, awaitingConfirmation: pending };
+}
+
+/** The token in a confirmation link: an HMAC of the signature's id, so nothing secret is stored. */
+export function confirmationToken(secret: Buffer, signatureId: string): string {
+  return createHmac('sha256', secret).update(`petition-confirm:${signatureId}`).digest('base64url');
+}
+
+export function isValidConfirmationToken(secret: Buffer, signatureId: string, token: string): boolean {
+  const expected = Buffer.from(confirmationToken(secret, signatureId));
+  const given = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export type ConfirmOutcome = 'confirmed' | 'already' | 'invalid';
+
+/** Confirms a signature from its email link; it then counts and gets its autoresponse. */
+export async function confirmPetitionSignature(
+  uow: UnitOfWork,
+  petitionId: string,
+  signatureId: string,
+): Promise<ConfirmOutcome> {
+  const signature = await repo.findSignature(uow.trx, signatureId);
+  if (!signature || signature.petition_id !== petitionId) return 'invalid';
+  if (!(await repo.confirmSignature(uow.trx, signatureId, uow.now))) return 'already';
+  uow.count('petition', petitionId, 1);
+  uow.enqueue(JOB_AUTORESPONSE, { signatureId });
+  return 'confirmed';
+}
+
+export interface PetitionFields {
+  title: string;
+  description: string;
+  petition_text: string;
+  targets: { name: string }[];
+  goal: number | null;
+  confirmation_required: boolean;
+  status: 'open' | 'closed';
+  slug?: string;
+  origin_system?: string;
+}
+
+/** Makes a URL slug from a title: lower case ASCII words joined by hyphens. */
+export function slugify(title: string): string {
+  const base = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return base || 'petition';
+}
+
+export async function uniqueSlug(db: Kysely<Database>, wanted: string): Promise<string> {
+  let slug = wanted;
+  for (let n = 2; await repo.slugExists(db, slug); n++) slug = `${wanted}-${n}`;
+  return slug;
+}
+
+export async function createPetition(db: Kysely<Database>, organizationId: string, f: PetitionFields, now: string) {
+  const id = newId();
+  const slug = await uniqueSlug(db, f.slug ? slugify(f.slug) : slugify(f.title));
+  await repo.insertPetition(db, {
+    id,
+    organization_id: organizationId,
+    slug,
+    title: f.title,
+    description: f.description,
+    petition_text: f.petition_text,
+    targets: JSON.stringify(f.targets),
+    goal: f.goal,
+    confirmation_required: f.confirmation_required ? 1 : 0,
+    status: f.status,
+    origin_system: f.origin_system ?? 'turnout',
+    created_at: now,
+    modified_at: now,
+  });
+  return (await repo.findPetition(db, organizationId, id))!;
+}
+
+export function targetsOf(petition: Pick<Petition, 'targets'>): { name: string }[] {
+  try {
+    const parsed: unknown = JSON.parse(petition.targets);
+    return Array.isArray(parsed) ? parsed.filter((t): t is { name: string } => typeof t?.name === 'string') : [];
+  } catch {
+    return [];
+  }
+}
