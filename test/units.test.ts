@@ -1,0 +1,96 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { currentGoal } from '../src/petitions/goal.ts';
+import { normalizeEmail, isValidEmail, normalizePostalCode, isCleanText } from '../src/people/normalize.ts';
+import { validatePerson } from '../src/people/validate.ts';
+import { en } from '../src/i18n/en.ts';
+import { es } from '../src/i18n/es.ts';
+import { pickLanguage, translator } from '../src/i18n/index.ts';
+import { slugify } from '../src/petitions/service.ts';
+import { neutralizeFormula } from '../src/petitions/export.ts';
+import { loadConfig, ConfigError } from '../src/config.ts';
+
+describe('goal ladder', () => {
+  it('climbs 100, 250, 500, 1,000, 2,500 … above the count', () => {
+    const seen = [0, 99, 100, 249, 250, 999, 1000, 2499, 2500, 9_999, 1_200_000].map((c) => currentGoal(c, null));
+    assert.deepEqual(seen, [100, 100, 250, 250, 500, 1000, 2500, 2500, 5000, 10_000, 2_500_000]);
+  });
+  it('keeps the organizer’s goal until it is reached, then climbs', () => {
+    assert.equal(currentGoal(10, 300), 300);
+    assert.equal(currentGoal(300, 300), 500);
+  });
+});
+
+describe('people', () => {
+  it('normalizes email by case and surrounding space only', () => {
+    assert.equal(normalizeEmail('  Ana.Ruiz+Petitions@GMail.com '), 'ana.ruiz+petitions@gmail.com');
+  });
+  it('accepts real addresses and refuses malformed ones', () => {
+    for (const ok of ['a@b.co', 'ana.ruiz+x@example.org', "o'brien@example.ie"]) assert.ok(isValidEmail(ok), ok);
+    for (const bad of ['', 'a', 'a@', '@b.co', 'a@b', 'a b@c.de', 'a@b..co', `${'x'.repeat(250)}@b.co`]) assert.ok(!isValidEmail(bad), bad);
+  });
+  it('checks US ZIP codes and bounds other postal codes', () => {
+    assert.equal(normalizePostalCode('94110', 'US'), '94110');
+    assert.equal(normalizePostalCode('94110-1234', 'US'), '94110-1234');
+    assert.equal(normalizePostalCode('9411', 'US'), null);
+    assert.equal(normalizePostalCode('sw1a 1aa', 'GB'), 'SW1A 1AA');
+    assert.equal(normalizePostalCode('<x>', 'GB'), null);
+  });
+  it('finds replacement characters, lone surrogates and control characters', () => {
+    assert.ok(isCleanText('Zoë Ñúñez'));
+    assert.ok(!isCleanText('bad\uFFFD'));
+    assert.ok(!isCleanText('bad\uD800'));
+    assert.ok(!isCleanText('nul\u0000'));
+    assert.ok(isCleanText('two\nlines', true));
+    assert.ok(!isCleanText('two\nlines'));
+  });
+  it('validates a person with one message per wrong field', () => {
+    const { errors, person } = validatePerson({ given_name: ' Ana ', family_name: 'R', email: 'ANA@x.org', postal_code: '10001', country: 'us' });
+    assert.deepEqual(errors, {});
+    assert.deepEqual(person, { givenName: 'Ana', familyName: 'R', email: 'ana@x.org', postalCode: '10001', country: 'US' });
+    const bad = validatePerson({ given_name: ['a', 'b'], email: 'x', postal_code: '1', country: 'ZZ' });
+    assert.deepEqual(Object.keys(bad.errors).sort(), ['country', 'email', 'family_name', 'given_name', 'postal_code']);
+  });
+});
+
+describe('translations', () => {
+  it('has every English text in Spanish, with the same placeholders', () => {
+    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)/g)].map((m) => m[1]).sort();
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      assert.ok(es[key] !== undefined, key);
+      assert.deepEqual(placeholders(es[key]), placeholders(en[key]), key);
+    }
+  });
+  it('follows an explicit choice, then the cookie, then the browser', () => {
+    assert.equal(pickLanguage({ query: 'es', cookie: 'en', acceptLanguage: 'en' }), 'es');
+    assert.equal(pickLanguage({ query: 'fr', cookie: 'es' }), 'es');
+    assert.equal(pickLanguage({ acceptLanguage: 'es-419,es;q=0.9,en;q=0.8' }), 'es');
+    assert.equal(pickLanguage({ acceptLanguage: 'de-DE' }), 'en');
+  });
+  it('formats plurals in each language', () => {
+    assert.equal(translator('en')('petition.signatures', { count: 1 }), '1 signature');
+    assert.equal(translator('en')('petition.signatures', { count: 2500 }), '2,500 signatures');
+    assert.equal(translator('es')('petition.signatures', { count: 1 }), '1 firma');
+  });
+});
+
+describe('small rules', () => {
+  it('makes slugs from titles', () => {
+    assert.equal(slugify('¡Alto a la vigilancia facial!'), 'alto-a-la-vigilancia-facial');
+    assert.equal(slugify('***'), 'petition');
+  });
+  it('turns spreadsheet formulas into text', () => {
+    assert.equal(neutralizeFormula('=HYPERLINK("x")'), `'=HYPERLINK("x")`);
+    assert.equal(neutralizeFormula('@SUM(A1)'), `'@SUM(A1)`);
+    assert.equal(neutralizeFormula('Ana'), 'Ana');
+  });
+  it('refuses bad configuration with a message naming the value', () => {
+    assert.throws(() => loadConfig({ PORT: 'eighty', DATA_DIR: '/tmp/turnout-config-test' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message) && /eighty/.test(e.message));
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x', DATA_DIR: '/tmp/turnout-config-test' }), /DATABASE_URL/);
+    assert.throws(() => loadConfig({ RATE_LIMITS: 'maybe', DATA_DIR: '/tmp/turnout-config-test' }), /RATE_LIMITS/);
+    const ok = loadConfig({ DATA_DIR: '/tmp/turnout-config-test', PORT: '4000' });
+    assert.equal(ok.baseUrl, 'http://localhost:4000');
+    assert.equal(ok.secretKey.length, 32);
+    assert.ok(loadConfig({ DATA_DIR: '/tmp/turnout-config-test' }).secretKey.equals(ok.secretKey), 'the key is kept across starts');
+  });
+});
