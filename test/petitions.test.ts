@@ -287,6 +287,10 @@ for (const target of targets()) {
       assert.equal(mail.language, 'es');
       const wrong = await sign(signer({ email: 'bad' }), '', { 'accept-language': 'es' });
       assert.match(wrong.body, /Escribe un correo electrónico con el formato correcto/);
+      // Without a cookie, the form's hidden language field keeps the answer in the language it was shown in.
+      const hidden = await sign(signer({ email: 'bad', lang: 'es' }));
+      assert.match(hidden.body, /<html lang="es">/);
+      assert.match(hidden.body, /Hay un problema/);
     });
 
     it('raises the goal as it is reached', async () => {

@@ -6,7 +6,7 @@ import { isCleanText } from '../people/normalize.ts';
 import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
 import { confirmPetitionSignature, isValidConfirmationToken, signPetition } from './service.ts';
 import { currentGoal } from './goal.ts';
-import { translator } from '../i18n/index.ts';
+import { isLanguage, translator } from '../i18n/index.ts';
 
 type SignBody = Record<string, unknown>;
 
@@ -64,6 +64,11 @@ export function petitionRoutes(ctx: Context) {
         const petition = await cache.get(request.params.slug);
         if (!petition) return notFound(request, reply);
         const body: SignBody = request.body && typeof request.body === 'object' ? request.body : {};
+        // The form carries the language it was shown in, for browsers that keep no cookie.
+        if (isLanguage(body.lang)) {
+          request.lang = body.lang;
+          request.t = translator(body.lang);
+        }
         const { person, errors } = validatePerson(body);
         const comments = typeof body.comments === 'string' ? body.comments.trim() : '';
         const commentErrors: FieldErrors = {};
