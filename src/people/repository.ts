@@ -119,3 +119,34 @@ export async function recordConsent(
     })
     .execute();
 }
+
+/** One comparison from an API filter (`email_address eq '…'`), on a column the API allows. */
+export interface PersonComparison {
+  column: 'id' | 'created_at' | 'modified_at' | 'family_name' | 'given_name' | 'email' | 'postal_code';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+function peopleMatching(q: Q, organizationId: string, where: PersonComparison[]) {
+  let query = q.selectFrom('people').where('organization_id', '=', organizationId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+/** One page of an organization's people, oldest first. */
+export async function listPeople(q: Q, organizationId: string, where: PersonComparison[], page: { limit: number; offset: number }) {
+  return peopleMatching(q, organizationId, where)
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countPeople(q: Q, organizationId: string, where: PersonComparison[]): Promise<number> {
+  const row = await peopleMatching(q, organizationId, where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

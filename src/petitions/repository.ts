@@ -117,3 +117,82 @@ export function signaturesWithPeople(q: Q, organizationId: string, petitionId: s
     .where('signatures.organization_id', '=', organizationId)
     .where('signatures.petition_id', '=', petitionId);
 }
+
+/** One comparison from an API filter (`created_date gt '2024-01-01'`), on a column the API allows. */
+export interface PetitionComparison {
+  column: 'id' | 'created_at' | 'modified_at' | 'origin_system' | 'title';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+function petitionsMatching(q: Q, organizationId: string, where: PetitionComparison[]) {
+  let query = q.selectFrom('petitions').where('organization_id', '=', organizationId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+/** One page of an organization's petitions, oldest first. */
+export async function listPetitions(q: Q, organizationId: string, where: PetitionComparison[], page: { limit: number; offset: number }) {
+  return petitionsMatching(q, organizationId, where)
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countPetitions(q: Q, organizationId: string, where: PetitionComparison[]): Promise<number> {
+  const row = await petitionsMatching(q, organizationId, where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface SignatureComparison {
+  column: 'id' | 'created_at' | 'modified_at';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+/** An organization's signatures on one petition, or by one person when `by` says so. */
+function signaturesMatching(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, where: SignatureComparison[]) {
+  let query = q.selectFrom('signatures').where('organization_id', '=', organizationId);
+  query = 'petitionId' in by ? query.where('petition_id', '=', by.petitionId) : query.where('person_id', '=', by.personId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+/** One page of signatures, oldest first. */
+export async function listSignatures(
+  q: Q,
+  organizationId: string,
+  by: { petitionId: string } | { personId: string },
+  where: SignatureComparison[],
+  page: { limit: number; offset: number },
+) {
+  return signaturesMatching(q, organizationId, by, where)
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countSignatures(
+  q: Q,
+  organizationId: string,
+  by: { petitionId: string } | { personId: string },
+  where: SignatureComparison[],
+): Promise<number> {
+  const row = await signaturesMatching(q, organizationId, by, where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A signature, only if it belongs to the organization and to the petition or person named. */
+export async function findSignatureIn(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, id: string) {
+  return signaturesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
+}
