@@ -208,6 +208,14 @@ for (const target of targets()) {
       assert.equal((await signatures()).length, 0);
     });
 
+    it('never shares one visitor’s query string with the next through the page cache', async () => {
+      h.ctx.petitionCache.forget(slug);
+      await h.app.inject({ url: `/petitions/${slug}?fbclid=SECRET123` });
+      const next = await h.app.inject({ url: `/petitions/${slug}` });
+      assert.ok(!next.body.includes('SECRET123'));
+      assert.match(next.body, new RegExp(`href="/petitions/${slug}\\?lang=es"`));
+    });
+
     it('serves the count as cacheable JSON', async () => {
       await sign(signer({ email: 'json@example.org' }));
       h.ctx.petitionCache.forget(slug);

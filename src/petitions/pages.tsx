@@ -135,6 +135,15 @@ export function PetitionPage(props: {
       ) : (
         ''
       )}
+      {petition.status === 'open' ? (
+        <p>
+          <a href="#sign-heading" safe>
+            {t('petition.sign_heading')}
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
       {petition.description ? (
         <p class="lede" safe>
           {petition.description}
@@ -162,7 +171,7 @@ export function PetitionPage(props: {
             {t('petition.sign_heading')}
           </h2>
           {wrong.length > 0 ? (
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
               <h2 id="error-summary-title" safe>
                 {t('error.summary')}
               </h2>

@@ -50,7 +50,9 @@ export function petitionRoutes(ctx: Context) {
       const petition = await cache.get(slug);
       if (!petition) return notFound(request, reply);
       const source = cleanSource(request.query.source);
-      const page = pageContext(request);
+      // A cached page is shared by every visitor, so its links are built from the bare path,
+      // never from this visitor's query string (which can carry tracking or private codes).
+      const page = source ? pageContext(request) : { ...pageContext(request), path: `/petitions/${petition.slug}` };
       const render = () => PetitionPage({ page, petition, values: { source: source ?? undefined }, errors: {} }) as string;
       // Pages with a source code are rendered each time: there are too many codes to cache.
       const html = source ? render() : cache.page(`${slug}\u0000${request.lang}`, render);
@@ -112,7 +114,7 @@ export function petitionRoutes(ctx: Context) {
       const petition = await cache.get(request.params.slug);
       if (!petition) return notFound(request, reply);
       const url = `${ctx.config.baseUrl}/petitions/${petition.slug}`;
-      const page = pageContext(request);
+      const page = { ...pageContext(request), path: `/petitions/${petition.slug}/thanks` };
       const html = cache.page(`${petition.slug}\u0000thanks\u0000${request.lang}`, () =>
         ThanksPage({ page, petition, url, confirm: petition.confirmation_required === 1 }) as string,
       );
