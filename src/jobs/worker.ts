@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database, Job } from '../db/schema.ts';
 import type { Dialect } from '../db/connect.ts';
-import { claimJobs, completeJob, failJob } from './repository.ts';
+import { claimJobs, completeJobs, failJob } from './repository.ts';
 import { newId } from '../util/ids.ts';
 
 /**
@@ -89,16 +89,21 @@ export class Worker {
       now: new Date(now).toISOString(),
       lockedUntil: new Date(now + (this.opts.lockMs ?? 300_000)).toISOString(),
     });
-    await Promise.all(jobs.map((job) => this.runOne(job)));
+    const ran = await Promise.all(jobs.map((job) => this.runOne(job)));
+    // The batch's successes are recorded together: one write instead of one per job. A crash
+    // before this line runs them again, which the contract above allows.
+    const done = jobs.filter((_, i) => ran[i]).map((job) => job.id);
+    if (done.length > 0) await completeJobs(this.opts.db, done, this.id, new Date().toISOString());
     return jobs.length;
   }
 
-  private async runOne(job: Job): Promise<void> {
+  /** Runs one job; true when it succeeded (and is to be marked done), false when its failure was recorded. */
+  private async runOne(job: Job): Promise<boolean> {
     const handler = this.opts.handlers[job.kind];
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler(JSON.parse(job.payload), job);
-      await completeJob(this.opts.db, job.id, this.id, new Date().toISOString());
+      return true;
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const final = e instanceof PermanentJobError || job.attempts >= job.max_attempts;
@@ -109,6 +114,7 @@ export class Worker {
         now: new Date(now).toISOString(),
       });
       this.opts.log?.(final ? 'job failed for good' : 'job failed, will retry', { job: job.id, kind: job.kind, error });
+      return false;
     }
   }
 }
