@@ -23,9 +23,15 @@ export interface Link {
 
 export const link = (href: string, title?: string): Link => (title ? { href, title } : { href });
 
+export interface Curie {
+  name: string;
+  href: string;
+  templated: true;
+}
+
 /** The HAL curies that expand `osdi:people` and friends into documentation addresses. */
-export function curies(baseUrl: string) {
-  return ['osdi', 'action_network', NAMESPACE].map((name) => ({ name, href: `${baseUrl}/docs/v2/{rel}`, templated: true }));
+export function curies(baseUrl: string): Curie[] {
+  return ['osdi', 'action_network', NAMESPACE].map((name) => ({ name, href: `${baseUrl}/docs/v2/{rel}`, templated: true as const }));
 }
 
 /** Absolute address of an API path such as `/petitions/<id>`. */
@@ -74,8 +80,17 @@ export interface CollectionInput<T extends { _links: { self: Link } }> {
   filter: string;
 }
 
+export interface CollectionPage<T> {
+  total_pages: number;
+  per_page: number;
+  page: number;
+  total_records: number;
+  _links: { self: Link; next?: Link; previous?: Link; curies: Curie[]; [rel: string]: Link | Link[] | Curie[] | undefined };
+  _embedded: Record<string, T[]>;
+}
+
 /** An OSDI collection page: counts, the page's records embedded, and links to its neighbours. */
-export function collection<T extends { _links: { self: Link } }>(c: CollectionInput<T>) {
+export function collection<T extends { _links: { self: Link } }>(c: CollectionInput<T>): CollectionPage<T> {
   const { page, perPage } = c.paging;
   const totalPages = Math.ceil(c.total / perPage);
   const href = (n: number) => {
