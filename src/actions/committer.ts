@@ -23,10 +23,16 @@ export interface CommitterOptions {
  * next one, so under load one fsync covers hundreds of actions, and at rest an action is
  * written at once. A promise from `submit` resolves only after its transaction committed,
  * which is what lets the thank-you page promise the signature is on disk.
+ *
+ * A batch starts at the end of the current turn of the event loop (`setImmediate`), not at
+ * the first `submit`: every request read from the network in that turn joins it. Starting
+ * at once made batches of one on SQLite, whose driver is synchronous: a whole transaction,
+ * fsync included, ran before the next request could even be read.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private scheduled = false;
   private readonly maxBatch: number;
   private readonly concurrency: number;
   private closed = false;
@@ -43,7 +49,7 @@ export class GroupCommitter {
     if (this.closed) return Promise.reject(new Error('the action writer is shut down'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      this.pump();
+      this.schedule();
     });
   }
 
@@ -53,13 +59,22 @@ export class GroupCommitter {
     while (this.queue.length > 0 || this.inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.inFlight < this.concurrency && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
       this.write(batch).finally(() => {
         this.inFlight--;
-        this.pump();
+        if (this.queue.length > 0) this.schedule();
       });
     }
   }
