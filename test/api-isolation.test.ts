@@ -18,7 +18,7 @@ for (const target of targets()) {
       a = await apiOrganization(h, 'org-a');
       b = await apiOrganization(h, 'org-b');
       petitionA = (await a.post('/petitions', { title: 'Org A petition', petition_text: 'A only' })).body;
-      const signed = await a.post(`/petitions/${idOf(petitionA)}/signatures`, { person: osdiPerson('signer-a@example.org') });
+      const signed = await a.post(`/petitions/${idOf(petitionA)}/signatures`, { person: osdiPerson('signer-a@example.org'), add_tags: ['org-a-secret'] });
       signatureA = idOf(signed.body);
       personA = idOf(signed.body._embedded['osdi:person']);
       // And one signer through the public form.
@@ -89,6 +89,11 @@ for (const target of targets()) {
         const res = await b.get(`/people?filter=${encodeURIComponent(filter)}`);
         assert.equal(res.body.total_records, 0, filter);
       }
+      const tagsA = (await a.get('/tags')).body;
+      assert.deepEqual(tagsA._embedded['osdi:tags'].map((t: { name: string }) => t.name), ['org-a-secret']);
+      const tagsB = await b.get('/tags');
+      assert.equal(tagsB.body.total_records, 0);
+      assert.equal((await b.get(`/tags/${idOf(tagsA._embedded['osdi:tags'][0])}`)).status, 404);
       const petitions = await b.get('/petitions');
       assert.equal(petitions.body.total_records, 0);
       const byId = await b.get(`/petitions?filter=${encodeURIComponent(`identifier eq '${idOf(petitionA)}'`)}`);

@@ -113,6 +113,24 @@ for (const target of targets()) {
       assert.equal(await peopleCount(), before);
     });
 
+    it('lists the organization’s tags made by add_tags, and reads one', async () => {
+      await signup({ person: { email_addresses: [{ address: 'tagged@example.org' }] }, add_tags: ['zz-phone-bank', 'zz-canvass'] });
+      const res = await api.get(`/tags?filter=${encodeURIComponent("created_date gt '2000-01-01'")}&per_page=100`);
+      assert.equal(res.status, 200);
+      const names = res.body._embedded['osdi:tags'].map((t: { name: string }) => t.name);
+      assert.ok(names.includes('zz-phone-bank') && names.includes('zz-canvass'), names.join());
+      assert.deepEqual([...names].sort(), names, 'by name');
+      assert.equal(res.body.total_records, names.length);
+      const one = await api.get(`/tags?filter=${encodeURIComponent("name eq 'zz-canvass'")}`);
+      assert.equal(one.body.total_records, 1);
+      const tag = one.body._embedded['osdi:tags'][0];
+      const got = await api.get(tag._links.self.href.slice(BASE.length));
+      assert.equal(got.status, 200);
+      assert.equal(got.body.name, 'zz-canvass');
+      assert.deepEqual(got.body.identifiers, tag.identifiers);
+      assert.equal((await api.get('/tags/00000000-0000-4000-8000-000000000000')).status, 404);
+    });
+
     it('answers an unknown person with a JSON 404', async () => {
       const res = await api.get('/people/00000000-0000-4000-8000-000000000000');
       assert.equal(res.status, 404);

@@ -40,6 +40,7 @@ for (const target of targets()) {
       assert.equal(res.body._links['osdi:people'].href, `${BASE}/people`);
       assert.equal(res.body._links['osdi:petitions'].href, `${BASE}/petitions`);
       assert.equal(res.body._links['osdi:person_signup_helper'].href, `${BASE}/people`);
+      assert.equal(res.body._links['osdi:tags'].href, `${BASE}/tags`);
       assert.deepEqual(
         res.body._links.curies.map((c: { name: string }) => c.name),
         ['osdi', 'action_network', 'turnout'],

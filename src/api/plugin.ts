@@ -6,6 +6,7 @@ import { typeboxCompiler } from './schema.ts';
 import { petitionApi } from './petitions.ts';
 import { signatureApi } from './signatures.ts';
 import { peopleApi } from './people.ts';
+import { tagApi } from './tags.ts';
 
 /** `/api/v2`: Action Network's API v2 (OSDI 1.1), mounted with that prefix by buildApp. */
 export function apiRoutes(ctx: Context) {
@@ -40,6 +41,7 @@ export function apiRoutes(ctx: Context) {
         'osdi:people': link(apiUrl(baseUrl, '/people'), 'The collection of people in the system'),
         'osdi:petitions': link(apiUrl(baseUrl, '/petitions'), 'The collection of petitions in the system'),
         'osdi:person_signup_helper': link(apiUrl(baseUrl, '/people'), 'The person signup helper for the system'),
+        'osdi:tags': link(apiUrl(baseUrl, '/tags'), 'The collection of tags in the system'),
         curies: curies(baseUrl),
       },
     }));
@@ -47,5 +49,6 @@ export function apiRoutes(ctx: Context) {
     await app.register(petitionApi(ctx));
     await app.register(signatureApi(ctx));
     await app.register(peopleApi(ctx));
+    await app.register(tagApi(ctx));
   };
 }

@@ -1,4 +1,5 @@
-import type { Person, Petition, Signature } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { Person, Petition, Signature, TagTable } from '../db/schema.ts';
 import { targetsOf } from '../petitions/service.ts';
 import { apiUrl, curies, identifiers, link } from './hal.ts';
 
@@ -95,6 +96,18 @@ export function presentPerson(baseUrl: string, p: PersonRow) {
       self: link(apiUrl(baseUrl, `/people/${p.id}`)),
       'osdi:signatures': link(apiUrl(baseUrl, `/people/${p.id}/signatures`)),
     },
+  };
+}
+
+// Tags are never edited, so a tag's modified_date is when it was made.
+export function presentTag(baseUrl: string, t: Pick<Selectable<TagTable>, 'id' | 'name' | 'created_at'>) {
+  return {
+    identifiers: identifiers(t.id),
+    origin_system: 'turnout',
+    created_date: t.created_at,
+    modified_date: t.created_at,
+    name: t.name,
+    _links: { self: link(apiUrl(baseUrl, `/tags/${t.id}`)) },
   };
 }
 

@@ -150,3 +150,31 @@ export async function countPeople(q: Q, organizationId: string, where: PersonCom
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export interface TagComparison {
+  column: 'id' | 'created_at' | 'name';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+function tagsMatching(q: Q, organizationId: string, where: TagComparison[]) {
+  let query = q.selectFrom('tags').where('organization_id', '=', organizationId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+/** One page of an organization's tags, by name. */
+export async function listTags(q: Q, organizationId: string, where: TagComparison[], page: { limit: number; offset: number }) {
+  return tagsMatching(q, organizationId, where).selectAll().orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function countTags(q: Q, organizationId: string, where: TagComparison[]): Promise<number> {
+  const row = await tagsMatching(q, organizationId, where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function findTag(q: Q, organizationId: string, id: string) {
+  return tagsMatching(q, organizationId, []).selectAll().where('id', '=', id).executeTakeFirst();
+}
