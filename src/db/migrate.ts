@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under
@@ -11,7 +11,7 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database up to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = new Migrator({ db, provider, migrationTableSchema: await currentSchema(db) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
@@ -19,4 +19,15 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     throw new Error(`migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The PostgreSQL schema the connection writes to (`?schema=` on the URL). Kysely's migrator
+ * looks for its own tables in every schema unless told which one: with several schemas in one
+ * database (a test or benchmark each), it found another schema's lock table and failed.
+ */
+async function currentSchema(db: Kysely<any>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const r = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db);
+  return r.rows[0]?.schema;
 }
