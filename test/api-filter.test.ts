@@ -70,6 +70,8 @@ describe('API filter parsing', () => {
     rejects("given_name eq 'Ana'x", /malformed filter at "x"/);
     rejects("given_name eq", /malformed filter/);
     rejects('x'.repeat(1001), /1000 characters or fewer/);
+    rejects("given_name eq 'a\u0000b'", /value for given_name contains control or invalid characters/);
+    rejects("given_name eq '\ud800'", /value for given_name contains control or invalid characters/);
     rejects(Array.from({ length: 11 }, () => "given_name eq 'a'").join(' and '), /at most 10 clauses/);
   });
 });

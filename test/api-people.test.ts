@@ -210,6 +210,7 @@ for (const target of targets()) {
         ["given_name gt 'A'", /given_name can only be filtered with eq/],
         ["given_name eq 'Ana' or given_name eq 'Bo'", /malformed filter/],
         ["created_date gt '2024-02-30'", /created_date must be compared with a date/],
+        ["family_name eq 'Ruiz\u0000'", /value for family_name contains control or invalid characters/],
       ] as const) {
         const res = await api.get(`/people?filter=${encodeURIComponent(filter)}`);
         assert.equal(res.status, 400, filter);

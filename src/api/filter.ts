@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../people/normalize.ts';
+import { isCleanText, normalizeEmail } from '../people/normalize.ts';
 import { ApiError } from './errors.ts';
 import { parseIdentifier } from './hal.ts';
 
@@ -35,6 +35,8 @@ export function parseFilter(raw: string, fields: readonly string[]): FilterClaus
       throw new ApiError(400, `cannot filter on "${field}"; filterable fields here are ${fields.join(', ')}`);
     }
     const value = m[3] !== undefined ? m[3].replace(/''/g, "'") : m[4]!;
+    // PostgreSQL refuses NUL bytes and broken UTF-16 in text: a 400 here, not a 500 there.
+    if (!isCleanText(value)) throw new ApiError(400, `the value for ${field} contains control or invalid characters`);
     clauses.push({ field, op: m[2]!.toLowerCase() as FilterOp, value });
     if (clauses.length > MAX_CLAUSES) throw new ApiError(400, `filter may have at most ${MAX_CLAUSES} clauses`);
     pos = CLAUSE.lastIndex;
