@@ -38,6 +38,10 @@ const FIELD_LABELS = {
 } as const;
 type FieldName = keyof typeof FIELD_LABELS;
 
+// `autofocus` is a global HTML attribute, but the JSX types only know it on form controls. It
+// brings the error summary into view on a phone, with or without JavaScript.
+const AUTOFOCUS = { autofocus: true } as Record<string, unknown>;
+
 const countryOptionsCache = new Map<Language, { code: string; name: string }[]>();
 
 /** Countries by their name in the page's language, the United States first. */
@@ -171,7 +175,7 @@ export function PetitionPage(props: {
             {t('petition.sign_heading')}
           </h2>
           {wrong.length > 0 ? (
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
+            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {...AUTOFOCUS}>
               <h2 id="error-summary-title" safe>
                 {t('error.summary')}
               </h2>
