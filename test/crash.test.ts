@@ -1,0 +1,54 @@
+// A small `npm run bench:crash`: `turnout serve` as its own process, sending mail to a real
+// SMTP server on loopback, SIGKILLed once under a few seconds of signing load, then restarted.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { targets } from './helpers.ts';
+import { dropSchema, ensureSchema } from '../src/db/connect.ts';
+import { runCrash } from '../bench/lib/crash.ts';
+
+for (const target of targets()) {
+  describe(`a crash under signing load on ${target.name}`, () => {
+    let dataDir: string;
+    let databaseUrl: string;
+    before(async () => {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'turnout-crash-test-'));
+      if (target.name === 'postgres') {
+        const url = new URL(process.env.TEST_DATABASE_URL!);
+        url.searchParams.set('schema', `crash_${randomBytes(5).toString('hex')}`);
+        databaseUrl = url.toString();
+        await ensureSchema(databaseUrl);
+      } else {
+        databaseUrl = `sqlite:${path.join(dataDir, 'turnout.sqlite')}`;
+      }
+    });
+    after(async () => {
+      if (target.name === 'postgres') await dropSchema(databaseUrl);
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('loses no answered signature, runs every queued job after the restart and mails each signer once', { timeout: 120_000 }, async () => {
+      const r = await runCrash({ databaseUrl, dataDir, seconds: 5, killAfterMs: 2000, connections: 8, settleMs: 90_000 });
+
+      assert.ok(r.accepted > 0, 'the server answered some signatures 303 before it died');
+      assert.equal(r.lost, 0, `signatures answered 303 but not stored: ${r.lostExamples.join(', ')}`);
+      assert.equal(r.duplicated, 0, 'nobody is stored twice');
+      // A signature may be stored without its 303 (committed, then killed before the answer), never the reverse.
+      assert.ok(r.stored >= r.accepted, `${r.stored} stored for ${r.accepted} answered`);
+      assert.equal(r.counter, r.stored, 'the counter moved with the rows in the same transactions');
+
+      assert.ok(r.atKill.pending + r.atKill.orphaned > 0, 'jobs were waiting when the server died');
+      assert.equal(r.jobsNotDone, 0, 'every job queued before the kill ran after the restart');
+      assert.equal(r.jobsFailed, 0);
+
+      assert.equal(r.missingMail, 0, 'every stored signature got its autoresponse');
+      assert.equal(r.strayMail, 0, 'no message for a signature that is not stored, or to another address');
+      assert.equal(r.differentMessageIds, 0, 'copies of a message carry the same Message-ID');
+      assert.equal(r.resentWithoutCrash, 0, 'only a message the kill interrupted between send and record went twice');
+      assert.ok(r.mailsReceived >= r.stored && r.mailsReceived <= r.stored + r.atKill.orphaned, `${r.mailsReceived} mails for ${r.stored} signatures`);
+    });
+  });
+}
