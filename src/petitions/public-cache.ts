@@ -10,57 +10,75 @@ export type CachedPetition = PublicPetition & { id: string; organization_id: str
 /**
  * Public reads of a petition are served from memory for `ttlMs` (2 s): during a surge every
  * page view and every signature would otherwise read the same row, and on SQLite wait behind
- * the writer. The count a visitor sees is therefore at most `ttlMs` old. Each process keeps
- * its own copy, so several web processes stay correct without sharing anything.
+ * the writer. When a row expires, one read refreshes it while the other requests are served the
+ * row it replaces, so no page view waits for the database. The count a visitor sees is therefore
+ * at most `ttlMs` plus one read old. Rendered pages hang off the row they were rendered from and
+ * expire with it. Each process keeps its own copy, so several web processes stay correct without
+ * sharing anything.
  */
 export class PetitionReadCache {
   private readonly rows: LRUCache<string, CachedPetition | 'missing'>;
-  private readonly pages = new LRUCache<string, string>({ max: 2000, ttl: 2000 });
+  private readonly pages = new WeakMap<CachedPetition, Map<string, string>>();
 
   constructor(
     private readonly db: Kysely<Database>,
     readonly ttlMs = 2000,
   ) {
-    this.rows = new LRUCache({ max: 5000, ttl: ttlMs });
-    this.pages = new LRUCache({ max: 2000, ttl: ttlMs });
+    this.rows = new LRUCache<string, CachedPetition | 'missing'>({
+      max: 5000,
+      ttl: ttlMs,
+      allowStale: true,
+      fetchMethod: (slug) => this.load(slug),
+    });
   }
 
   async get(slug: string): Promise<CachedPetition | undefined> {
-    const hit = this.rows.get(slug);
-    if (hit !== undefined) return hit === 'missing' ? undefined : hit;
-    const row = await findPetitionBySlug(this.db, slug);
-    const value: CachedPetition | 'missing' = row
-      ? {
-          id: row.id,
-          organization_id: row.organization_id,
-          slug: row.slug,
-          title: row.title,
-          description: row.description,
-          petition_text: row.petition_text,
-          targets: targetsOf(row),
-          goal: row.goal,
-          status: row.status,
-          confirmation_required: row.confirmation_required,
-          signature_count: row.signature_count,
-          organization_name: row.organization_name,
-        }
-      : 'missing';
-    this.rows.set(slug, value);
+    let value: CachedPetition | 'missing' | undefined;
+    try {
+      value = await this.rows.fetch(slug);
+    } catch {
+      // `forget` aborted the read in flight: read again, after the change.
+      value = await this.rows.fetch(slug);
+    }
     return value === 'missing' ? undefined : value;
   }
 
-  /** A rendered page, by whatever key the caller chooses (slug and language). */
-  page(key: string, render: () => string): string {
-    let html = this.pages.get(key);
+  /** A page rendered from `petition`, by variant (language, thanks page …): rendered once per row, dropped with it. */
+  page(petition: CachedPetition, variant: string, render: () => string): string {
+    let pages = this.pages.get(petition);
+    if (!pages) {
+      pages = new Map();
+      this.pages.set(petition, pages);
+    }
+    let html = pages.get(variant);
     if (html === undefined) {
       html = render();
-      this.pages.set(key, html);
+      pages.set(variant, html);
     }
     return html;
   }
 
+  /** Drops a petition after it changed, so the next read (in this process) sees the change. */
   forget(slug: string): void {
     this.rows.delete(slug);
-    for (const key of this.pages.keys()) if (key.startsWith(`${slug}\u0000`)) this.pages.delete(key);
+  }
+
+  private async load(slug: string): Promise<CachedPetition | 'missing'> {
+    const row = await findPetitionBySlug(this.db, slug);
+    if (!row) return 'missing';
+    return {
+      id: row.id,
+      organization_id: row.organization_id,
+      slug: row.slug,
+      title: row.title,
+      description: row.description,
+      petition_text: row.petition_text,
+      targets: targetsOf(row),
+      goal: row.goal,
+      status: row.status,
+      confirmation_required: row.confirmation_required,
+      signature_count: row.signature_count,
+      organization_name: row.organization_name,
+    };
   }
 }

@@ -55,7 +55,7 @@ export function petitionRoutes(ctx: Context) {
       const page = source ? pageContext(request) : { ...pageContext(request), path: `/petitions/${petition.slug}` };
       const render = () => PetitionPage({ page, petition, values: { source: source ?? undefined }, errors: {} }) as string;
       // Pages with a source code are rendered each time: there are too many codes to cache.
-      const html = source ? render() : cache.page(`${slug}\u0000${request.lang}`, render);
+      const html = source ? render() : cache.page(petition, request.lang, render);
       return sendPage(reply.header('cache-control', 'no-cache'), html);
     });
 
@@ -115,7 +115,7 @@ export function petitionRoutes(ctx: Context) {
       if (!petition) return notFound(request, reply);
       const url = `${ctx.config.baseUrl}/petitions/${petition.slug}`;
       const page = { ...pageContext(request), path: `/petitions/${petition.slug}/thanks` };
-      const html = cache.page(`${petition.slug}\u0000thanks\u0000${request.lang}`, () =>
+      const html = cache.page(petition, `thanks\u0000${request.lang}`, () =>
         ThanksPage({ page, petition, url, confirm: petition.confirmation_required === 1 }) as string,
       );
       return sendPage(reply.header('cache-control', 'no-store'), html);
