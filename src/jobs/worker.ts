@@ -20,7 +20,10 @@ export interface WorkerOptions {
   db: Kysely<Database>;
   dialect: Dialect;
   handlers: Record<string, JobHandler>;
+  /** Jobs claimed (and recorded as done) together: each claim and each record is one write, one fsync on SQLite. */
   batchSize?: number;
+  /** Jobs of a batch running at the same time (each email is one SMTP connection). */
+  concurrency?: number;
   pollMs?: number;
   lockMs?: number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -80,16 +83,21 @@ export class Worker {
     }
   }
 
-  /** Claims one batch and runs it. */
+  /** Claims one batch and runs it, `concurrency` jobs at a time. */
   async tick(): Promise<number> {
     const now = Date.now();
     const jobs = await claimJobs(this.opts.db, this.opts.dialect, {
       workerId: this.id,
-      limit: this.opts.batchSize ?? 20,
+      limit: this.opts.batchSize ?? 100,
       now: new Date(now).toISOString(),
       lockedUntil: new Date(now + (this.opts.lockMs ?? 300_000)).toISOString(),
     });
-    const ran = await Promise.all(jobs.map((job) => this.runOne(job)));
+    const ran: boolean[] = [];
+    let next = 0;
+    const runner = async () => {
+      for (let i = next++; i < jobs.length; i = next++) ran[i] = await this.runOne(jobs[i]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 20, jobs.length) }, runner));
     // The batch's successes are recorded together: one write instead of one per job. A crash
     // before this line runs them again, which the contract above allows.
     const done = jobs.filter((_, i) => ran[i]).map((job) => job.id);
