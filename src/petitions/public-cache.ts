@@ -18,7 +18,7 @@ export type CachedPetition = PublicPetition & { id: string; organization_id: str
  */
 export class PetitionReadCache {
   private readonly rows: LRUCache<string, CachedPetition | 'missing'>;
-  private readonly pages = new WeakMap<CachedPetition, Map<string, string>>();
+  private readonly pages = new WeakMap<CachedPetition, Map<string, Buffer>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -43,8 +43,11 @@ export class PetitionReadCache {
     return value === 'missing' ? undefined : value;
   }
 
-  /** A page rendered from `petition`, by variant (language, thanks page …): rendered once per row, dropped with it. */
-  page(petition: CachedPetition, variant: string, render: () => string): string {
+  /**
+   * A page rendered from `petition`, by variant (language, thanks page …): rendered once per
+   * row and dropped with it. It is kept as UTF-8 bytes, so a page view sends them as they are.
+   */
+  page(petition: CachedPetition, variant: string, render: () => string): Buffer {
     let pages = this.pages.get(petition);
     if (!pages) {
       pages = new Map();
@@ -52,7 +55,7 @@ export class PetitionReadCache {
     }
     let html = pages.get(variant);
     if (html === undefined) {
-      html = render();
+      html = Buffer.from(render(), 'utf8');
       pages.set(variant, html);
     }
     return html;

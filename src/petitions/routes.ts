@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import { pageContext, sendPage, notFound } from '../http/app.ts';
 import { validatePerson, LIMITS, type FieldErrors } from '../people/validate.ts';
@@ -50,13 +50,15 @@ export function petitionRoutes(ctx: Context) {
       const petition = await cache.get(slug);
       if (!petition) return notFound(request, reply);
       const source = cleanSource(request.query.source);
+      reply.header('cache-control', 'no-cache');
+      // Pages with a source code are rendered each time: there are too many codes to cache.
+      if (source) return sendPage(reply, PetitionPage({ page: pageContext(request), petition, values: { source }, errors: {} }));
       // A cached page is shared by every visitor, so its links are built from the bare path,
       // never from this visitor's query string (which can carry tracking or private codes).
-      const page = source ? pageContext(request) : { ...pageContext(request), path: `/petitions/${petition.slug}` };
-      const render = () => PetitionPage({ page, petition, values: { source: source ?? undefined }, errors: {} }) as string;
-      // Pages with a source code are rendered each time: there are too many codes to cache.
-      const html = source ? render() : cache.page(petition, request.lang, render);
-      return sendPage(reply.header('cache-control', 'no-cache'), html);
+      const html = cache.page(petition, request.lang, () =>
+        PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {} }) as string,
+      );
+      return sendCachedPage(reply, html);
     });
 
     app.post<{ Params: { slug: string }; Querystring: Record<string, unknown>; Body: SignBody }>(
@@ -118,7 +120,7 @@ export function petitionRoutes(ctx: Context) {
       const html = cache.page(petition, `thanks\u0000${request.lang}`, () =>
         ThanksPage({ page, petition, url, confirm: petition.confirmation_required === 1 }) as string,
       );
-      return sendPage(reply.header('cache-control', 'no-store'), html);
+      return sendCachedPage(reply.header('cache-control', 'no-store'), html);
     });
 
     const confirmPath = '/petitions/:slug/confirm/:signatureId/:token';
@@ -150,6 +152,11 @@ export function petitionRoutes(ctx: Context) {
       return sendPage(reply, MessagePage({ page, title: request.t('confirm.done_title'), body: request.t('confirm.done_body', { title: petition.title }), back: `/petitions/${slug}` }));
     });
   };
+}
+
+/** A page from the read cache, already encoded. */
+function sendCachedPage(reply: FastifyReply, html: Buffer): FastifyReply {
+  return reply.code(200).type('text/html; charset=utf-8').send(html);
 }
 
 function str(v: unknown): string | undefined {
