@@ -5,6 +5,7 @@ import { GroupCommitter } from './actions/committer.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { Worker } from './jobs/worker.ts';
 import { petitionJobHandlers } from './petitions/jobs.ts';
+import { accountJobHandlers } from './accounts/jobs.ts';
 import { PetitionReadCache } from './petitions/public-cache.ts';
 
 /** What a process needs to serve requests or run jobs: built once by the CLI or a test. */
@@ -38,16 +39,13 @@ export async function createContext(config: Config, opts: { migrate?: boolean; m
 }
 
 export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<string, unknown>) => void): Worker {
+  const deps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl };
   return new Worker({
     db: ctx.database.db,
     dialect: ctx.database.dialect,
     handlers: {
-      ...petitionJobHandlers({
-        db: ctx.database.db,
-        mailer: ctx.mailer,
-        secretKey: ctx.config.secretKey,
-        baseUrl: ctx.config.baseUrl,
-      }),
+      ...petitionJobHandlers(deps),
+      ...accountJobHandlers(deps),
     },
     log,
   });

@@ -5,12 +5,18 @@ import { createContext, createWorker, type Context } from '../context.ts';
 import { connect } from '../db/connect.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { buildApp } from '../http/app.ts';
-import { seedDemo } from '../demo/seed.ts';
+import { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } from '../demo/seed.ts';
 import { createApiToken, createOrganization, OrganizationError } from '../orgs/service.ts';
 import { findPetitionBySlug } from '../petitions/repository.ts';
 import { exportSignaturesCsv } from '../petitions/export.ts';
 import { listJobs, countJobs, retryFailedJobs } from '../jobs/repository.ts';
 import { nowIso } from '../util/ids.ts';
+import { AccountError, createAccountLink, createUser, grantRole, setPassword, passwordMessage } from '../accounts/service.ts';
+import { findUserByEmail } from '../accounts/repository.ts';
+import { isRole } from '../accounts/policy.ts';
+import { findOrganizationBySlug } from '../orgs/repository.ts';
+import { normalizeEmail } from '../people/normalize.ts';
+import { text as readAll } from 'node:stream/consumers';
 
 class UsageError extends Error {}
 
@@ -51,7 +57,11 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
   if (opts.demo) out(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
   if (!config.smtpUrl) out(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
   out('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');
-  out('There is no admin sign-in yet: organizers use the API and the CLI (`npx turnout --help`).');
+  if (opts.demo) {
+    const link = await demoSignInLink(ctx);
+    out(`Organizer console: ${config.baseUrl}/admin — sign in as ${DEMO_OWNER_EMAIL} within one hour with this one-time link:`);
+    out(`  ${config.baseUrl}${link}`);
+  } else out(`Organizer console: ${config.baseUrl}/admin (make an account with \`npx turnout user create --help\`).`);
   out(opts.worker ? 'Press Ctrl+C to stop.' : 'Press Ctrl+C to stop. Jobs run in `turnout worker`.');
   const stop = async () => {
     out('Stopping…');
@@ -133,6 +143,41 @@ const commands: Record<string, Command> = {
       });
     },
   },
+  user: {
+    summary: 'make an organizer account: user create --email E --org SLUG --role ROLE [--password-stdin]',
+    usage: `turnout user create --email EMAIL --org SLUG --role owner|admin|organizer|viewer [--name NAME] [--password-stdin]
+
+Reads the password from standard input with --password-stdin (echo "…" | turnout user create …);
+without it, prints a one-time link (valid for one hour) where the person sets a password.
+An existing account is given the role in the organization.`,
+    options: { email: { type: 'string' }, org: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    run: async (v, pos) => {
+      if (pos[0] !== 'create') throw new UsageError('usage: turnout user create --email EMAIL --org SLUG --role owner');
+      if (typeof v.email !== 'string') throw new UsageError('--email is required');
+      if (typeof v.org !== 'string') throw new UsageError('--org is required (an organization slug)');
+      const role = v.role ?? 'owner';
+      if (!isRole(role)) throw new UsageError(`--role must be owner, admin, organizer or viewer, not "${role}"`);
+      const password = v['password-stdin'] ? (await readAll(process.stdin)).replace(/\r?\n$/, '') : undefined;
+      await withContext(async (ctx) => {
+        const db = ctx.database.db;
+        const org = await findOrganizationBySlug(db, v.org as string);
+        if (!org) throw new UsageError(`no organization with slug "${v.org}"`);
+        let user = await findUserByEmail(db, normalizeEmail(v.email as string));
+        if (!user) user = await createUser(db, { email: v.email as string, name: (v.name as string) ?? '', password });
+        else if (password !== undefined) {
+          const problem = await setPassword(db, user.id, password);
+          if (problem) throw new AccountError(passwordMessage(problem));
+        }
+        await grantRole(db, { userId: user.id, organizationId: org.id, role, byUserId: null });
+        out(`${user.email} is ${role} of ${org.name}.`);
+        if (password === undefined) {
+          const link = await createAccountLink(db, ctx.config.secretKey, { kind: 'sign_in', email: user.email, userId: user.id });
+          out(`Set a password and sign in within one hour at:`);
+          out(`${ctx.config.baseUrl}${link.path}`);
+        } else out(`Sign in at ${ctx.config.baseUrl}/admin/sign-in`);
+      });
+    },
+  },
   token: {
     summary: 'make an API token for one organization: token create --org SLUG',
     usage: 'turnout token create --org SLUG [--label TEXT]',
@@ -211,7 +256,7 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(values as Record<string, string | boolean | undefined>, positionals);
     return 0;
   } catch (e) {
-    const known = e instanceof UsageError || e instanceof ConfigError || e instanceof OrganizationError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = e instanceof UsageError || e instanceof ConfigError || e instanceof OrganizationError || e instanceof AccountError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`turnout ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     if (!known && e instanceof Error && process.env.DEBUG) process.stderr.write(`${e.stack}\n`);
     return known ? 2 : 1;

@@ -1,10 +1,12 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
+import * as m002 from './migrations/002_accounts.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under
 // tsx, in tests and from the CLI.
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_accounts': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

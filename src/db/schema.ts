@@ -8,6 +8,76 @@ export interface OrganizationTable {
   id: string;
   slug: string;
   name: string;
+  require_two_factor: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+export type Role = 'owner' | 'admin' | 'organizer' | 'viewer';
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  /** Base32 TOTP secret, encrypted with the instance key (see accounts/secrets.ts). */
+  totp_secret: string | null;
+  totp_enabled_at: string | null;
+  failed_signins: ColumnType<number, number | undefined, number>;
+  locked_until: string | null;
+  /** Sessions created before this moment are void ("sign out everywhere", password change). */
+  sessions_valid_after: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface MembershipTable {
+  user_id: string;
+  organization_id: string;
+  role: Role;
+  created_at: string;
+}
+
+export interface SessionTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  organization_id: string | null;
+  csrf_token: string;
+  second_factor_done: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  used_at: string | null;
+}
+
+export interface AccountLinkTable {
+  id: string;
+  kind: 'invitation' | 'password_reset' | 'sign_in';
+  token_hash: string;
+  email: string;
+  user_id: string | null;
+  organization_id: string | null;
+  role: Role | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface AuditEventTable {
+  id: string;
+  organization_id: string;
+  user_id: string | null;
+  action: string;
+  subject: string | null;
+  /** JSON object. */
+  details: string;
   created_at: string;
 }
 
@@ -117,6 +187,12 @@ export interface Database {
   petitions: PetitionTable;
   signatures: SignatureTable;
   jobs: JobTable;
+  users: UserTable;
+  memberships: MembershipTable;
+  sessions: SessionTable;
+  recovery_codes: RecoveryCodeTable;
+  account_links: AccountLinkTable;
+  audit_events: AuditEventTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -130,3 +206,5 @@ export type Signature = Selectable<SignatureTable>;
 export type NewSignature = Insertable<SignatureTable>;
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
+export type User = Selectable<UserTable>;
+export type Session = Selectable<SessionTable>;

@@ -5,6 +5,27 @@ import { createOrganization } from '../orgs/service.ts';
 import { createPetition } from '../petitions/service.ts';
 import { findPetitionBySlug } from '../petitions/repository.ts';
 import { nowIso } from '../util/ids.ts';
+import type { Context } from '../context.ts';
+import { createAccountLink, createUser, grantRole } from '../accounts/service.ts';
+import { findUserByEmail } from '../accounts/repository.ts';
+
+export const DEMO_OWNER_EMAIL = 'organizer@demo.turnout.example';
+
+/**
+ * The demo's owner account has no password: each start prints a fresh one-time link (one hour)
+ * where the newcomer sets one, so no known password ever exists on a server.
+ */
+export async function demoSignInLink(ctx: Context): Promise<string> {
+  const db = ctx.database.db;
+  const org = (await findOrganizationBySlug(db, DEMO_ORG_SLUG))!;
+  let user = await findUserByEmail(db, DEMO_OWNER_EMAIL);
+  if (!user) {
+    user = await createUser(db, { email: DEMO_OWNER_EMAIL, name: 'Demo Organizer' });
+    await grantRole(db, { userId: user.id, organizationId: org.id, role: 'owner', byUserId: null });
+  }
+  const link = await createAccountLink(db, ctx.config.secretKey, { kind: 'sign_in', email: user.email, userId: user.id });
+  return link.path;
+}
 
 export const DEMO_ORG_SLUG = 'demo-coalition';
 export const DEMO_PETITION_SLUG = 'stop-selling-face-surveillance';

@@ -10,6 +10,7 @@ import { clientKey } from './client-key.ts';
 import { petitionRoutes } from '../petitions/routes.ts';
 import { apiRoutes } from '../api/plugin.ts';
 import { homeRoutes } from './home.ts';
+import { adminRoutes } from '../admin/plugin.tsx';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -124,6 +125,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   await app.register(homeRoutes(ctx));
   await app.register(petitionRoutes(ctx));
   await app.register(apiRoutes(ctx), { prefix: '/api/v2' });
+  await app.register(adminRoutes(ctx), { prefix: '/admin' });
   return app;
 }
 

@@ -30,3 +30,9 @@ export async function findOrganizationByTokenHash(q: Q, tokenHash: string) {
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
+
+export async function setRequireTwoFactor(q: Q, organizationId: string, required: boolean) {
+  await q.updateTable('organizations').set({ require_two_factor: required ? 1 : 0 }).where('id', '=', organizationId).execute();
+}
+
+export const listOrganizations = (q: Q) => q.selectFrom('organizations').selectAll().orderBy('name').execute();

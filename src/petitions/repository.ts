@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NewPetition, NewSignature, PetitionUpdate } from '../db/schema.ts';
 
@@ -196,3 +197,23 @@ export async function countSignatures(
 export async function findSignatureIn(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, id: string) {
   return signaturesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Signatures counted per petition and UTC day since `since`, for the dashboard's trend. */
+export function dailySignatureCounts(q: Q, organizationId: string, since: string) {
+  return q
+    .selectFrom('signatures')
+    .select(['petition_id', sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organization_id', '=', organizationId)
+    .where('created_at', '>=', since)
+    .where('confirmed_at', 'is not', null)
+    .groupBy(['petition_id', sql`substr(created_at, 1, 10)`])
+    .execute();
+}
+
+export const petitionsOf = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('petitions')
+    .select(['id', 'slug', 'title', 'status', 'signature_count', 'goal', 'created_at'])
+    .where('organization_id', '=', organizationId)
+    .orderBy('created_at', 'desc')
+    .execute();
