@@ -48,8 +48,9 @@ function setSessionCookie(ctx: Context, reply: FastifyReply, token: string) {
   reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieOptions(ctx), maxAge: accounts.SESSION_MAX_MS / 1000 });
 }
 
-// A failed sign-in waits a little longer each time: slows guessing without hurting a typo.
-const slowDown = (failures: number) => new Promise((r) => setTimeout(r, Math.min(failures * 200, 2000)));
+// A failed attempt waits a moment before its answer: it slows guessing without hurting a typo.
+// The wait is the same for every failure, so its length does not tell whether an account exists.
+const slowDown = () => new Promise((r) => setTimeout(r, 250));
 
 export function authRoutes(ctx: Context) {
   const db = ctx.database.db;
@@ -69,7 +70,7 @@ export function authRoutes(ctx: Context) {
         setSessionCookie(ctx, reply, result.token);
         return reply.redirect(result.secondFactorNeeded ? `/admin/two-factor?next=${encodeURIComponent(next)}` : next, 303);
       }
-      if (result.kind === 'invalid') await slowDown(result.failures);
+      if (result.kind === 'invalid') await slowDown();
       const error =
         result.kind === 'locked'
           ? 'Too many tries for this account. Wait a few minutes, then try again, or reset your password.'
@@ -87,7 +88,7 @@ export function authRoutes(ctx: Context) {
       if (!organizer) return reply.redirect('/admin/sign-in', 303);
       const ok = await accounts.verifySecondFactor(db, ctx.config.secretKey, organizer.session, str(request.body?.code).slice(0, 40));
       if (ok) return reply.redirect(safeNext(request.body?.next), 303);
-      await slowDown(3);
+      await slowDown();
       return sendAdmin(reply, TwoFactorPage({ page: adminPage(request, reply), next: safeNext(request.body?.next), error: 'That code is not right. Enter the 6-digit code your app shows now, or a recovery code.' }), 401);
     });
 
