@@ -3,6 +3,7 @@ import { formatNumber, type Language, type MessageKey } from '../i18n/index.ts';
 import { countryCodes } from '../people/normalize.ts';
 import type { FieldErrors } from '../people/validate.ts';
 import { currentGoal } from './goal.ts';
+import { petitionTextHtml } from './markdown.ts';
 
 export interface PublicPetition {
   slug: string;
@@ -155,9 +156,7 @@ export function PetitionPage(props: {
       ) : (
         ''
       )}
-      <blockquote class="petition-text" safe>
-        {petition.petition_text}
-      </blockquote>
+      <blockquote class="petition-text">{petitionTextHtml(petition.petition_text) as 'safe'}</blockquote>
       <p class="count" id="count" safe>
         {t('petition.signatures', { count })}
       </p>
