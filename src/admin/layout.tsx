@@ -12,6 +12,7 @@ export interface AdminPage {
 const SECTIONS: [string, string, Permission][] = [
   ['/admin', 'Dashboard', 'view_reports'],
   ['/admin/petitions', 'Petitions', 'view_reports'],
+  ['/admin/partnerships', 'Partnerships', 'view_reports'],
   ['/admin/people', 'People', 'see_people'],
   ['/admin/imports', 'Import', 'import_people'],
   ['/admin/members', 'Members', 'manage_members'],

@@ -6,6 +6,7 @@ import { authRoutes } from './auth-routes.tsx';
 import { accountRoutes } from './account-routes.tsx';
 import { membersRoutes } from './members-routes.tsx';
 import { dashboardRoutes } from './dashboard-routes.tsx';
+import { coalitionRoutes } from './coalition-routes.tsx';
 
 /** Console routes registered by other capabilities (petitions, people, imports …). */
 export type ConsoleRoutes = (ctx: Context) => (app: FastifyInstance) => Promise<void>;
@@ -67,6 +68,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));
     await app.register(dashboardRoutes(ctx));
+    await app.register(coalitionRoutes(ctx));
     for (const routes of extra) await app.register(routes(ctx));
   };
 }

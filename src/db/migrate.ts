@@ -1,19 +1,22 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
+import * as m004 from './migrations/004_coalitions.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under
 // tsx, in tests and from the CLI.
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
+  '004_coalitions': m004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Brings the database up to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, migrationTableSchema: await currentSchema(db) });
+  // Unordered: migrations written side by side on branches may land in either order.
+  const migrator = new Migrator({ db, provider, migrationTableSchema: await currentSchema(db), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

@@ -158,8 +158,24 @@ export interface SignatureTable {
   language: string;
   /** null while an email confirmation is pending. */
   confirmed_at: string | null;
+  /** JSON array of `{ id, wording }`: partner organizations the signer chose to share with. */
+  shared_with: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   modified_at: string;
+}
+
+export interface ActionPartnerTable {
+  id: string;
+  action_type: 'petition';
+  action_id: string;
+  sponsor_organization_id: string;
+  partner_organization_id: string;
+  status: 'invited' | 'accepted' | 'declined';
+  /** The `?source=` code of the partner's link, to count what came through it. */
+  source_code: string;
+  invited_by: string | null;
+  created_at: string;
+  responded_at: string | null;
 }
 
 export interface JobTable {
@@ -193,6 +209,7 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   account_links: AccountLinkTable;
   audit_events: AuditEventTable;
+  action_partners: ActionPartnerTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;
@@ -208,3 +225,4 @@ export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type User = Selectable<UserTable>;
 export type Session = Selectable<SessionTable>;
+

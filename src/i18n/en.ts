@@ -38,6 +38,7 @@ export const en = {
   'field.email': 'email address',
   'field.postal_code': 'ZIP or postal code',
   'field.comments': 'comment',
+  'form.share': 'Share my name and email with {org} so they can contact me about their work',
   'form.submit': 'Sign',
   'form.required': 'required',
   'form.error.required': 'Enter your {field}',

@@ -39,6 +39,7 @@ export const es: Record<MessageKey, string> = {
   'field.email': 'correo electrónico',
   'field.postal_code': 'código postal',
   'field.comments': 'comentario',
+  'form.share': 'Compartir mi nombre y correo con {org} para que me contacten sobre su trabajo',
   'form.submit': 'Firmar',
   'form.required': 'obligatorio',
   'form.error.required': 'Escribe tu {field}',

@@ -16,6 +16,8 @@ export interface PublicPetition {
   confirmation_required: number;
   signature_count: number;
   organization_name: string;
+  /** Partner organizations that accepted: each gets an unticked share box. */
+  partners: { id: string; name: string }[];
 }
 
 export interface SignFormValues {
@@ -26,6 +28,8 @@ export interface SignFormValues {
   country?: string;
   comments?: string;
   opt_in?: boolean;
+  /** Ids of the partners whose share box is ticked. */
+  share?: string[];
   source?: string;
 }
 
@@ -240,6 +244,14 @@ export function PetitionPage(props: {
                 {t('form.opt_in', { org: petition.organization_name })}
               </label>
             </div>
+            {petition.partners.map((p) => (
+              <div class="checkbox">
+                <input type="checkbox" id={`share-${p.id}`} name="share" value={p.id} checked={values.share?.includes(p.id) === true} />
+                <label for={`share-${p.id}`} safe>
+                  {t('form.share', { org: p.name })}
+                </label>
+              </div>
+            ))}
             <button type="submit" safe>
               {t('form.submit')}
             </button>

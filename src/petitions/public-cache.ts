@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { findPetitionBySlug } from './repository.ts';
+import { acceptedPartners } from '../coalitions/repository.ts';
 import { targetsOf } from './service.ts';
 import type { PublicPetition } from './pages.tsx';
 
@@ -82,6 +83,7 @@ export class PetitionReadCache {
       confirmation_required: row.confirmation_required,
       signature_count: row.signature_count,
       organization_name: row.organization_name,
+      partners: await acceptedPartners(this.db, 'petition', row.id),
     };
   }
 }

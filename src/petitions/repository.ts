@@ -217,3 +217,7 @@ export const petitionsOf = (q: Q, organizationId: string) =>
     .where('organization_id', '=', organizationId)
     .orderBy('created_at', 'desc')
     .execute();
+
+export async function setSharedWith(q: Q, signatureId: string, json: string) {
+  await q.updateTable('signatures').set({ shared_with: json }).where('id', '=', signatureId).execute();
+}

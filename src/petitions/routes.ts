@@ -6,6 +6,7 @@ import { isCleanText } from '../people/normalize.ts';
 import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
 import { confirmPetitionSignature, isValidConfirmationToken, signPetition } from './service.ts';
 import { currentGoal } from './goal.ts';
+import { validShares } from '../coalitions/service.ts';
 import { isLanguage, translator } from '../i18n/index.ts';
 
 type SignBody = Record<string, unknown>;
@@ -81,6 +82,9 @@ export function petitionRoutes(ctx: Context) {
         const allErrors = { ...errors, ...commentErrors };
         const source = cleanSource(request.query.source ?? body.source);
         const optIn = body.opt_in === 'yes' || body.opt_in === 'on' || body.opt_in === 'true';
+        const shareWith = validShares(body.share, petition.partners, (id) =>
+          request.t('form.share', { org: petition.partners.find((p) => p.id === id)!.name }),
+        );
         const page = pageContext(request);
         if (petition.status === 'closed') {
           return sendPage(reply, MessagePage({ page, title: petition.title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
@@ -94,6 +98,7 @@ export function petitionRoutes(ctx: Context) {
             country: str(body.country),
             comments: str(body.comments),
             opt_in: optIn,
+            share: shareWith.map((x) => x.id),
             source: source ?? undefined,
           };
           return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors }), 422);
@@ -106,6 +111,7 @@ export function petitionRoutes(ctx: Context) {
             optInWording: translator(request.lang)('form.opt_in', { org: petition.organization_name }),
             language: request.lang,
             referral: { source, referrer: referringSite(request) },
+            shareWith,
           }),
         );
         return reply.redirect(`/petitions/${petition.slug}/thanks`, 303);

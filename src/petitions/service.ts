@@ -5,6 +5,8 @@ import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../people/validate.ts';
 import { newId } from '../util/ids.ts';
+import { parseShares, shareSignature, type Share } from '../coalitions/service.ts';
+import { findPerson } from '../people/repository.ts';
 import * as repo from './repository.ts';
 
 export const JOB_AUTORESPONSE = 'petition.autoresponse';
@@ -20,6 +22,8 @@ export interface Signing {
   tags?: string[];
   /** false when an API client asked for no autoresponse. */
   autoresponse?: boolean;
+  /** Partner organizations the signer chose to share with (already checked against accepted partners). */
+  shareWith?: Share[];
 }
 
 export interface SignResult {
@@ -50,8 +54,9 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
     { type: 'petition', id: petition.id },
   );
   const needsConfirmation = petition.confirmation_required === 1;
+  const shares = s.shareWith ?? [];
   const id = newId();
-  const inserted = await repo.insertSignatureIfNew(uow.trx, {
+  const signature = {
     id,
     petition_id: petition.id,
     organization_id: petition.organization_id,
@@ -61,22 +66,42 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
     referrer: s.referral.referrer,
     language: s.language,
     confirmed_at: needsConfirmation ? null : uow.now,
+    shared_with: needsConfirmation && shares.length > 0 ? JSON.stringify(shares) : null,
     created_at: uow.now,
     modified_at: uow.now,
-  });
+  };
+  const signer = {
+    email: s.person.email,
+    givenName: s.person.givenName || null,
+    familyName: s.person.familyName || null,
+    postalCode: s.person.postalCode || null,
+    country: s.person.country || null,
+    language: s.language,
+  };
+  const inserted = await repo.insertSignatureIfNew(uow.trx, signature);
   if (inserted) {
     if (needsConfirmation) {
       uow.enqueue(JOB_CONFIRMATION, { signatureId: id });
     } else {
       uow.count('petition', petition.id, 1);
       if (s.autoresponse !== false) uow.enqueue(JOB_AUTORESPONSE, { signatureId: id });
+      await shareSignature(uow, petition.id, signer, signature, shares);
     }
     return { signatureId: id, created: true, awaitingConfirmation: needsConfirmation };
   }
   const existing = await repo.findSignatureOf(uow.trx, petition.id, personId);
   if (!existing) throw new Error(`signature of person ${personId} on petition ${petition.id} vanished`);
   const pending = existing.confirmed_at === null;
-  if (pending) uow.enqueue(JOB_CONFIRMATION, { signatureId: existing.id });
+  if (pending) {
+    uow.enqueue(JOB_CONFIRMATION, { signatureId: existing.id });
+    // Boxes ticked on a second try join those of the first, until the signature is confirmed.
+    if (shares.length > 0) {
+      const merged = [...parseShares(existing.shared_with), ...shares].filter((v, i, all) => all.findIndex((x) => x.id === v.id) === i);
+      await repo.setSharedWith(uow.trx, existing.id, JSON.stringify(merged));
+    }
+  } else if (shares.length > 0) {
+    await shareSignature(uow, petition.id, signer, existing, shares);
+  }
   return { signatureId: existing.id, created: false, awaitingConfirmation: pending };
 }
 
@@ -104,6 +129,13 @@ export async function confirmPetitionSignature(
   if (!(await repo.confirmSignature(uow.trx, signatureId, uow.now))) return 'already';
   uow.count('petition', petitionId, 1);
   uow.enqueue(JOB_AUTORESPONSE, { signatureId });
+  // Partners get the signer only once the signature counts.
+  const shares = parseShares(signature.shared_with);
+  const person = shares.length > 0 ? await findPerson(uow.trx, signature.organization_id, signature.person_id) : undefined;
+  if (person?.email) {
+    const signer = { email: person.email, givenName: person.given_name, familyName: person.family_name, postalCode: person.postal_code, country: person.country, language: signature.language };
+    await shareSignature(uow, petitionId, signer, signature, shares);
+  }
   return 'confirmed';
 }
 
