@@ -2,7 +2,9 @@
 // surge, stops the server and prints the functions that took the most CPU time (self time,
 // and time inside each of turnout's own files). The .cpuprofile is kept for Chrome DevTools.
 //
-//   node --import tsx bench/profile.ts            (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_DATABASE_URL)
+//   node --import tsx bench/profile.ts   (BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_DATABASE_URL,
+//                                         PROFILE_LOAD=pages to load the petition page instead,
+//                                         PROFILE_NO_WORKER=1 to leave the worker out)
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { ensureSchema, dropSchema } from '../src/db/connect.ts';
 import { DEMO_PETITION_SLUG } from '../src/demo/seed.ts';
 import { freePort, startProcess, ROOT } from './lib/processes.ts';
-import { signingLoad } from './lib/load.ts';
+import { getLoad, signingLoad } from './lib/load.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS || 10);
 const connections = Number(process.env.BENCH_CONNECTIONS || 50);
@@ -29,8 +31,13 @@ const server = await startProcess(['--cpu-prof', `--cpu-prof-dir=${profDir}`, 'b
   ready: /turnout is running/,
   url: `http://127.0.0.1:${port}`,
 });
-const r = await signingLoad(server.url, DEMO_PETITION_SLUG, { connections, seconds }, 'profile');
-console.log(`${r.figures.okPerSecond.toFixed(0)} signatures/s, p50 ${r.figures.p50Ms} ms, p99 ${r.figures.p99Ms} ms`);
+if (process.env.PROFILE_LOAD === 'pages') {
+  const r = await getLoad(server.url, `/petitions/${DEMO_PETITION_SLUG}`, { connections, seconds });
+  console.log(`${r.okPerSecond.toFixed(0)} page views/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+} else {
+  const r = await signingLoad(server.url, DEMO_PETITION_SLUG, { connections, seconds }, 'profile');
+  console.log(`${r.figures.okPerSecond.toFixed(0)} signatures/s, p50 ${r.figures.p50Ms} ms, p99 ${r.figures.p99Ms} ms`);
+}
 await server.stop('SIGINT');
 if (process.env.BENCH_DATABASE_URL) await dropSchema(databaseUrl);
 
