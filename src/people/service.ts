@@ -1,5 +1,10 @@
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
 import { recordTaker, type Taker } from '../actions/core.ts';
+import { audit } from '../accounts/service.ts';
+import { nowIso } from '../util/ids.ts';
+import * as repo from './repository.ts';
 
 export interface Signup {
   organizationId: string;
@@ -30,4 +35,32 @@ export async function signUpPerson(uow: UnitOfWork, s: Signup): Promise<string> 
     },
     { type: 'person_signup', id: s.sourceId },
   );
+}
+
+/** What erasing a person changed: how many signatures were kept (and stay counted). */
+export interface Erasure {
+  signaturesKept: number;
+}
+
+/**
+ * Erases one of an organization's people, in one transaction: every personal field becomes
+ * null (the email too, so they no longer match a search or a dedupe, and get no more mail),
+ * their tags and consents are deleted, and their signatures lose the comment, source code,
+ * referring site and any partner share awaiting confirmation, but stay, so every petition's count is unchanged. The audit row written with
+ * it names the person's id only. Returns null when the organization has no such person.
+ */
+export async function erasePerson(
+  db: Kysely<Database>,
+  organizationId: string,
+  personId: string,
+  by: { userId: string | null } = { userId: null },
+): Promise<Erasure | null> {
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    if (!(await repo.clearPersonFields(trx, organizationId, personId, now))) return null;
+    await repo.deleteTagsAndConsentsOf(trx, organizationId, personId);
+    const signaturesKept = await repo.clearSignatureDetailsOf(trx, organizationId, personId, now);
+    await audit(trx, { organizationId, userId: by.userId, action: 'person.erased', subject: personId, details: { signatures_kept: signaturesKept } });
+    return { signaturesKept };
+  });
 }
