@@ -1,11 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { PetitionUpdate } from '../db/schema.ts';
-import type { PetitionFields } from '../petitions/service.ts';
+import { PETITION_LIMITS, type PetitionFields } from '../petitions/service.ts';
 import { isCleanText } from '../people/normalize.ts';
 import { badRequest } from './errors.ts';
 import { Nullable } from './schema.ts';
 
-const LIMITS = { title: 200, text: 20_000, targets: 50, targetName: 200, originSystem: 100, goal: 1_000_000_000 };
+const LIMITS = { ...PETITION_LIMITS, originSystem: 100 };
 
 // Fields both create and update accept; `null` clears an optional one on update.
 const fields = {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
 import type { Database } from '../db/schema.ts';
 import * as repo from '../petitions/repository.ts';
-import { createPetition } from '../petitions/service.ts';
+import { createPetition, updatePetition } from '../petitions/service.ts';
 import { nowIso } from '../util/ids.ts';
 import { notFound } from './errors.ts';
 import { parseFilter, toComparisons, type FieldSpec } from './filter.ts';
@@ -67,12 +67,8 @@ export function petitionApi(ctx: Context) {
     app.put<IdParams & { Body: PetitionUpdateBody }>('/petitions/:id', { schema: { body: PetitionUpdateBody } }, async (request) => {
       const org = organizationOf(request);
       const petition = await loadPetition(db, org.id, request.params.id);
-      const changes = petitionChanges(request.body);
-      if (Object.keys(changes).length > 0) {
-        await repo.updatePetition(db, org.id, petition.id, { ...changes, modified_at: nowIso() });
-        ctx.petitionCache.forget(petition.slug);
-      }
-      const updated = await loadPetition(db, org.id, petition.id);
+      const { petition: updated, changed } = await updatePetition(db, petition, petitionChanges(request.body), nowIso());
+      if (changed.length > 0) ctx.petitionCache.forget(petition.slug);
       return document(baseUrl, presentPetition(baseUrl, updated));
     });
   };

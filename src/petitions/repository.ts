@@ -221,3 +221,59 @@ export const petitionsOf = (q: Q, organizationId: string) =>
 export async function setSharedWith(q: Q, signatureId: string, json: string) {
   await q.updateTable('signatures').set({ shared_with: json }).where('id', '=', signatureId).execute();
 }
+
+/** Signatures on a petition whose signer's name or email contains `search` (any case); all of them when it is empty. */
+function signersMatching(q: Q, organizationId: string, petitionId: string, search: string) {
+  let query = q
+    .selectFrom('signatures')
+    .innerJoin('people', 'people.id', 'signatures.person_id')
+    .where('signatures.organization_id', '=', organizationId)
+    .where('signatures.petition_id', '=', petitionId);
+  if (search) {
+    const pattern = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(
+      sql<boolean>`(lower(people.email) like ${pattern} escape '\\' or lower(coalesce(people.given_name, '') || ' ' || coalesce(people.family_name, '')) like ${pattern} escape '\\')`,
+    );
+  }
+  return query;
+}
+
+/** One page of a petition's signatures with their signers, newest first, for the console. */
+export function searchSignatures(q: Q, organizationId: string, petitionId: string, search: string, page: { limit: number; offset: number }) {
+  return signersMatching(q, organizationId, petitionId, search)
+    .select([
+      'signatures.id',
+      'signatures.comments',
+      'signatures.source',
+      'signatures.confirmed_at',
+      'signatures.created_at',
+      'people.email',
+      'people.given_name',
+      'people.family_name',
+      'people.postal_code',
+    ])
+    .orderBy('signatures.created_at', 'desc')
+    .orderBy('signatures.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countSignaturesMatching(q: Q, organizationId: string, petitionId: string, search: string): Promise<number> {
+  const row = await signersMatching(q, organizationId, petitionId, search)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Signatures still waiting for their email confirmation (they are not in the count yet). */
+export async function countPendingSignatures(q: Q, organizationId: string, petitionId: string): Promise<number> {
+  const row = await q
+    .selectFrom('signatures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('petition_id', '=', petitionId)
+    .where('confirmed_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

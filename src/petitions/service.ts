@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, Petition } from '../db/schema.ts';
+import type { Database, Petition, PetitionUpdate } from '../db/schema.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../people/validate.ts';
@@ -198,4 +198,45 @@ export function targetsOf(petition: Pick<Petition, 'targets'>): { name: string }
   } catch {
     return [];
   }
+}
+
+/** Bounds on a petition's fields, the same for the console and the API. */
+export const PETITION_LIMITS = { title: 200, text: 20_000, targets: 50, targetName: 200, goal: 1_000_000_000, slug: 60 } as const;
+
+/** A web address chosen by an organizer: lower-case letters and digits in words joined by single hyphens. */
+export function isValidSlug(slug: string): boolean {
+  return slug.length <= PETITION_LIMITS.slug && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug);
+}
+
+/** The columns of a petition an organizer or an API client may change. */
+export type PetitionChanges = Omit<PetitionUpdate, 'id' | 'organization_id' | 'signature_count' | 'created_at' | 'modified_at'>;
+
+/** A petition's editable fields as the columns that store them. */
+export function petitionColumns(f: PetitionFields): PetitionChanges {
+  return {
+    ...(f.slug === undefined ? {} : { slug: f.slug }),
+    title: f.title,
+    description: f.description,
+    petition_text: f.petition_text,
+    targets: JSON.stringify(f.targets),
+    goal: f.goal,
+    confirmation_required: f.confirmation_required ? 1 : 0,
+    status: f.status,
+  };
+}
+
+/**
+ * Writes the changes that differ from the petition as it is and says which columns they were;
+ * when nothing differs nothing is written and `modified_at` stays. The caller drops the
+ * petition's cached page (under its old and new slug).
+ */
+export async function updatePetition(db: Kysely<Database>, petition: Petition, changes: PetitionChanges, now: string) {
+  const differing: PetitionChanges = {};
+  for (const [column, value] of Object.entries(changes) as [keyof PetitionChanges, unknown][]) {
+    if (value !== undefined && value !== petition[column]) (differing as Record<string, unknown>)[column] = value;
+  }
+  const changed = Object.keys(differing) as (keyof PetitionChanges)[];
+  if (changed.length > 0) await repo.updatePetition(db, petition.organization_id, petition.id, { ...differing, modified_at: now });
+  const updated = changed.length > 0 ? (await repo.findPetition(db, petition.organization_id, petition.id))! : petition;
+  return { petition: updated, changed };
 }
