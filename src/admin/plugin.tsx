@@ -6,8 +6,8 @@ import { authRoutes } from './auth-routes.tsx';
 import { accountRoutes } from './account-routes.tsx';
 import { membersRoutes } from './members-routes.tsx';
 import { dashboardRoutes } from './dashboard-routes.tsx';
+import { petitionsConsoleRoutes } from './petitions-routes.tsx';
 import { coalitionRoutes } from './coalition-routes.tsx';
-import { peopleConsoleRoutes } from './people-routes.tsx';
 
 /** Console routes registered by other capabilities (petitions, people, imports …). */
 export type ConsoleRoutes = (ctx: Context) => (app: FastifyInstance) => Promise<void>;
@@ -69,8 +69,8 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));
     await app.register(dashboardRoutes(ctx));
+    await app.register(petitionsConsoleRoutes(ctx));
     await app.register(coalitionRoutes(ctx));
-    await app.register(peopleConsoleRoutes(ctx));
     for (const routes of extra) await app.register(routes(ctx));
   };
 }
