@@ -8,6 +8,7 @@ import { membersRoutes } from './members-routes.tsx';
 import { dashboardRoutes } from './dashboard-routes.tsx';
 import { petitionsConsoleRoutes } from './petitions-routes.tsx';
 import { coalitionRoutes } from './coalition-routes.tsx';
+import { peopleConsoleRoutes } from './people-routes.tsx';
 
 /** Console routes registered by other capabilities (petitions, people, imports …). */
 export type ConsoleRoutes = (ctx: Context) => (app: FastifyInstance) => Promise<void>;
@@ -71,6 +72,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
     await app.register(dashboardRoutes(ctx));
     await app.register(petitionsConsoleRoutes(ctx));
     await app.register(coalitionRoutes(ctx));
+    await app.register(peopleConsoleRoutes(ctx));
     for (const routes of extra) await app.register(routes(ctx));
   };
 }
