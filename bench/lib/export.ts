@@ -1,16 +1,17 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, statSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { connect } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
+import { newId } from '../../src/util/ids.ts';
 import { MemorySampler, ROOT } from './processes.ts';
 
 /**
  * A SQLite database holding `rows` signatures (and as many people) on the demo petition,
- * written straight into the file in one transaction: the export is what is measured, not this.
+ * written straight into the file in one transaction (ids made as the application makes them):
+ * the export is what is measured, not this.
  */
 export async function seedSignatures(dataDir: string, rows: number): Promise<{ databaseUrl: string; slug: string }> {
   const file = path.join(dataDir, 'turnout.sqlite');
@@ -24,6 +25,7 @@ export async function seedSignatures(dataDir: string, rows: number): Promise<{ d
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
   const person = db.prepare(
     `INSERT INTO people (id, organization_id, email, given_name, family_name, postal_code, country, language, email_status, created_at, modified_at)
      VALUES (?, ?, ?, ?, ?, ?, 'US', 'en', 'subscribed', ?, ?)`,
@@ -36,9 +38,9 @@ export async function seedSignatures(dataDir: string, rows: number): Promise<{ d
   const insertAll = db.transaction(() => {
     for (let i = 0; i < rows; i++) {
       const at = new Date(start + i * 10).toISOString();
-      const personId = randomUUID();
+      const personId = newId();
       person.run(personId, petition.organization_id, `export-${i}@example.org`, `Given${i}`, `Family${i}`, String(10000 + (i % 89999)), at, at);
-      signature.run(randomUUID(), petition.id, petition.organization_id, personId, i % 10 === 0 ? `Comment number ${i}, with "quotes"` : null, i % 3 === 0 ? 'email' : null, at, at, at);
+      signature.run(newId(), petition.id, petition.organization_id, personId, i % 10 === 0 ? `Comment number ${i}, with "quotes"` : null, i % 3 === 0 ? 'email' : null, at, at, at);
     }
     db.prepare('UPDATE petitions SET signature_count = ? WHERE id = ?').run(rows, petition.id);
   });
