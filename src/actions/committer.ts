@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { UnitOfWork } from './unit-of-work.ts';
+import type { Dialect } from '../db/connect.ts';
 import { nowIso } from '../util/ids.ts';
 
 type Work<T> = (uow: UnitOfWork) => Promise<T>;
@@ -16,6 +17,7 @@ export interface CommitterOptions {
   maxBatch?: number;
   /** Transactions in flight at once (1 on SQLite, which has one writer; a few on PostgreSQL). */
   concurrency?: number;
+  dialect?: Dialect;
 }
 
 /**
@@ -35,6 +37,7 @@ export class GroupCommitter {
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly concurrency: number;
+  private readonly dialect: Dialect;
   private closed = false;
 
   constructor(
@@ -43,6 +46,7 @@ export class GroupCommitter {
   ) {
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
+    this.dialect = opts.dialect ?? 'sqlite';
   }
 
   submit<T>(work: Work<T>): Promise<T> {
@@ -83,7 +87,7 @@ export class GroupCommitter {
     const results: unknown[] = [];
     try {
       await this.db.transaction().execute(async (trx) => {
-        const uow = new UnitOfWork(trx, nowIso());
+        const uow = new UnitOfWork(trx, nowIso(), this.dialect);
         for (const item of batch) results.push(await item.work(uow));
         await uow.flush();
       });

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database, NewJob } from '../db/schema.ts';
+import type { Dialect } from '../db/connect.ts';
 import { insertJobs } from '../jobs/repository.ts';
 import { newId } from '../util/ids.ts';
 
@@ -26,6 +27,8 @@ export class UnitOfWork {
   constructor(
     readonly trx: Transaction<Database>,
     readonly now: string,
+    /** Which database: some rules lock rows on PostgreSQL where SQLite's single writer needs nothing. */
+    readonly dialect: Dialect = 'sqlite',
   ) {}
 
   enqueue(kind: string, payload: unknown, opts: JobOptions = {}): string {

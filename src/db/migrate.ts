@@ -2,6 +2,7 @@ import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Migra
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m004 from './migrations/004_coalitions.ts';
+import * as m005 from './migrations/005_events.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under
 // tsx, in tests and from the CLI.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
   '004_coalitions': m004,
+  '005_events': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
