@@ -1,6 +1,7 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
+import * as m003 from './migrations/003_imports.ts';
 import * as m004 from './migrations/004_coalitions.ts';
 import * as m005 from './migrations/005_events.ts';
 
@@ -9,6 +10,7 @@ import * as m005 from './migrations/005_events.ts';
 const migrations: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
+  '003_imports': m003,
   '004_coalitions': m004,
   '005_events': m005,
 };
