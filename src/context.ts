@@ -6,6 +6,7 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { Worker } from './jobs/worker.ts';
 import { petitionJobHandlers } from './petitions/jobs.ts';
 import { accountJobHandlers } from './accounts/jobs.ts';
+import { importJobHandlers } from './imports/jobs.ts';
 import { PetitionReadCache } from './petitions/public-cache.ts';
 
 /** What a process needs to serve requests or run jobs: built once by the CLI or a test. */
@@ -46,6 +47,7 @@ export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<st
     handlers: {
       ...petitionJobHandlers(deps),
       ...accountJobHandlers(deps),
+      ...importJobHandlers(deps),
     },
     log,
   });
