@@ -6,6 +6,7 @@ import { authRoutes } from './auth-routes.tsx';
 import { accountRoutes } from './account-routes.tsx';
 import { membersRoutes } from './members-routes.tsx';
 import { dashboardRoutes } from './dashboard-routes.tsx';
+import { importsRoutes } from './imports-routes.tsx';
 import { petitionsConsoleRoutes } from './petitions-routes.tsx';
 import { coalitionRoutes } from './coalition-routes.tsx';
 import { peopleConsoleRoutes } from './people-routes.tsx';
@@ -70,6 +71,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));
     await app.register(dashboardRoutes(ctx));
+    await app.register(importsRoutes(ctx));
     await app.register(petitionsConsoleRoutes(ctx));
     await app.register(coalitionRoutes(ctx));
     await app.register(peopleConsoleRoutes(ctx));
