@@ -24,7 +24,10 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null 
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+    const rss = kb('VmRSS');
+    const peak = kb('VmHWM');
+    // A process that is exiting (a zombie) has no memory lines left.
+    return Number.isNaN(rss) || Number.isNaN(peak) ? null : { rssMb: rss / 1024, peakMb: peak / 1024 };
   } catch {
     return null; // the process has ended
   }
