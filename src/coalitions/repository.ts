@@ -25,7 +25,7 @@ export const partnersOfAction = (q: Q, sponsorId: string, actionType: 'petition'
     .execute();
 
 /** Partners who accepted, for the public form's share boxes. */
-export const acceptedPartners = (q: Q, actionType: 'petition', actionId: string) =>
+export const acceptedPartners = (q: Q, actionType: 'petition' | 'event', actionId: string) =>
   q
     .selectFrom('action_partners')
     .innerJoin('organizations', 'organizations.id', 'action_partners.partner_organization_id')

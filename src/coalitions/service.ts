@@ -64,6 +64,40 @@ export function parseShares(json: string | null): Share[] {
   }
 }
 
+/** A supporter as the sponsor recorded them, to copy onto a partner's list. */
+export interface SharedPerson {
+  email: string;
+  givenName: string | null;
+  familyName: string | null;
+  postalCode: string | null;
+  country: string | null;
+  language: string;
+}
+
+/**
+ * Puts a supporter on one partner's list: the person in the partner's organization, subscribed,
+ * with the consent they ticked on this action. Every action type that shows share boxes uses it.
+ */
+export async function sharePerson(uow: UnitOfWork, action: { type: string; id: string }, person: SharedPerson, share: Share): Promise<string> {
+  return recordTaker(
+    uow,
+    {
+      organizationId: share.id,
+      person: {
+        email: person.email,
+        givenName: person.givenName ?? undefined,
+        familyName: person.familyName ?? undefined,
+        postalCode: person.postalCode ?? undefined,
+        country: person.country ?? undefined,
+      },
+      language: person.language,
+      optIn: true,
+      optInWording: share.wording,
+    },
+    action,
+  );
+}
+
 /**
  * Gives each partner the signer chose their own copy: the person on the partner's list
  * (subscribed, with the consent they ticked) and a signature record in the partner's
@@ -73,28 +107,12 @@ export function parseShares(json: string | null): Share[] {
 export async function shareSignature(
   uow: UnitOfWork,
   petitionId: string,
-  signer: { email: string; givenName: string | null; familyName: string | null; postalCode: string | null; country: string | null; language: string },
+  signer: SharedPerson,
   signature: { source: string | null; comments: string | null },
   shares: Share[],
 ) {
   for (const share of shares) {
-    const personId = await recordTaker(
-      uow,
-      {
-        organizationId: share.id,
-        person: {
-          email: signer.email,
-          givenName: signer.givenName ?? undefined,
-          familyName: signer.familyName ?? undefined,
-          postalCode: signer.postalCode ?? undefined,
-          country: signer.country ?? undefined,
-        },
-        language: signer.language,
-        optIn: true,
-        optInWording: share.wording,
-      },
-      { type: 'petition', id: petitionId },
-    );
+    const personId = await sharePerson(uow, { type: 'petition', id: petitionId }, signer, share);
     await insertSignatureIfNew(uow.trx, {
       id: newId(),
       petition_id: petitionId,

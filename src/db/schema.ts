@@ -166,7 +166,7 @@ export interface SignatureTable {
 
 export interface ActionPartnerTable {
   id: string;
-  action_type: 'petition';
+  action_type: 'petition' | 'event';
   action_id: string;
   sponsor_organization_id: string;
   partner_organization_id: string;
