@@ -86,7 +86,8 @@ for (const target of targets()) {
       const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) });
       const bad = await h.app.inject({ method: 'POST', url: '/admin/account/two-factor', headers: { ...FORM, cookie: jar }, payload: form({ _csrf: me.csrf, code: '000000' }) });
       assert.equal(bad.statusCode, 422);
-      const on = await h.app.inject({ method: 'POST', url: '/admin/account/two-factor', headers: { ...FORM, cookie: jar }, payload: form({ _csrf: me.csrf, code: totp.generate() }) });
+      const enableCode = totp.generate();
+      const on = await h.app.inject({ method: 'POST', url: '/admin/account/two-factor', headers: { ...FORM, cookie: jar }, payload: form({ _csrf: me.csrf, code: enableCode }) });
       assert.equal(on.statusCode, 200);
       const codes = [...on.body.matchAll(/<li>([0-9a-f]{5}-[0-9a-f]{5})<\/li>/g)].map((m) => m[1]!);
       assert.equal(codes.length, 10);
@@ -96,12 +97,16 @@ for (const target of targets()) {
       assert.match(first.res.headers.location as string, /^\/admin\/two-factor/);
       const blocked = await h.app.inject({ url: '/admin', headers: { cookie: first.cookie } });
       assert.equal(blocked.statusCode, 303);
-      assert.equal(blocked.headers.location, '/admin/two-factor');
+      assert.equal(blocked.headers.location, '/admin/two-factor?next=%2Fadmin', 'the page asked for is kept');
       const tfPage = await h.app.inject({ url: '/admin/two-factor', headers: { cookie: first.cookie } });
       const csrf = csrfFrom(tfPage.body);
       const wrong = await h.app.inject({ method: 'POST', url: '/admin/two-factor', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: csrf, code: '123456', next: '/admin' }) });
       assert.equal(wrong.statusCode, 401);
-      const right = await h.app.inject({ method: 'POST', url: '/admin/two-factor', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: csrf, code: totp.generate(), next: '/admin' }) });
+      const replay = await h.app.inject({ method: 'POST', url: '/admin/two-factor', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: csrf, code: enableCode, next: '/admin' }) });
+      assert.equal(replay.statusCode, 401, 'the code that turned two-factor on does not work again');
+      // The next 30-second step's code (accepted within the ±1 step allowed for clock drift).
+      const nextCode = totp.generate({ timestamp: Date.now() + 30_000 });
+      const right = await h.app.inject({ method: 'POST', url: '/admin/two-factor', headers: { ...FORM, cookie: first.cookie }, payload: form({ _csrf: csrf, code: nextCode, next: '/admin' }) });
       assert.equal(right.statusCode, 303);
       assert.equal((await h.app.inject({ url: '/admin', headers: { cookie: first.cookie } })).statusCode, 200);
 

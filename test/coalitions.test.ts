@@ -38,8 +38,10 @@ for (const target of targets()) {
       assert.equal(bad.statusCode, 422);
       assert.match(bad.body, /There is no organization/);
       const invite = await h.app.inject({ method: 'POST', url: `/admin/petitions/${petition.id}/partners`, headers: { ...FORM, cookie: sponsor.cookie }, payload: form({ _csrf: sponsor.csrf, partner: 'neighbours-for-privacy' }) });
-      assert.equal(invite.statusCode, 200);
-      assert.match(invite.body, /Neighbours for Privacy is invited/);
+      assert.equal(invite.statusCode, 303);
+      const afterInvite = await h.app.inject({ url: invite.headers.location as string, headers: { cookie: sponsor.cookie } });
+      assert.match(afterInvite.body, /The partner is invited/);
+      assert.match(afterInvite.body, /Neighbours for Privacy/);
       let page = await h.app.inject({ url: `/petitions/${petition.slug}` });
       assert.doesNotMatch(page.body, /Share my name and email with Neighbours/, 'no box before the partner accepts');
       const list = await h.app.inject({ url: '/admin/partnerships', headers: { cookie: partner.cookie } });

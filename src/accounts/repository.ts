@@ -185,3 +185,14 @@ export const auditEvents = (q: Q, organizationId: string, limit = 200) =>
     .orderBy('audit_events.created_at', 'desc')
     .limit(limit)
     .execute();
+
+/** Records a used TOTP step; true only when it is newer than the last one (a code works once). */
+export async function useTotpStep(q: Q, userId: string, step: number): Promise<boolean> {
+  const r = await q
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

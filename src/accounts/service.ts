@@ -158,11 +158,13 @@ export function totpUri(email: string, secretBase32: string, issuer = 'turnout')
   return new OTPAuth.TOTP({ issuer, label: email, secret: OTPAuth.Secret.fromBase32(secretBase32) }).toString();
 }
 
-function totpValid(secretBase32: string, code: string): boolean {
+/** The time step a code belongs to (±1 step of clock drift), or null when it is not valid now. */
+function totpStep(secretBase32: string, code: string): number | null {
   const clean = code.replace(/\s+/g, '');
-  if (!/^\d{6}$/.test(clean)) return false;
+  if (!/^\d{6}$/.test(clean)) return null;
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secretBase32) });
-  return totp.validate({ token: clean, window: 1 }) !== null;
+  const delta = totp.validate({ token: clean, window: 1 });
+  return delta === null ? null : totp.counter() + delta;
 }
 
 function recoveryCodes(): string[] {
@@ -174,16 +176,17 @@ function recoveryCodes(): string[] {
 
 /** Turns on two-factor once the user proves their app works; returns the recovery codes, shown once. */
 export async function enableTwoFactor(db: Db, secretKey: Buffer, userId: string, secretBase32: string, code: string): Promise<string[] | null> {
-  if (!totpValid(secretBase32, code)) return null;
+  const step = totpStep(secretBase32, code);
+  if (step === null) return null;
   const codes = recoveryCodes();
   const now = nowIso();
-  await repo.updateUser(db, userId, { totp_secret: seal(secretKey, secretBase32), totp_enabled_at: now, modified_at: now });
+  await repo.updateUser(db, userId, { totp_secret: seal(secretKey, secretBase32), totp_enabled_at: now, totp_last_step: step, modified_at: now });
   await repo.replaceRecoveryCodes(db, userId, codes.map((c) => hashToken(c)));
   return codes;
 }
 
 export async function disableTwoFactor(db: Db, userId: string) {
-  await repo.updateUser(db, userId, { totp_secret: null, totp_enabled_at: null, modified_at: nowIso() });
+  await repo.updateUser(db, userId, { totp_secret: null, totp_enabled_at: null, totp_last_step: null, modified_at: nowIso() });
   await repo.replaceRecoveryCodes(db, userId, []);
 }
 
@@ -191,8 +194,9 @@ export async function disableTwoFactor(db: Db, userId: string) {
 export async function verifySecondFactor(db: Db, secretKey: Buffer, session: LoadedSession, code: string): Promise<boolean> {
   const user = await repo.findUser(db, session.user_id);
   if (!user?.totp_secret) return false;
+  const step = totpStep(unseal(secretKey, user.totp_secret), code);
   const ok =
-    totpValid(unseal(secretKey, user.totp_secret), code) ||
+    (step !== null && (await repo.useTotpStep(db, user.id, step))) ||
     (/^[0-9a-f]{5}-?[0-9a-f]{5}$/i.test(code.trim()) &&
       (await repo.useRecoveryCode(db, user.id, hashToken(normalizeRecovery(code)), nowIso())));
   if (ok) await repo.updateSession(db, session.id, { second_factor_done: 1 });

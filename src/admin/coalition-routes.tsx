@@ -93,7 +93,9 @@ export function coalitionRoutes(ctx: Context) {
     };
 
     type Params = { Params: { id: string }; Body: Body };
-    app.get<Params>('/petitions/:id/partners', { config: { permission: 'manage_actions' } }, (request, reply) => partnersPage(request, reply));
+    app.get<Params & { Querystring: { invited?: string } }>('/petitions/:id/partners', { config: { permission: 'manage_actions' } }, (request, reply) =>
+      partnersPage(request, reply, request.query.invited ? { notice: 'The partner is invited. They accept from their console’s Partnerships page.' } : {}),
+    );
 
     app.post<Params>('/petitions/:id/partners', { config: { permission: 'manage_actions' } }, async (request, reply) => {
       const org = request.organizer!.organization!;
@@ -101,8 +103,9 @@ export function coalitionRoutes(ctx: Context) {
       if (!petition) return notFound(request, reply);
       const slug = typeof request.body?.partner === 'string' ? request.body.partner.slice(0, 100) : '';
       try {
-        const partner = await invitePartner(db, { sponsorId: org.id, petitionId: petition.id, partnerSlug: slug, byUserId: request.organizer!.session.user_id });
-        return partnersPage(request, reply, { notice: `${partner.name} is invited. They accept from their console's Partnerships page.` });
+        await invitePartner(db, { sponsorId: org.id, petitionId: petition.id, partnerSlug: slug, byUserId: request.organizer!.session.user_id });
+        // Post-redirect-get, so reloading the page does not send the invitation again.
+        return reply.redirect(`/admin/petitions/${petition.id}/partners?invited=1`, 303);
       } catch (e) {
         if (e instanceof CoalitionError) return partnersPage(request, reply, { error: e.message, slug, status: 422 });
         throw e;

@@ -299,6 +299,7 @@ export function PetitionDetailPage(props: {
       {can.manage ? (
         <div class="actions">
           <a href={`/admin/petitions/${p.id}/edit`}>Edit the petition</a>{' '}
+          <a href={`/admin/petitions/${p.id}/partners`}>Partners</a>{' '}
           <form method="post" action={`/admin/petitions/${p.id}/${p.status === 'open' ? 'close' : 'open'}`} class="inline">
             <CsrfField token={page.csrf} />
             <button type="submit" class="secondary">

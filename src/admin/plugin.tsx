@@ -63,7 +63,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
         if (request.method === 'GET') return reply.redirect(`/admin/sign-in?next=${encodeURIComponent(request.url)}`, 303);
         return refuse(request, reply, 401, 'Please sign in', 'Your session has ended. Sign in and try again.');
       }
-      if (verdict === 'second_factor') return reply.redirect('/admin/two-factor', 303);
+      if (verdict === 'second_factor') return reply.redirect(`/admin/two-factor?next=${encodeURIComponent(request.url)}`, 303);
       if (verdict === 'enroll_two_factor') return reply.redirect('/admin/account?enroll=1', 303);
       return refuse(request, reply, 403, 'Not allowed', 'Your role in this organization does not allow this. Ask an owner of the organization.');
     });

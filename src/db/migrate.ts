@@ -4,6 +4,7 @@ import * as m002 from './migrations/002_accounts.ts';
 import * as m003 from './migrations/003_imports.ts';
 import * as m004 from './migrations/004_coalitions.ts';
 import * as m005 from './migrations/005_events.ts';
+import * as m006 from './migrations/006_totp_last_step.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under
 // tsx, in tests and from the CLI.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003_imports': m003,
   '004_coalitions': m004,
   '005_events': m005,
+  '006_totp_last_step': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

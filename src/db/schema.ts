@@ -22,6 +22,8 @@ export interface UserTable {
   /** Base32 TOTP secret, encrypted with the instance key (see accounts/secrets.ts). */
   totp_secret: string | null;
   totp_enabled_at: string | null;
+  /** The TOTP time step last used, so the same code never works twice. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   failed_signins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   /** Sessions created before this moment are void ("sign out everywhere", password change). */

@@ -91,3 +91,155 @@ export const activeAttendances = (q: Q, eventId: string) =>
     .where('event_id', '=', eventId)
     .where('status', 'in', ['accepted', 'waitlisted'])
     .execute();
+
+// ---------------------------------------------------------------------------------------------
+// Reads for the public pages, the emails, the console and the API. Everything that touches
+// people takes the organization's id.
+
+/** An event with its sponsor's name, as the pages and the emails show it. */
+export const findEventWithOrganization = (q: Q, id: string) =>
+  q
+    .selectFrom('events')
+    .innerJoin('organizations', 'organizations.id', 'events.organization_id')
+    .selectAll('events')
+    .select('organizations.name as organization_name')
+    .where('events.id', '=', id)
+    .executeTakeFirst();
+
+/** Upcoming confirmed public events on this site, soonest first: unlisted ones are reachable only by their link. */
+export const publicUpcomingEvents = (q: Q, now: string, limit = 100) =>
+  q
+    .selectFrom('events')
+    .innerJoin('organizations', 'organizations.id', 'events.organization_id')
+    .select(['events.slug', 'events.title', 'events.start_at', 'events.end_at', 'events.timezone', 'events.online', 'events.locality', 'events.region', 'organizations.name as organization_name'])
+    .where('events.status', '=', 'confirmed')
+    .where('events.visibility', '=', 'public')
+    .where('events.end_at', '>', now)
+    .orderBy('events.start_at')
+    .limit(limit)
+    .execute();
+
+/** An organization's events for the console, the latest start first. */
+export const eventsOf = (q: Q, organizationId: string, limit = 500) =>
+  q
+    .selectFrom('events')
+    .select(['id', 'slug', 'title', 'start_at', 'end_at', 'timezone', 'status', 'visibility', 'capacity', 'accepted_count', 'waitlist_count', 'attended_count', 'online', 'locality', 'region'])
+    .where('organization_id', '=', organizationId)
+    .orderBy('start_at', 'desc')
+    .limit(limit)
+    .execute();
+
+/** An event's attendances joined to their people, in the organization that owns both. */
+function attendeesQuery(q: Q, organizationId: string, eventId: string) {
+  return q
+    .selectFrom('attendances')
+    .innerJoin('people', (join) => join.onRef('people.id', '=', 'attendances.person_id').onRef('people.organization_id', '=', 'attendances.organization_id'))
+    .where('attendances.organization_id', '=', organizationId)
+    .where('attendances.event_id', '=', eventId);
+}
+
+function searching<QB extends ReturnType<typeof attendeesQuery>>(query: QB, search: string): QB {
+  if (!search) return query;
+  const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return query.where((eb) =>
+    eb.or([
+      eb(eb.fn('lower', ['people.email']), 'like', sql<string>`${like} escape '\\'`),
+      eb(eb.fn('lower', ['people.given_name']), 'like', sql<string>`${like} escape '\\'`),
+      eb(eb.fn('lower', ['people.family_name']), 'like', sql<string>`${like} escape '\\'`),
+    ]),
+  ) as QB;
+}
+
+const ATTENDEE_COLUMNS = [
+  'attendances.id',
+  'attendances.person_id',
+  'attendances.status',
+  'attendances.attended',
+  'attendances.waitlist_position',
+  'attendances.phone',
+  'attendances.comment',
+  'attendances.source',
+  'attendances.referrer',
+  'attendances.language',
+  'attendances.created_at',
+  'attendances.cancelled_at',
+  'people.given_name',
+  'people.family_name',
+  'people.email',
+  'people.postal_code',
+  'people.country',
+  'people.email_status',
+] as const;
+
+/** One page of an event's attendees for the console: accepted first, then the waitlist in order, then cancelled. */
+export function searchAttendees(q: Q, organizationId: string, eventId: string, search: string, page: { limit: number; offset: number }) {
+  return searching(attendeesQuery(q, organizationId, eventId), search)
+    .select(ATTENDEE_COLUMNS)
+    .orderBy(sql`case attendances.status when 'accepted' then 0 when 'waitlisted' then 1 else 2 end`)
+    .orderBy('attendances.waitlist_position')
+    .orderBy('attendances.created_at')
+    .orderBy('attendances.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countAttendeesMatching(q: Q, organizationId: string, eventId: string, search: string): Promise<number> {
+  const row = await searching(attendeesQuery(q, organizationId, eventId), search)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Every attendee of an event for the CSV export, oldest first (streamed by the caller). */
+export const attendeesForExport = (q: Q, organizationId: string, eventId: string) =>
+  attendeesQuery(q, organizationId, eventId).select(ATTENDEE_COLUMNS).orderBy('attendances.created_at').orderBy('attendances.id');
+
+/** One comparison from an API filter on events. */
+export interface EventComparison {
+  column: 'id' | 'created_at' | 'modified_at' | 'origin_system' | 'title' | 'start_at' | 'end_at';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+function eventsMatching(q: Q, organizationId: string, where: EventComparison[]) {
+  let query = q.selectFrom('events').where('organization_id', '=', organizationId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+/** One page of an organization's events for the API, oldest first. */
+export const listEvents = (q: Q, organizationId: string, where: EventComparison[], page: { limit: number; offset: number }) =>
+  eventsMatching(q, organizationId, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
+
+export async function countEvents(q: Q, organizationId: string, where: EventComparison[]): Promise<number> {
+  const row = await eventsMatching(q, organizationId, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface AttendanceComparison {
+  column: 'id' | 'created_at' | 'modified_at';
+  op: '=' | '<' | '>' | '>=';
+  value: string;
+}
+
+export type AttendanceOwner = { eventId: string } | { personId: string };
+
+function attendancesMatching(q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[]) {
+  let query = q.selectFrom('attendances').where('organization_id', '=', organizationId);
+  query = 'eventId' in by ? query.where('event_id', '=', by.eventId) : query.where('person_id', '=', by.personId);
+  for (const c of where) query = query.where(c.column, c.op, c.value);
+  return query;
+}
+
+export const listAttendances = (q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[], page: { limit: number; offset: number }) =>
+  attendancesMatching(q, organizationId, by, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
+
+export async function countAttendances(q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[]): Promise<number> {
+  const row = await attendancesMatching(q, organizationId, by, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** An attendance, only if it belongs to the organization and to the event or person named. */
+export const findAttendanceIn = (q: Q, organizationId: string, by: AttendanceOwner, id: string) =>
+  attendancesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
-import type { PersonInput } from '../people/validate.ts';
+import type { FieldErrors, PersonInput } from '../people/validate.ts';
+import { isCleanText, isCountryCode, normalizePostalCode } from '../people/normalize.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import type { AttendanceStatus, EventRow } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
+import { parseShares, sharePerson, type Share, type SharedPerson } from '../coalitions/service.ts';
 import * as repo from './repository.ts';
 
 export const JOB_RSVP_CONFIRMATION = 'event.rsvp_confirmation';
@@ -30,6 +33,8 @@ export interface Rsvp {
   language: string;
   referral: Referral;
   tags?: string[];
+  /** false when an API client asked for no autoresponse: the RSVP is recorded without the confirmation email. */
+  notify?: boolean;
 }
 
 export interface RsvpResult {
@@ -89,7 +94,7 @@ export async function rsvp(uow: UnitOfWork, eventId: string, r: Rsvp): Promise<R
     await repo.insertAttendance(uow.trx, { id, event_id: event.id, organization_id: event.organization_id, person_id: personId, created_at: uow.now, ...fields });
   }
   await repo.moveEventCounts(uow.trx, event.id, full ? { waitlist: 1 } : { accepted: 1 });
-  uow.enqueue(JOB_RSVP_CONFIRMATION, { attendanceId: id });
+  if (r.notify !== false) uow.enqueue(JOB_RSVP_CONFIRMATION, { attendanceId: id });
   if (!full) scheduleReminders(uow, event, id);
   return { attendanceId: id, status, created: true };
 }
@@ -184,4 +189,443 @@ export function tokenMatches(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating, changing and cancelling events (the console and the API; the host form can share
+// createEvent/updateEvent with its own checks). Times are typed on the wall clock of the
+// event's IANA time zone and stored as UTC instants.
+
+/** Bounds on an event's fields, the same for the console and the API. */
+export const EVENT_FIELD_LIMITS = {
+  title: 200,
+  text: 20_000,
+  line: 200,
+  locality: 100,
+  addressLines: 3,
+  joinUrl: 2000,
+  capacity: 1_000_000,
+  reminders: 5,
+  reminderMinutes: 60 * 24 * 28,
+  slug: 60,
+} as const;
+
+/** An event as typed into the console or sent to the API, before it is checked. */
+export interface EventInput {
+  title: string;
+  description: string;
+  instructions: string;
+  /** Wall-clock day and time (`2026-03-14`, `18:00`) in `timezone`. */
+  startDate: string;
+  startTime: string;
+  endDate: string;
+  endTime: string;
+  timezone: string;
+  /** '' or null for no limit. */
+  capacity: string | number | null;
+  online: boolean | null;
+  joinUrl: string;
+  venue: string;
+  addressLines: string[];
+  locality: string;
+  region: string;
+  postalCode: string;
+  country: string;
+  latitude?: number | null;
+  longitude?: number | null;
+  visibility: string;
+  /** Minutes before the start. */
+  reminders: number[];
+}
+
+/** The columns of an event that its organizer describes (counts, status and ids are not here). */
+export interface EventColumns {
+  title: string;
+  description: string;
+  instructions: string;
+  start_at: string;
+  end_at: string;
+  timezone: string;
+  capacity: number | null;
+  online: number;
+  join_url: string | null;
+  venue: string | null;
+  address_lines: string;
+  locality: string | null;
+  region: string | null;
+  postal_code: string | null;
+  country: string;
+  latitude: number | null;
+  longitude: number | null;
+  visibility: 'public' | 'unlisted';
+  reminders: string;
+}
+
+/** The canonical name of an IANA time zone (`america/chicago` → `America/Chicago`), or null if there is none. */
+export function canonicalZone(name: string): string | null {
+  const v = name.trim();
+  if (!v || !/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(v) || !IANAZone.isValidZone(v)) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+type WallClock = { instant: string } | { error: 'date' | 'time' | 'gap' };
+
+/** A day and time on the clock of `zone` as a UTC instant; a time the clocks skip (DST) is an error, not moved. */
+export function wallClockToUtc(date: string, time: string, zone: string): WallClock {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date.trim());
+  if (!d || Number(d[1]) < 2000 || Number(d[1]) > 2100) return { error: 'date' };
+  const t = /^(\d{1,2}):(\d{2})(?::00)?$/.exec(time.trim());
+  if (!t || Number(t[1]) > 23 || Number(t[2]) > 59) return { error: 'time' };
+  const wanted = { year: Number(d[1]), month: Number(d[2]), day: Number(d[3]), hour: Number(t[1]), minute: Number(t[2]) };
+  const probe = DateTime.fromObject({ year: wanted.year, month: wanted.month, day: wanted.day }, { zone: 'UTC' });
+  if (!probe.isValid || probe.month !== wanted.month || probe.day !== wanted.day) return { error: 'date' };
+  const at = DateTime.fromObject(wanted, { zone });
+  if (!at.isValid) return { error: 'date' };
+  if (at.hour !== wanted.hour || at.minute !== wanted.minute || at.day !== wanted.day) return { error: 'gap' };
+  return { instant: at.toUTC().toISO()! };
+}
+
+/** An event's start or end as the wall-clock day and time of its own zone, for forms. */
+export function utcToWallClock(instant: string, zone: string): { date: string; time: string } {
+  const at = DateTime.fromISO(instant, { zone });
+  return { date: at.toFormat('yyyy-MM-dd'), time: at.toFormat('HH:mm') };
+}
+
+export function addressLinesOf(event: Pick<EventRow, 'address_lines'>): string[] {
+  try {
+    const v: unknown = JSON.parse(event.address_lines);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** What an event's form holds for an existing event: the reverse of checkEvent. */
+export function inputOf(event: EventRow): EventInput {
+  const start = utcToWallClock(event.start_at, event.timezone);
+  const end = utcToWallClock(event.end_at, event.timezone);
+  return {
+    title: event.title,
+    description: event.description,
+    instructions: event.instructions,
+    startDate: start.date,
+    startTime: start.time,
+    endDate: end.date,
+    endTime: end.time,
+    timezone: event.timezone,
+    capacity: event.capacity,
+    online: event.online === 1,
+    joinUrl: event.join_url ?? '',
+    venue: event.venue ?? '',
+    addressLines: addressLinesOf(event),
+    locality: event.locality ?? '',
+    region: event.region ?? '',
+    postalCode: event.postal_code ?? '',
+    country: event.country,
+    latitude: event.latitude,
+    longitude: event.longitude,
+    visibility: event.visibility,
+    reminders: reminderMinutes(event),
+  };
+}
+
+function checkLine(errors: FieldErrors, field: string, label: MessageKey, raw: string, max: number, requiredKey?: MessageKey): string {
+  const v = raw.trim();
+  if (!v) {
+    if (requiredKey) errors[field] = { key: requiredKey };
+  } else if (!isCleanText(v)) errors[field] = { key: 'form.error.invalid_text', values: { field: label } };
+  else if ([...v].length > max) errors[field] = { key: 'form.error.too_long', values: { field: label, max } };
+  return v;
+}
+
+function checkText(errors: FieldErrors, field: string, label: MessageKey, raw: string): string {
+  const v = raw.replace(/\r\n?/g, '\n').trim();
+  if (!isCleanText(v, true)) errors[field] = { key: 'form.error.invalid_text', values: { field: label } };
+  else if ([...v].length > EVENT_FIELD_LIMITS.text) errors[field] = { key: 'form.error.too_long', values: { field: label, max: EVENT_FIELD_LIMITS.text } };
+  return v;
+}
+
+export function isWebAddress(raw: string): boolean {
+  if (raw.length > EVENT_FIELD_LIMITS.joinUrl || !isCleanText(raw) || /\s/.test(raw)) return false;
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks an event field by field and says what is wrong with each, in message keys the console
+ * (English), the API (English) and any public form (the visitor's language) translate. Nothing
+ * is written here.
+ */
+export function checkEvent(input: EventInput): { errors: FieldErrors; columns?: EventColumns } {
+  const errors: FieldErrors = {};
+  const title = checkLine(errors, 'title', 'eventedit.field.title', input.title, EVENT_FIELD_LIMITS.title, 'eventedit.error.title');
+  const description = checkText(errors, 'description', 'eventedit.field.description', input.description);
+  const instructions = checkText(errors, 'instructions', 'eventedit.field.instructions', input.instructions);
+
+  const timezone = canonicalZone(input.timezone);
+  if (!timezone) errors.timezone = { key: 'eventedit.error.timezone' };
+  let startAt = '';
+  let endAt = '';
+  const zone = timezone ?? 'UTC';
+  const start = wallClockToUtc(input.startDate, input.startTime, zone);
+  const end = wallClockToUtc(input.endDate, input.endTime, zone);
+  for (const [which, at] of [['start', start], ['end', end]] as const) {
+    if (!('error' in at)) continue;
+    if (at.error === 'date') errors[`${which}_date`] = { key: which === 'start' ? 'eventedit.error.start_date' : 'eventedit.error.end_date' };
+    else if (at.error === 'time') errors[`${which}_time`] = { key: which === 'start' ? 'eventedit.error.start_time' : 'eventedit.error.end_time' };
+    else if (timezone) errors[`${which}_time`] = { key: 'eventedit.error.nonexistent_time', values: { zone: timezone } };
+  }
+  if ('instant' in start && 'instant' in end && timezone) {
+    startAt = start.instant;
+    endAt = end.instant;
+    if (endAt <= startAt) errors.end_time = { key: 'eventedit.error.end_before_start' };
+  }
+
+  let capacity: number | null = null;
+  if (typeof input.capacity === 'number') {
+    if (Number.isInteger(input.capacity) && input.capacity >= 1 && input.capacity <= EVENT_FIELD_LIMITS.capacity) capacity = input.capacity;
+    else errors.capacity = { key: 'eventedit.error.capacity' };
+  } else if (typeof input.capacity === 'string' && input.capacity.trim() !== '') {
+    const digits = input.capacity.trim().replace(/[\s,_]/g, '');
+    if (/^\d{1,7}$/.test(digits) && Number(digits) >= 1 && Number(digits) <= EVENT_FIELD_LIMITS.capacity) capacity = Number(digits);
+    else errors.capacity = { key: 'eventedit.error.capacity' };
+  }
+
+  if (input.online === null) errors.location_type = { key: 'eventedit.error.location_type' };
+  const online = input.online === true;
+  let joinUrl: string | null = null;
+  let venue: string | null = null;
+  let addressLines: string[] = [];
+  let locality: string | null = null;
+  let region: string | null = null;
+  let postalCode: string | null = null;
+  let country = input.country.trim().toUpperCase() || 'US';
+  if (!isCountryCode(country)) {
+    errors.country = { key: 'form.error.country' };
+    country = 'US';
+  }
+  let latitude: number | null = null;
+  let longitude: number | null = null;
+  if (online) {
+    const url = input.joinUrl.trim();
+    if (!isWebAddress(url)) errors.join_url = { key: 'eventedit.error.join_url' };
+    else joinUrl = url;
+  } else if (input.online === false) {
+    venue = checkLine(errors, 'venue', 'eventedit.field.venue', input.venue, EVENT_FIELD_LIMITS.line) || null;
+    const lines = input.addressLines.map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0) errors.address_lines = { key: 'eventedit.error.address' };
+    else if (lines.length > EVENT_FIELD_LIMITS.addressLines) errors.address_lines = { key: 'eventedit.error.address_lines', values: { max: EVENT_FIELD_LIMITS.addressLines } };
+    else {
+      const lineErrors: FieldErrors = {};
+      addressLines = lines.map((l) => checkLine(lineErrors, 'address_lines', 'eventedit.field.address', l, EVENT_FIELD_LIMITS.line));
+      if (lineErrors.address_lines) errors.address_lines = lineErrors.address_lines;
+    }
+    locality = checkLine(errors, 'locality', 'eventedit.field.locality', input.locality, EVENT_FIELD_LIMITS.locality, 'eventedit.error.locality') || null;
+    const regionRaw = checkLine(errors, 'region', 'eventedit.field.region', input.region, EVENT_FIELD_LIMITS.locality, country === 'US' ? 'eventedit.error.region' : undefined);
+    region = regionRaw ? (regionRaw.length <= 3 ? regionRaw.toUpperCase() : regionRaw) : null;
+    const postalRaw = input.postalCode.trim();
+    if (postalRaw || country === 'US') {
+      const normalized = normalizePostalCode(postalRaw, country);
+      if (normalized === null) errors.postal_code = { key: country === 'US' ? 'form.error.postal_code' : 'form.error.postal_code_any' };
+      else postalCode = normalized;
+    }
+    const lat = input.latitude ?? null;
+    const lon = input.longitude ?? null;
+    if (lat !== null || lon !== null) {
+      if (lat === null || lon === null || !Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+        errors.coordinates = { key: 'eventedit.error.coordinates' };
+      } else {
+        latitude = lat;
+        longitude = lon;
+      }
+    }
+  }
+
+  const visibility = input.visibility === 'public' || input.visibility === 'unlisted' ? input.visibility : null;
+  if (!visibility) errors.visibility = { key: 'eventedit.error.visibility' };
+
+  const reminders = [...new Set(input.reminders)].sort((a, b) => b - a);
+  if (reminders.length > EVENT_FIELD_LIMITS.reminders || reminders.some((m) => !Number.isInteger(m) || m < 1 || m > EVENT_FIELD_LIMITS.reminderMinutes)) {
+    errors.reminders = { key: 'eventedit.error.reminders' };
+  }
+
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    columns: {
+      title,
+      description,
+      instructions,
+      start_at: startAt,
+      end_at: endAt,
+      timezone: timezone!,
+      capacity,
+      online: online ? 1 : 0,
+      join_url: joinUrl,
+      venue,
+      address_lines: JSON.stringify(addressLines),
+      locality,
+      region,
+      postal_code: postalCode,
+      country,
+      latitude,
+      longitude,
+      visibility: visibility!,
+      reminders: JSON.stringify(reminders),
+    },
+  };
+}
+
+/** A web address for an event from its title or a wanted slug: lower-case ASCII words joined by hyphens. */
+export function eventSlug(wanted: string): string {
+  const base = wanted
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, EVENT_FIELD_LIMITS.slug)
+    .replace(/-+$/, '');
+  return base || 'event';
+}
+
+export interface NewEventOptions {
+  /** The wanted web address; made from the title when absent, and numbered when taken. */
+  slug?: string;
+  status?: EventRow['status'];
+  campaignId?: string | null;
+  hostName?: string | null;
+  hostEmail?: string | null;
+  originSystem?: string;
+}
+
+/** Creates an event (confirmed unless told otherwise) under a free web address. */
+export async function createEvent(uow: UnitOfWork, organizationId: string, columns: EventColumns, opts: NewEventOptions = {}): Promise<EventRow> {
+  const wanted = eventSlug(opts.slug ?? columns.title);
+  let slug = wanted;
+  for (let n = 2; await repo.eventSlugExists(uow.trx, slug); n++) slug = `${wanted}-${n}`;
+  const id = newId();
+  await repo.insertEvent(uow.trx, {
+    id,
+    organization_id: organizationId,
+    campaign_id: opts.campaignId ?? null,
+    slug,
+    ...columns,
+    status: opts.status ?? 'confirmed',
+    host_name: opts.hostName ?? null,
+    host_email: opts.hostEmail ?? null,
+    host_email_confirmed_at: null,
+    origin_system: opts.originSystem ?? 'turnout',
+    created_at: uow.now,
+    modified_at: uow.now,
+  });
+  return (await repo.findEventById(uow.trx, id))!;
+}
+
+const TIME_COLUMNS = ['start_at', 'end_at', 'timezone'] as const;
+const PLACE_COLUMNS = ['online', 'join_url', 'venue', 'address_lines', 'locality', 'region', 'postal_code', 'country'] as const;
+
+export interface EventUpdate {
+  event: EventRow;
+  changed: (keyof EventColumns)[];
+  timeChanged: boolean;
+  placeChanged: boolean;
+}
+
+/**
+ * Writes the changes that differ from the event as it is. A new time or place is emailed to
+ * every active attendee (accepted or waitlisted) and the reminders are scheduled again: the old
+ * reminder jobs carry the old start and send nothing. A larger capacity promotes people from
+ * the waitlist; a smaller one moves nobody out (they were told they have a place), it only
+ * sends the next RSVPs to the waitlist. A cancelled event cannot be changed.
+ */
+export async function updateEvent(uow: UnitOfWork, eventId: string, changes: Partial<EventColumns>): Promise<EventUpdate> {
+  const event = await repo.lockEvent(uow.trx, uow.dialect, eventId);
+  if (!event) throw new Error(`event ${eventId} vanished`);
+  if (event.status === 'cancelled') throw new EventClosedError('cancelled');
+  const differing: Partial<EventColumns> = {};
+  for (const [column, value] of Object.entries(changes) as [keyof EventColumns, unknown][]) {
+    if (value !== undefined && value !== event[column]) (differing as Record<string, unknown>)[column] = value;
+  }
+  const changed = Object.keys(differing) as (keyof EventColumns)[];
+  if (changed.length === 0) return { event, changed, timeChanged: false, placeChanged: false };
+  await repo.updateEvent(uow.trx, event.id, { ...differing, modified_at: uow.now });
+  const updated: EventRow = { ...event, ...differing, modified_at: uow.now };
+  const timeChanged = TIME_COLUMNS.some((c) => c in differing);
+  const placeChanged = PLACE_COLUMNS.some((c) => c in differing);
+  const startMoved = 'start_at' in differing || 'timezone' in differing;
+  const remindersChanged = 'reminders' in differing;
+  const open = updated.status === 'confirmed' && updated.end_at > uow.now;
+  if ((timeChanged || placeChanged || remindersChanged) && (open || event.end_at > uow.now)) {
+    const before = new Set(reminderMinutes(event));
+    const added = reminderMinutes(updated).filter((m) => !before.has(m));
+    for (const a of await repo.activeAttendances(uow.trx, event.id)) {
+      if (timeChanged || placeChanged) uow.enqueue(JOB_EVENT_CHANGED, { attendanceId: a.id, time: timeChanged, place: placeChanged });
+      if (a.status !== 'accepted' || updated.status !== 'confirmed') continue;
+      if (startMoved) scheduleReminders(uow, updated, a.id);
+      else if (added.length > 0) scheduleReminders(uow, { ...updated, reminders: JSON.stringify(added) }, a.id);
+    }
+  }
+  if ('capacity' in differing) await promoteFromWaitlist(uow, updated);
+  return { event: updated, changed, timeChanged, placeChanged };
+}
+
+/**
+ * Cancels an event: it takes no more RSVPs, every active attendee is emailed, and no reminder is
+ * sent afterwards (the reminder job finds the event cancelled). Attendances keep their status,
+ * so the organizer still sees who had signed up.
+ */
+export async function cancelEvent(uow: UnitOfWork, eventId: string): Promise<'cancelled' | 'already'> {
+  const event = await repo.lockEvent(uow.trx, uow.dialect, eventId);
+  if (!event) throw new Error(`event ${eventId} vanished`);
+  if (event.status === 'cancelled') return 'already';
+  await repo.updateEvent(uow.trx, event.id, { status: 'cancelled', modified_at: uow.now });
+  // Nobody needs to hear that an event which already happened is cancelled.
+  if (event.end_at > uow.now && event.status === 'confirmed') {
+    for (const a of await repo.activeAttendances(uow.trx, event.id)) uow.enqueue(JOB_EVENT_CANCELLED, { attendanceId: a.id });
+  }
+  return 'cancelled';
+}
+
+/**
+ * Records whether an attendee came (checked in at the door, or afterwards). The event's
+ * `attended_count` moves with it, under the event's lock. A cancelled attendance cannot be checked in.
+ */
+export async function recordCheckIn(uow: UnitOfWork, eventId: string, attendanceId: string, attended: boolean): Promise<'changed' | 'unchanged' | 'missing'> {
+  const event = await repo.lockEvent(uow.trx, uow.dialect, eventId);
+  const attendance = event ? await repo.findAttendance(uow.trx, attendanceId) : undefined;
+  if (!event || !attendance || attendance.event_id !== event.id || attendance.status === 'cancelled') return 'missing';
+  if ((attendance.attended === 1) === attended) return 'unchanged';
+  await repo.updateAttendance(uow.trx, attendance.id, { attended: attended ? 1 : 0, modified_at: uow.now });
+  await repo.moveEventCounts(uow.trx, event.id, { attended: attended ? 1 : -1 });
+  return 'changed';
+}
+
+/**
+ * Puts an RSVP'd supporter on the list of each partner whose box they ticked, and notes the
+ * partners on the attendance. No copy of the attendance is made in the partner's organization:
+ * the waitlist and the counts are the sponsor's alone.
+ */
+export async function shareRsvp(uow: UnitOfWork, eventId: string, attendanceId: string, person: SharedPerson, shares: Share[]) {
+  if (shares.length === 0) return;
+  for (const share of shares) await sharePerson(uow, { type: 'event', id: eventId }, person, share);
+  const attendance = await repo.findAttendance(uow.trx, attendanceId);
+  const merged = [...parseShares(attendance?.shared_with ?? null), ...shares].filter((v, i, all) => all.findIndex((x) => x.id === v.id) === i);
+  await repo.updateAttendance(uow.trx, attendanceId, { shared_with: JSON.stringify(merged) });
+}
+
+/** A phone number as typed, if it looks like one (7 to 15 digits, with spaces, dots, dashes, brackets or a leading +); null otherwise. */
+export function cleanPhone(raw: string): string | null {
+  const v = raw.trim().replace(/\s+/g, ' ');
+  if (!/^\+?[\d ().-]+$/.test(v)) return null;
+  const digits = v.replace(/\D/g, '').length;
+  return digits >= 7 && digits <= 15 && v.length <= 30 ? v : null;
 }
