@@ -109,6 +109,16 @@ for (const target of targets()) {
       }
     });
 
+    it('records an RSVP without the confirmation email when an API client asks for no autoresponse, reminders kept', async () => {
+      // Action Network's record helpers send an autoresponse only when asked: an integrator
+      // copying RSVPs from another system must not email everyone again.
+      const id = await event(null);
+      const r = await h.ctx.committer.submit((uow) => rsvp(uow, id, { ...rsvpInput(450), notify: false }));
+      const jobs = await h.ctx.database.db.selectFrom('jobs').select(['kind', 'payload']).execute();
+      const mine = jobs.filter((j) => JSON.parse(j.payload).attendanceId === r.attendanceId).map((j) => j.kind).sort();
+      assert.deepEqual(mine, [JOB_REMINDER, JOB_REMINDER]);
+    });
+
     it('schedules reminders a day and three hours before, on the event’s own clock across a DST change', async () => {
       // Sunday 3 November 2030: clocks in Chicago go back at 02:00. An event at 18:00 on the 3rd.
       const start = DateTime.fromObject({ year: 2030, month: 11, day: 3, hour: 18 }, { zone: 'America/Chicago' }).toUTC().toISO()!;
