@@ -7,6 +7,7 @@ import { Worker } from './jobs/worker.ts';
 import { petitionJobHandlers } from './petitions/jobs.ts';
 import { accountJobHandlers } from './accounts/jobs.ts';
 import { importJobHandlers } from './imports/jobs.ts';
+import { eventJobHandlers } from './events/jobs.ts';
 import { PetitionReadCache } from './petitions/public-cache.ts';
 
 /** What a process needs to serve requests or run jobs: built once by the CLI or a test. */
@@ -48,6 +49,7 @@ export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<st
       ...petitionJobHandlers(deps),
       ...accountJobHandlers(deps),
       ...importJobHandlers(deps),
+      ...eventJobHandlers(deps),
     },
     log,
   });

@@ -1,0 +1,121 @@
+import { LRUCache } from 'lru-cache';
+import type { Kysely } from 'kysely';
+import type { Database, EventRow } from '../db/schema.ts';
+import type { Context } from '../context.ts';
+import { acceptedPartners } from '../coalitions/repository.ts';
+import { findEventBySlug } from './repository.ts';
+
+/**
+ * What anyone may see of an event. The street address, the venue and the join link are left
+ * out on purpose: they are for attendees, and a page rendered from this row cannot show them.
+ */
+export type PublicEvent = Pick<
+  EventRow,
+  | 'id'
+  | 'organization_id'
+  | 'slug'
+  | 'title'
+  | 'description'
+  | 'start_at'
+  | 'end_at'
+  | 'timezone'
+  | 'online'
+  | 'locality'
+  | 'region'
+  | 'postal_code'
+  | 'country'
+  | 'capacity'
+  | 'accepted_count'
+  | 'waitlist_count'
+  | 'visibility'
+  | 'status'
+> & {
+  organization_name: string;
+  /** Partner organizations that accepted: each gets an unticked share box. */
+  partners: { id: string; name: string }[];
+};
+
+/**
+ * Public reads of events, kept for `ttlMs` (2 s) like petitions' (see PetitionReadCache): the
+ * spots left a visitor sees are at most that old, and the RSVP itself is decided under the
+ * event's lock, never from this copy. Rendered pages hang off the row and expire with it.
+ */
+export class EventReadCache {
+  private readonly rows: LRUCache<string, PublicEvent | 'missing'>;
+  private readonly pages = new WeakMap<PublicEvent, Map<string, Buffer>>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly ttlMs = 2000,
+  ) {
+    this.rows = new LRUCache<string, PublicEvent | 'missing'>({ max: 5000, ttl: ttlMs, allowStale: true, fetchMethod: (slug) => this.load(slug) });
+  }
+
+  async get(slug: string): Promise<PublicEvent | undefined> {
+    let value: PublicEvent | 'missing' | undefined;
+    try {
+      value = await this.rows.fetch(slug);
+    } catch {
+      value = await this.rows.fetch(slug);
+    }
+    return value === 'missing' ? undefined : value;
+  }
+
+  page(event: PublicEvent, variant: string, render: () => string): Buffer {
+    let pages = this.pages.get(event);
+    if (!pages) {
+      pages = new Map();
+      this.pages.set(event, pages);
+    }
+    let html = pages.get(variant);
+    if (html === undefined) {
+      html = Buffer.from(render(), 'utf8');
+      pages.set(variant, html);
+    }
+    return html;
+  }
+
+  /** Drops an event after it changed, so the next read in this process sees the change. */
+  forget(slug: string): void {
+    this.rows.delete(slug);
+  }
+
+  private async load(slug: string): Promise<PublicEvent | 'missing'> {
+    const row = await findEventBySlug(this.db, slug);
+    if (!row) return 'missing';
+    return {
+      id: row.id,
+      organization_id: row.organization_id,
+      slug: row.slug,
+      title: row.title,
+      description: row.description,
+      start_at: row.start_at,
+      end_at: row.end_at,
+      timezone: row.timezone,
+      online: row.online,
+      locality: row.locality,
+      region: row.region,
+      postal_code: row.postal_code,
+      country: row.country,
+      capacity: row.capacity,
+      accepted_count: Number(row.accepted_count),
+      waitlist_count: Number(row.waitlist_count),
+      visibility: row.visibility,
+      status: row.status,
+      organization_name: row.organization_name,
+      partners: await acceptedPartners(this.db, 'event', row.id),
+    };
+  }
+}
+
+const caches = new WeakMap<Context, EventReadCache>();
+
+/** The process's event cache, one per context: the pages read it, the console and the API clear it on change. */
+export function eventCache(ctx: Context): EventReadCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new EventReadCache(ctx.database.db);
+    caches.set(ctx, cache);
+  }
+  return cache;
+}
