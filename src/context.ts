@@ -6,6 +6,7 @@ import { createMailer, type Mailer } from './mail/mailer.ts';
 import { Worker } from './jobs/worker.ts';
 import { petitionJobHandlers } from './petitions/jobs.ts';
 import { accountJobHandlers } from './accounts/jobs.ts';
+import { eventCampaignJobHandlers } from './event-campaigns/jobs.ts';
 import { importJobHandlers } from './imports/jobs.ts';
 import { eventJobHandlers } from './events/jobs.ts';
 import { PetitionReadCache } from './petitions/public-cache.ts';
@@ -48,6 +49,7 @@ export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<st
     handlers: {
       ...petitionJobHandlers(deps),
       ...accountJobHandlers(deps),
+      ...eventCampaignJobHandlers(deps),
       ...importJobHandlers(deps),
       ...eventJobHandlers(deps),
     },

@@ -8,6 +8,7 @@ import { pickLanguage, translator, type Language, type Translate } from '../i18n
 import { ErrorPage, type PageContext } from './layout.tsx';
 import { clientKey } from './client-key.ts';
 import { petitionRoutes } from '../petitions/routes.ts';
+import { eventCampaignRoutes } from '../event-campaigns/routes.ts';
 import { eventRoutes } from '../events/routes.ts';
 import { apiRoutes } from '../api/plugin.ts';
 import { homeRoutes } from './home.ts';
@@ -125,6 +126,7 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
 
   await app.register(homeRoutes(ctx));
   await app.register(petitionRoutes(ctx));
+  await app.register(eventCampaignRoutes(ctx));
   await app.register(eventRoutes(ctx));
   await app.register(apiRoutes(ctx), { prefix: '/api/v2' });
   await app.register(adminRoutes(ctx), { prefix: '/admin' });
