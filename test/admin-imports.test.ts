@@ -341,30 +341,47 @@ for (const target of targets()) {
       assert.equal(uploadsLeft(), 0);
     });
 
-    it('hands a long import over to a new job a chunk at a time, and an old copy of the job writes nothing', async () => {
+    it('hands a long import over to a new job a chunk at a time, reading on from where it stopped; an old copy of the job writes nothing', async () => {
       const db = h.ctx.database.db;
-      const rows = [['email', 'first_name']];
-      for (let i = 0; i < 2500; i++) rows.push([`slice${i}@example.org`, `Slice${i}`]);
-      const id = await uploaded(owner, csv(rows));
-      assert.equal((await start(owner, id, { column_0: 'email', column_1: 'given_name' })).statusCode, 303);
+      const rows = [['email', 'first_name', 'notes']];
+      for (let i = 0; i < 2500; i++) rows.push([i === 1500 || i === 2400 ? `broken${i}` : `slice${i}@example.org`, `Slice${i}`, i === 5 ? '"two\r\nlines"' : '']);
+      const file = csv(rows);
+      const id = await uploaded(owner, file);
+      assert.equal((await start(owner, id, { column_0: 'email', column_1: 'given_name', column_2: 'ignore' })).statusCode, 303);
+      const job = (jobId: string) => db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
       const first = await db.selectFrom('jobs').selectAll().where('kind', '=', JOB_IMPORT_PEOPLE).where('status', '=', 'pending').executeTakeFirstOrThrow();
       assert.deepEqual(JSON.parse(first.payload), { importId: id });
 
-      await runImport(db, id, first.id, { sliceMs: 0 });
+      await runImport(db, JSON.parse(first.payload), first.id, { sliceMs: 0 });
       const afterOne = await importRow(id);
       assert.deepEqual([afterOne.status, afterOne.rows_done, afterOne.added], ['running', 1000, 1000], 'one whole chunk, then handed over');
       assert.notEqual(afterOne.runner_job_id, first.id);
-      const next = await db.selectFrom('jobs').selectAll().where('id', '=', afterOne.runner_job_id!).executeTakeFirstOrThrow();
-      assert.equal(next.status, 'pending');
+      const second = await job(afterOne.runner_job_id!);
+      assert.equal(second.status, 'pending');
+      // Rows 0 to 999 are on lines 2 to 1002 (row 5 takes two lines): the next job reads on after line 1002.
+      const offset = Buffer.byteLength(file.split('\n').slice(0, 1002).join('\n') + '\n');
+      assert.deepEqual(JSON.parse(second.payload), { importId: id, resume: { offset, line: 1002, rowsDone: 1000 } });
 
-      await runImport(db, id, first.id, { sliceMs: 0 });
+      await runImport(db, JSON.parse(first.payload), first.id, { sliceMs: 0 });
       assert.equal((await importRow(id)).rows_done, 1000, 'the old job stands down');
 
-      await h.runJobs();
+      await runImport(db, JSON.parse(second.payload), second.id, { sliceMs: 0 });
+      const afterTwo = await importRow(id);
+      assert.equal(afterTwo.rows_done, 2000);
+      // A job whose offset is not the import's (a retry after a crash part way) reads the file again from the start.
+      await runImport(db, JSON.parse(second.payload), afterTwo.runner_job_id!, { sliceMs: 0 });
+
       const done = await importRow(id);
-      assert.deepEqual([done.status, done.rows_done, done.added, done.merged, done.rejected], ['done', 2500, 2500, 0, 0]);
+      assert.deepEqual([done.status, done.rows_done, done.added, done.merged, done.rejected], ['done', 2500, 2498, 0, 2]);
+      const rejections = await db.selectFrom('import_rejections').select(['line', 'reason']).where('import_id', '=', id).orderBy('line').execute();
+      assert.deepEqual(
+        rejections.map((r) => r.line),
+        [1503, 2403],
+      );
+      await h.runJobs();
+      assert.equal((await importRow(id)).added, 2498, 'the jobs left in the queue do nothing');
       const people = await db.selectFrom('people').select('email').where('organization_id', '=', orgId).where('email', 'like', 'slice%').execute();
-      assert.equal(people.length, 2500);
+      assert.equal(people.length, 2498);
     });
 
     it('discards an uploaded file that was never imported', async () => {

@@ -1,5 +1,5 @@
 import { finished } from 'node:stream/promises';
-import { parse, CsvError } from 'csv-parse';
+import { parse, CsvError, type CastingContext, type Info } from 'csv-parse';
 import countries from 'i18n-iso-countries';
 import { isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../people/normalize.ts';
 import { LIMITS } from '../people/validate.ts';
@@ -39,6 +39,14 @@ export class ImportFileError extends Error {}
 /** One row of the file: its cells and the line it starts on (the header is line 1). */
 export interface CsvRow {
   cells: string[];
+  line: number;
+  /** Where the row ends: the byte offset just after it and its last line, to read on from there. */
+  end: FilePosition;
+}
+
+/** A place in a file between two rows: the byte offset, and the line just before it (0 at the start). */
+export interface FilePosition {
+  offset: number;
   line: number;
 }
 
@@ -141,22 +149,24 @@ function quotingMessage(error: CsvError, line: number): string {
  * ImportFileError, naming the line, for a file that is not UTF-8 text or whose quoting is
  * broken. Rows whose cells are all empty (the trailing ",,," of spreadsheets) are skipped.
  */
-export async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<CsvRow[]> {
+export async function* readCsv(chunks: AsyncIterable<Buffer>, from: FilePosition = { offset: 0, line: 0 }): AsyncGenerator<CsvRow[]> {
   // Rows are taken as csv-parse reads them (its on_record hook, returning null so nothing is
   // queued in the stream): the batch is ready as soon as a write returns, and when it fails the
   // line of the last row it read is known. It counts a CRLF inside a quoted cell as two lines:
   // `extra` takes those back.
   let extra = 0;
-  let lastEnd = 0;
+  let lastEnd = from.line;
   let ready: CsvRow[] = [];
-  const located = (cells: string[], context: { lines: number }): null => {
+  // The context is the parser's info at the record (its types leave out `bytes`, which it has).
+  const located = (cells: string[], context: CastingContext): null => {
+    const { lines, bytes } = context as CastingContext & Info;
     let newlines = 0;
     for (const cell of cells) {
       if (cell.includes('\r')) extra += count(cell, '\r\n');
       if (cell.includes('\n')) newlines += count(cell, '\n');
     }
-    lastEnd = context.lines - extra;
-    if (!cells.every((cell) => cell === '')) ready.push({ cells, line: lastEnd - newlines });
+    lastEnd = from.line + lines - extra;
+    if (!cells.every((cell) => cell === '')) ready.push({ cells, line: lastEnd - newlines, end: { offset: from.offset + bytes, line: lastEnd } });
     return null;
   };
   const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS, on_record: located });
@@ -165,7 +175,8 @@ export async function* readCsv(chunks: AsyncIterable<Buffer>): AsyncGenerator<Cs
     const e = parser.errored;
     if (!e) return;
     if (e instanceof CsvError) {
-      const line = e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE' ? lastEnd + 1 : Number(e.lines ?? lastEnd + 1) - extra;
+      const unclosed = e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE';
+      const line = unclosed || e.lines === undefined ? lastEnd + 1 : from.line + Number(e.lines) - extra;
       throw new ImportFileError(quotingMessage(e, line));
     }
     throw e;

@@ -58,6 +58,17 @@ export async function filePiece(q: Q, importId: string, seq: number): Promise<Bu
   return row?.data;
 }
 
+/** The size in bytes of each piece of the stored file, in order. */
+export async function pieceSizes(q: Q, importId: string): Promise<number[]> {
+  const rows = await q
+    .selectFrom('import_file_pieces')
+    .select(['seq', sql<number>`length(data)`.as('size')])
+    .where('import_id', '=', importId)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => Number(r.size));
+}
+
 export async function deleteFilePieces(q: Q, importId: string) {
   await q.deleteFrom('import_file_pieces').where('import_id', '=', importId).execute();
 }

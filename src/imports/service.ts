@@ -10,7 +10,7 @@ import { audit } from '../accounts/service.ts';
 import { isCleanText } from '../people/normalize.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import * as repo from './repository.ts';
-import { ImportFileError, MAX_FILE_BYTES, readCsv, readPerson, scanCsv, type CsvRow, type Field, type ImportedPerson } from './parse.ts';
+import { ImportFileError, MAX_FILE_BYTES, readCsv, readPerson, scanCsv, type CsvRow, type Field, type FilePosition, type ImportedPerson } from './parse.ts';
 
 export const JOB_IMPORT_PEOPLE = 'people.import';
 /** Rows written per transaction: a chunk is written whole or not at all. */
@@ -113,12 +113,18 @@ export async function startImport(
   if (!queued) throw new ImportStateError('This import has already been started.');
 }
 
-/** The stored file, piece by piece. */
-async function* storedFile(db: Db, importId: string): AsyncGenerator<Buffer> {
-  for (let seq = 0; ; seq++) {
-    const piece = await repo.filePiece(db, importId, seq);
-    if (!piece) return;
-    yield piece;
+/** The stored file from a byte offset on, piece by piece. */
+async function* storedFile(db: Db, importId: string, offset: number): AsyncGenerator<Buffer> {
+  const sizes = await repo.pieceSizes(db, importId);
+  let start = 0;
+  for (let seq = 0; seq < sizes.length; seq++) {
+    const size = sizes[seq]!;
+    if (start + size > offset) {
+      const piece = await repo.filePiece(db, importId, seq);
+      if (!piece) return;
+      yield offset > start ? piece.subarray(offset - start) : piece;
+    }
+    start += size;
   }
 }
 
@@ -219,14 +225,22 @@ async function finish(trx: Transaction<Database>, imp: Import, p: Progress) {
   });
 }
 
+/** What a job hands to the next: where in the file the rows it wrote end, so the next reads on from there. */
+export interface ImportJobPayload {
+  importId: string;
+  resume?: FilePosition & { rowsDone: number };
+}
+
 /**
  * The import job: reads the stored file as a stream and writes it CHUNK_ROWS rows per
  * transaction, letting other work run between chunks. After SLICE_MS it hands the rest to a new
- * job (queued in the same transaction as its last chunk) and returns. Safe to repeat: an import
- * resumes after the last chunk written, and a copy of the job that is not the import's current
- * one does nothing.
+ * job (queued in the same transaction as its last chunk, with the byte offset to read on from)
+ * and returns. Safe to repeat: an import resumes after the last chunk written (reading the file
+ * again from the start when the offset it was given is not that chunk's), and a copy of the job
+ * that is not the import's current one does nothing.
  */
-export async function runImport(db: Db, importId: string, jobId: string, opts: { sliceMs?: number } = {}): Promise<void> {
+export async function runImport(db: Db, payload: ImportJobPayload, jobId: string, opts: { sliceMs?: number } = {}): Promise<void> {
+  const { importId } = payload;
   let imp = await repo.importById(db, importId);
   if (!imp || imp.runner_job_id !== jobId || (imp.status !== 'queued' && imp.status !== 'running')) return;
   if (imp.status === 'queued') {
@@ -243,22 +257,28 @@ export async function runImport(db: Db, importId: string, jobId: string, opts: {
     rejected: imp.rejected,
   };
   const current = imp;
-  const handOver = async (trx: Transaction<Database>) => {
+  const handOver = async (trx: Transaction<Database>, done: Progress, end: FilePosition) => {
     const uow = new UnitOfWork(trx, nowIso());
-    const next = uow.enqueue(JOB_IMPORT_PEOPLE, { importId }, { maxAttempts: 5 });
-    await repo.setRunner(trx, importId, next);
+    const next: ImportJobPayload = { importId, resume: { ...end, rowsDone: done.rowsDone } };
+    await repo.setRunner(trx, importId, uow.enqueue(JOB_IMPORT_PEOPLE, next, { maxAttempts: 5 }));
     await uow.flush();
   };
+  const resume = payload.resume?.rowsDone === p.rowsDone ? payload.resume : undefined;
   try {
-    let seen = -1; // the header is row -1
+    // From the start, the header and the rows already written are skipped.
+    let skip = resume ? 0 : p.rowsDone + 1;
     let chunk: CsvRow[] = [];
-    for await (const batch of readCsv(storedFile(db, importId))) {
+    for await (const batch of readCsv(storedFile(db, importId, resume?.offset ?? 0), resume)) {
       for (const row of batch) {
-        if (seen++ < p.rowsDone) continue;
+        if (skip > 0) {
+          skip--;
+          continue;
+        }
         chunk.push(row);
         if (chunk.length < CHUNK_ROWS) continue;
         const last = Date.now() - started >= (opts.sliceMs ?? SLICE_MS);
-        p = await writeChunk(db, current, chunk, p, async (trx) => (last ? handOver(trx) : undefined));
+        const end = row.end;
+        p = await writeChunk(db, current, chunk, p, async (trx, done) => (last ? handOver(trx, done, end) : undefined));
         chunk = [];
         if (last) return;
         await nextTurn();
