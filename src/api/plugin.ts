@@ -8,11 +8,17 @@ import { signatureApi } from './signatures.ts';
 import { peopleApi } from './people.ts';
 import { tagApi } from './tags.ts';
 
+/** Every API route as registered (the access test walks this list). */
+export const apiRouteList = new Map<string, { method: string; url: string }>();
+
 /** `/api/v2`: Action Network's API v2 (OSDI 1.1), mounted with that prefix by buildApp. */
 export function apiRoutes(ctx: Context) {
   return async function (app: FastifyInstance) {
     app.setValidatorCompiler(typeboxCompiler);
     app.decorateRequest('apiOrganization', null);
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') apiRouteList.set(`${method} ${route.url}`, { method, url: route.url });
+    });
     app.addHook('onRequest', async (_request, reply) => {
       reply.type(HAL_JSON).header('cache-control', 'no-store');
     });
