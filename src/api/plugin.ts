@@ -7,6 +7,7 @@ import { petitionApi } from './petitions.ts';
 import { signatureApi } from './signatures.ts';
 import { peopleApi } from './people.ts';
 import { tagApi } from './tags.ts';
+import { eventCampaignApi } from './event-campaigns.ts';
 
 /** Every API route as registered (the access test walks this list). */
 export const apiRouteList = new Map<string, { method: string; url: string }>();
@@ -56,5 +57,6 @@ export function apiRoutes(ctx: Context) {
     await app.register(signatureApi(ctx));
     await app.register(peopleApi(ctx));
     await app.register(tagApi(ctx));
+    await app.register(eventCampaignApi(ctx));
   };
 }

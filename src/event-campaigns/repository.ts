@@ -202,3 +202,26 @@ export async function hostLanguage(q: Q, organizationId: string, eventId: string
   }
 }
 
+
+/** One page of a campaign's events for the API, oldest first (stable paging). */
+export const campaignEventsPage = (q: Q, organizationId: string, campaignId: string, window: { limit: number; offset: number }) =>
+  q
+    .selectFrom('events')
+    .selectAll()
+    .where('organization_id', '=', organizationId)
+    .where('campaign_id', '=', campaignId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(window.limit)
+    .offset(window.offset)
+    .execute();
+
+export async function countCampaignEvents(q: Q, organizationId: string, campaignId: string): Promise<number> {
+  const row = await q
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organization_id', '=', organizationId)
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,0 +1,136 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { targets, harness, type Harness } from './helpers.ts';
+import { apiOrganization, BASE, HAL, idOf, type ApiClient } from './api-support.ts';
+import { nextWeek } from './event-campaigns-support.ts';
+
+const eventBody = (over: Record<string, unknown> = {}) => ({
+  title: 'Vigil at City Hall',
+  description: 'Candles provided.',
+  start_date: `${nextWeek()}T18:00:00`,
+  end_date: `${nextWeek()}T20:00:00`,
+  capacity: 50,
+  'turnout:timezone': 'America/Chicago',
+  location: { venue: 'City Hall', address_lines: ['121 N LaSalle St'], postal_code: '60602', country: 'US' },
+  contact: { name: 'Kim Host', email_address: 'Kim@Example.org' },
+  ...over,
+});
+
+for (const target of targets()) {
+  describe(`API event campaigns on ${target.name}`, () => {
+    let h: Harness;
+    let alpha: ApiClient;
+    let beta: ApiClient;
+    before(async () => {
+      h = await harness(target);
+      alpha = await apiOrganization(h, 'alpha');
+      beta = await apiOrganization(h, 'beta');
+    });
+    after(() => h.close());
+
+    it('creates, reads and lists event campaigns in Action Network’s shape', async () => {
+      const created = await alpha.post('/event_campaigns', { title: 'Week of Action', description: 'Across the country.', origin_system: 'Sync tool' });
+      assert.equal(created.status, 200, created.text);
+      assert.match(created.headers['content-type'] as string, HAL);
+      const c = created.body;
+      const id = idOf(c);
+      assert.equal(c.title, 'Week of Action');
+      assert.equal(c.origin_system, 'Sync tool');
+      assert.equal(c.browser_url, 'http://turnout.test/event_campaigns/week-of-action');
+      assert.equal(c.host_url, 'http://turnout.test/event_campaigns/week-of-action/host');
+      assert.equal(c.total_events, 0);
+      assert.equal(c.total_rsvps, 0);
+      assert.equal(c._links.self.href, `${BASE}/event_campaigns/${id}`);
+      assert.equal(c._links['osdi:events'].href, `${BASE}/event_campaigns/${id}/events`);
+      assert.ok(Array.isArray(c._links.curies));
+
+      const got = await alpha.get(`/event_campaigns/turnout:${id}`);
+      assert.equal(got.status, 200);
+      assert.equal(got.body.title, 'Week of Action');
+      await alpha.post('/event_campaigns', { title: 'Second week' });
+      const list = await alpha.get('/event_campaigns?per_page=1');
+      assert.equal(list.status, 200);
+      assert.equal(list.body.total_records, 2);
+      assert.equal(list.body.total_pages, 2);
+      assert.equal(list.body._embedded['osdi:event_campaigns'][0].title, 'Week of Action');
+      assert.ok(list.body._links.next);
+
+      const bad = await alpha.post('/event_campaigns', { title: '   ' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error, /title must not be empty/);
+      const wrongType = await alpha.post('/event_campaigns', { title: 42 });
+      assert.equal(wrongType.status, 400);
+    });
+
+    it('adds an event to a campaign with Action Network’s field names, and counts it', async () => {
+      const c = (await alpha.post('/event_campaigns', { title: 'Adds events' })).body;
+      const id = idOf(c);
+      const res = await alpha.post(`/event_campaigns/${id}/events`, eventBody());
+      assert.equal(res.status, 200, res.text);
+      const e = res.body;
+      assert.equal(e.title, 'Vigil at City Hall');
+      assert.equal(e.status, 'confirmed');
+      assert.equal(e.visibility, 'public');
+      assert.equal(e.capacity, 50);
+      assert.equal(e['turnout:timezone'], 'America/Chicago');
+      assert.equal(e['action_network:event_campaign_id'], id);
+      assert.equal(e.location.locality, 'Chicago', 'the city comes from the ZIP when none is sent');
+      assert.equal(e.location.region, 'IL');
+      assert.ok(Math.abs(e.location.location.latitude - 41.88) < 0.1, 'and the coordinates');
+      assert.equal(e._links['action_network:event_campaign'].href, `${BASE}/event_campaigns/${id}`);
+      // 18:00 in Chicago is 23:00 or 00:00 UTC depending on the season.
+      assert.match(e.start_date, /T(23|00):00:00\.000Z$/);
+      const row = await h.ctx.database.db.selectFrom('events').selectAll().where('id', '=', idOf(e)).executeTakeFirstOrThrow();
+      assert.equal(row.host_email, 'kim@example.org');
+      assert.equal(row.campaign_id, id);
+
+      const online = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ title: 'Call-in', location: null, 'turnout:join_url': 'https://meet.example.org/x', status: 'tentative', start_date: `${nextWeek()}T23:00:00Z`, end_date: null }));
+      assert.equal(online.status, 200, online.text);
+      assert.equal(online.body.status, 'tentative');
+      assert.equal(online.body['turnout:online'], true);
+      assert.equal(online.body.location, null);
+
+      const listed = await alpha.get(`/event_campaigns/${id}/events`);
+      assert.equal(listed.body.total_records, 2);
+      const campaign = await alpha.get(`/event_campaigns/${id}`);
+      assert.equal(campaign.body.total_events, 1, 'only confirmed events count');
+
+      // The campaign's public page shows it.
+      const page = await h.app.inject({ method: 'GET', url: '/event_campaigns/adds-events?zip=60601&distance=5' });
+      assert.match(page.body, /Vigil at City Hall/);
+    });
+
+    it('refuses a wrong event with a message that names each field', async () => {
+      const id = idOf((await alpha.post('/event_campaigns', { title: 'Strict' })).body);
+      const res = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ start_date: 'next tuesday' }));
+      assert.equal(res.status, 400);
+      assert.match(res.body.error, /start_date must be an ISO-8601 date and time/);
+      const end = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ end_date: `${nextWeek()}T17:00:00` }));
+      assert.equal(end.status, 400);
+      assert.match(end.body.error, /end_date: The end must be after the start/);
+      const zone = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ 'turnout:timezone': 'Mars/Olympus' }));
+      assert.equal(zone.status, 400);
+      assert.match(zone.body.error, /turnout:timezone/);
+      const noAddress = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ location: { postal_code: '60602' } }));
+      assert.equal(noAddress.status, 400);
+      assert.match(noAddress.body.error, /location\.address_lines: Enter the street address/);
+      const email = await alpha.post(`/event_campaigns/${id}/events`, eventBody({ contact: { email_address: 'nope' } }));
+      assert.equal(email.status, 400);
+      assert.match(email.body.error, /contact/);
+      const count = await h.ctx.database.db.selectFrom('events').select('id').where('campaign_id', '=', id).execute();
+      assert.equal(count.length, 0);
+    });
+
+    it('never shows or changes another organization’s campaigns', async () => {
+      const id = idOf((await alpha.post('/event_campaigns', { title: 'Alpha only' })).body);
+      assert.equal((await beta.get(`/event_campaigns/${id}`)).status, 404);
+      assert.equal((await beta.get(`/event_campaigns/${id}/events`)).status, 404);
+      assert.equal((await beta.post(`/event_campaigns/${id}/events`, eventBody())).status, 404);
+      const list = await beta.get('/event_campaigns');
+      assert.equal(list.body.total_records, 0);
+      assert.equal((await alpha.get('/event_campaigns/not-an-id')).status, 404);
+      const noToken = await h.app.inject({ method: 'GET', url: '/api/v2/event_campaigns' });
+      assert.equal(noToken.statusCode, 401);
+    });
+  });
+}
