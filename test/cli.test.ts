@@ -57,6 +57,18 @@ for (const target of targets()) {
       const noOrg = run('token', 'create', '--org', 'nobody');
       assert.notEqual(noOrg.status, 0);
       assert.match(noOrg.stderr, /no organization with slug "nobody"/);
+      const withPassword = spawnSync(process.execPath, [BIN, 'user', 'create', '--email', 'Owner@Neighbours.example', '--org', 'neighbours-for-privacy', '--role', 'owner', '--password-stdin'], { env, encoding: 'utf8', input: 'plum orchard lantern 42\n' });
+      assert.equal(withPassword.status, 0, withPassword.stderr);
+      assert.match(withPassword.stdout, /owner@neighbours\.example is owner of Neighbours for Privacy/);
+      const weak = spawnSync(process.execPath, [BIN, 'user', 'create', '--email', 'weak@neighbours.example', '--org', 'neighbours-for-privacy', '--password-stdin'], { env, encoding: 'utf8', input: 'password123\n' });
+      assert.notEqual(weak.status, 0);
+      assert.match(weak.stderr, /too common/);
+      const linkOnly = run('user', 'create', '--email', 'viewer@neighbours.example', '--org', 'neighbours-for-privacy', '--role', 'viewer');
+      assert.equal(linkOnly.status, 0, linkOnly.stderr);
+      assert.match(linkOnly.stdout.trim().split('\n').at(-1)!, /^http:\/\/localhost:3000\/admin\/links\/[0-9a-f-]+\/[A-Za-z0-9_-]+$/);
+      const badRole = run('user', 'create', '--email', 'x@neighbours.example', '--org', 'neighbours-for-privacy', '--role', 'king');
+      assert.notEqual(badRole.status, 0);
+      assert.match(badRole.stderr, /--role must be owner, admin, organizer or viewer/);
       const unknown = run('frobnicate');
       assert.notEqual(unknown.status, 0);
       assert.match(unknown.stderr, /unknown command/);
