@@ -12,6 +12,7 @@ export interface AdminPage {
 const SECTIONS: [string, string, Permission][] = [
   ['/admin', 'Dashboard', 'view_reports'],
   ['/admin/petitions', 'Petitions', 'view_reports'],
+  ['/admin/events', 'Events', 'view_reports'],
   ['/admin/event-campaigns', 'Week of action', 'manage_actions'],
   ['/admin/partnerships', 'Partnerships', 'view_reports'],
   ['/admin/people', 'People', 'see_people'],

@@ -10,6 +10,7 @@ import { importsRoutes } from './imports-routes.tsx';
 import { petitionsConsoleRoutes } from './petitions-routes.tsx';
 import { coalitionRoutes } from './coalition-routes.tsx';
 import { eventCampaignsConsoleRoutes } from './event-campaigns-routes.tsx';
+import { eventsConsoleRoutes } from './events-routes.tsx';
 import { peopleConsoleRoutes } from './people-routes.tsx';
 
 /** Console routes registered by other capabilities (petitions, people, imports …). */
@@ -76,6 +77,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
     await app.register(petitionsConsoleRoutes(ctx));
     await app.register(coalitionRoutes(ctx));
     await app.register(eventCampaignsConsoleRoutes(ctx));
+    await app.register(eventsConsoleRoutes(ctx));
     await app.register(peopleConsoleRoutes(ctx));
     for (const routes of extra) await app.register(routes(ctx));
   };
