@@ -480,7 +480,7 @@ export function AttendeesPage(props: {
                 <td safe>{r.email ?? '(erased)'}</td>
                 <td safe>{r.postal_code ?? ''}</td>
                 <td safe>{r.phone ?? ''}</td>
-                <td safe>{r.status === 'waitlisted' ? 'waitlist' : r.status === 'accepted' ? 'going' : 'cancelled'}</td>
+                <td>{r.status === 'waitlisted' ? 'waitlist' : r.status === 'accepted' ? 'going' : 'cancelled'}</td>
                 <td safe>{minute(r.created_at)}</td>
                 <td>
                   {props.canCheckIn && r.status !== 'cancelled' ? (
@@ -488,13 +488,13 @@ export function AttendeesPage(props: {
                       <CsrfField token={page.csrf} />
                       <input type="hidden" name="attended" value={r.attended ? 'no' : 'yes'} />
                       <input type="hidden" name="back" value={back} />
-                      <span safe>{r.attended ? 'yes ' : 'no '}</span>
+                      <span>{r.attended ? 'yes ' : 'no '}</span>
                       <button type="submit" class="secondary" aria-label={`${r.attended ? 'Undo check-in of' : 'Check in'} ${name(r) || r.email || 'this person'}`}>
                         {r.attended ? 'Undo' : 'Check in'}
                       </button>
                     </form>
                   ) : (
-                    <span safe>{r.attended ? 'yes' : 'no'}</span>
+                    <span>{r.attended ? 'yes' : 'no'}</span>
                   )}
                 </td>
               </tr>
