@@ -205,7 +205,7 @@ for (const target of targets()) {
       const page = await get(owner, `/admin/imports/${id}`);
       assert.equal(page.statusCode, 200);
       assert.equal(page.headers.refresh, undefined);
-      assert.match(page.body, /10 of 10 rows imported/);
+      assert.match(page.body, /10 of 10 rows done/);
       assert.match(page.body, /<progress id="progress" max="10" value="10">/);
       assert.match(page.body, /Added \(new people\)<\/th>\s*<td class="num">2<\/td>/);
       assert.match(page.body, /Merged[^<]*<\/th>\s*<td class="num">3<\/td>/);

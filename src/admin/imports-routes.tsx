@@ -178,6 +178,7 @@ function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]; tag: 
         </p>
         <button type="submit" safe>{`Import ${number(props.imp.total_rows)} rows`}</button>
       </form>
+      <p>Not the right file? Discard it: nothing from it has been imported.</p>
       <form method="post" action={`/admin/imports/${props.imp.id}/discard`}>
         <CsrfField token={props.csrf} />
         <button type="submit" class="secondary">
@@ -243,7 +244,7 @@ function Report(props: { imp: Import; rejections: { line: number; reason: string
             <a href={`/admin/imports/${imp.id}/rejected.csv`}>Download the rejected rows (CSV)</a>
             {imp.rejected > REJECTIONS_KEPT ? ` (the first ${number(REJECTIONS_KEPT)} are kept)` : ''}, fix them and import that file.
           </p>
-          <h3 safe>{`The first ${Math.min(props.rejections.length, 20)} rejected rows`}</h3>
+          <h3 safe>{imp.rejected > props.rejections.length ? `The first ${props.rejections.length} rejected rows` : 'Rejected rows'}</h3>
           <table>
             <thead>
               <tr>
@@ -344,7 +345,7 @@ export function importsRoutes(ctx: Context) {
       const active = imp.status === 'queued' || imp.status === 'running';
       // Refreshes itself while the import runs (the Refresh header: no script, nothing added to the page's head).
       if (active) reply.header('refresh', '2');
-      const rejections = imp.status === 'done' ? await rejectionsOf(db, imp.organization_id, imp.id, 20) : [];
+      const rejections = imp.status === 'done' || imp.status === 'failed' ? await rejectionsOf(db, imp.organization_id, imp.id, 20) : [];
       return sendAdmin(
         reply,
         <AdminLayout page={page} title={`Import: ${imp.file_name}`}>
@@ -368,7 +369,7 @@ export function importsRoutes(ctx: Context) {
           {imp.status !== 'mapping' ? (
             <div role="status">
               <label for="progress" safe>
-                {`${number(imp.rows_done)} of ${number(imp.total_rows)} rows ${imp.status === 'done' ? 'imported' : 'done'}`}
+                {`${number(imp.rows_done)} of ${number(imp.total_rows)} rows done`}
               </label>
               <progress id="progress" max={String(imp.total_rows)} value={String(imp.rows_done)} safe>
                 {`${number(imp.rows_done)} of ${number(imp.total_rows)}`}
