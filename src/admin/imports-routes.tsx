@@ -244,7 +244,7 @@ function Report(props: { imp: Import; rejections: { line: number; reason: string
             <a href={`/admin/imports/${imp.id}/rejected.csv`}>Download the rejected rows (CSV)</a>
             {imp.rejected > REJECTIONS_KEPT ? ` (the first ${number(REJECTIONS_KEPT)} are kept)` : ''}, fix them and import that file.
           </p>
-          <h3 safe>{imp.rejected > props.rejections.length ? `The first ${props.rejections.length} rejected rows` : 'Rejected rows'}</h3>
+          <h3>{imp.rejected > props.rejections.length ? `The first ${String(props.rejections.length)} rejected rows` : 'Rejected rows'}</h3>
           <table>
             <thead>
               <tr>
