@@ -8,6 +8,8 @@ import { signatureApi } from './signatures.ts';
 import { peopleApi } from './people.ts';
 import { tagApi } from './tags.ts';
 import { eventCampaignApi } from './event-campaigns.ts';
+import { eventApi } from './events.ts';
+import { attendanceApi } from './attendances.ts';
 
 /** Every API route as registered (the access test walks this list). */
 export const apiRouteList = new Map<string, { method: string; url: string }>();
@@ -49,6 +51,7 @@ export function apiRoutes(ctx: Context) {
         'osdi:petitions': link(apiUrl(baseUrl, '/petitions'), 'The collection of petitions in the system'),
         'osdi:person_signup_helper': link(apiUrl(baseUrl, '/people'), 'The person signup helper for the system'),
         'osdi:tags': link(apiUrl(baseUrl, '/tags'), 'The collection of tags in the system'),
+        'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
         curies: curies(baseUrl),
       },
     }));
@@ -58,5 +61,7 @@ export function apiRoutes(ctx: Context) {
     await app.register(peopleApi(ctx));
     await app.register(tagApi(ctx));
     await app.register(eventCampaignApi(ctx));
+    await app.register(eventApi(ctx));
+    await app.register(attendanceApi(ctx));
   };
 }

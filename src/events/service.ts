@@ -550,13 +550,13 @@ export interface EventUpdate {
 export async function updateEvent(uow: UnitOfWork, eventId: string, changes: Partial<EventColumns>): Promise<EventUpdate> {
   const event = await repo.lockEvent(uow.trx, uow.dialect, eventId);
   if (!event) throw new Error(`event ${eventId} vanished`);
-  if (event.status === 'cancelled') throw new EventClosedError('cancelled');
   const differing: Partial<EventColumns> = {};
   for (const [column, value] of Object.entries(changes) as [keyof EventColumns, unknown][]) {
     if (value !== undefined && value !== event[column]) (differing as Record<string, unknown>)[column] = value;
   }
   const changed = Object.keys(differing) as (keyof EventColumns)[];
   if (changed.length === 0) return { event, changed, timeChanged: false, placeChanged: false };
+  if (event.status === 'cancelled') throw new EventClosedError('cancelled');
   await repo.updateEvent(uow.trx, event.id, { ...differing, modified_at: uow.now });
   const updated: EventRow = { ...event, ...differing, modified_at: uow.now };
   const timeChanged = TIME_COLUMNS.some((c) => c in differing);
