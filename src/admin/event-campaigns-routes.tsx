@@ -109,6 +109,8 @@ function fieldOf(message: string): 'title' | 'description' {
   return message.startsWith('description') ? 'description' : 'title';
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
 
 /**
@@ -226,7 +228,7 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
             </a>
           </p>
           <h2>Totals</h2>
-          <p safe>{`${t.events} confirmed events, ${t.rsvps} RSVPs, ${t.attended} attended.`}</p>
+          <p safe>{`${plural(t.events, 'confirmed event')}, ${plural(t.rsvps, 'RSVP')}, ${t.attended} attended.`}</p>
           <Totals totals={t} caption="By state (confirmed events only)" />
           <h2>Events</h2>
           {events.length === 0 ? (
