@@ -128,11 +128,15 @@ for (const target of targets()) {
       const es = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}?lang=es` });
       assert.match(es.body, /Mapa de Estados Unidos con 4 eventos/);
       assert.match(es.body, /Eventos en: Chicago, IL \(2\)/);
+      // An event stored without coordinates (made in the console, say) is placed by its ZIP.
+      await confirmedEvent(h, orgId, campaignId, 'Skokie picnic', '60076', { latitude: null, longitude: null });
+      const skokie = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}?zip=60201&distance=5` });
+      assert.deepEqual(listed(skokie.body), ['Evanston teach-in', 'Skokie picnic']);
       // A new city makes a new map.
       await confirmedEvent(h, orgId, campaignId, 'Bay Area meetup', '94103', { timezone: 'America/Los_Angeles' });
       const after = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}` });
       const svg2 = after.body.slice(after.body.indexOf('<svg'), after.body.indexOf('</svg>'));
-      assert.equal([...svg2.matchAll(/<circle /g)].length, 4);
+      assert.equal([...svg2.matchAll(/<circle /g)].length, 5);
       assert.match(after.body, /San Francisco, CA/);
     });
   });

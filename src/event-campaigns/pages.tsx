@@ -5,7 +5,7 @@ import { HOST_NAME_MAX, type EventFormValues } from './event-draft.ts';
 import { EVENT_FIELD_ORDER, EventFields } from './event-form.tsx';
 import { ErrorSummary, SelectField, TextField } from './form-parts.tsx';
 import { campaignMap, type MapCity } from './map.ts';
-import { DEFAULT_DISTANCE, DISTANCES } from './places.ts';
+import { DEFAULT_DISTANCE, DISTANCES, eventPoint } from './places.ts';
 import type { PublicCampaignEvent } from './repository.ts';
 
 export interface PublicCampaign {
@@ -89,11 +89,12 @@ function EventItem(props: { page: PageContext; item: ListedEvent }): JSX.Element
 export function citiesOf(events: PublicCampaignEvent[]): MapCity[] {
   const byName = new Map<string, MapCity>();
   for (const e of events) {
-    if (e.online || e.latitude === null || e.longitude === null) continue;
+    const point = eventPoint(e);
+    if (!point) continue;
     const name = cityOf(e) || e.postal_code || '';
     const city = byName.get(name);
     if (city) city.events++;
-    else byName.set(name, { name, latitude: e.latitude, longitude: e.longitude, events: 1 });
+    else byName.set(name, { name, ...point, events: 1 });
   }
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

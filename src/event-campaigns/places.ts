@@ -64,3 +64,14 @@ export function parseSearch(query: Record<string, unknown>): { search: Search | 
   if (problems.length > 0 || !origin || miles === undefined) return { search: null, problems, zip: zipRaw, distance: distanceRaw };
   return { search: { zip: five!, origin, miles }, problems, zip: zipRaw, distance: distanceRaw };
 }
+
+/**
+ * Where an event is on the map: its own coordinates, or else its ZIP's centroid (events made in
+ * the console or before a ZIP was known have none stored). Null for an event with neither.
+ */
+export function eventPoint(e: { online: number; latitude: number | null; longitude: number | null; postal_code: string | null; country?: string }): { latitude: number; longitude: number } | null {
+  if (e.online) return null;
+  if (e.latitude !== null && e.longitude !== null) return { latitude: e.latitude, longitude: e.longitude };
+  const zip = e.postal_code && (e.country ?? 'US') === 'US' ? lookupZip(e.postal_code) : null;
+  return zip ? { latitude: zip.latitude, longitude: zip.longitude } : null;
+}

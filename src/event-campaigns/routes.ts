@@ -10,7 +10,7 @@ import { nowIso } from '../util/ids.ts';
 import { checkHostEvent, parseHost, valuesOf, type EventFormValues } from './event-draft.ts';
 import { HostManagePage } from './host-pages.tsx';
 import { CampaignPage, HostConfirmPage, HostFormPage, NoticePage, type ListedEvent } from './pages.tsx';
-import { milesBetween, parseSearch, type SearchProblem } from './places.ts';
+import { eventPoint, milesBetween, parseSearch, type SearchProblem } from './places.ts';
 import { findCampaignBySlug, publicCampaignEvents } from './repository.ts';
 import {
   CampaignError,
@@ -68,8 +68,9 @@ export function eventCampaignRoutes(ctx: Context) {
       if (parsed.search) {
         const { origin, miles } = parsed.search;
         results = events
-          .filter((e) => !e.online && e.latitude !== null && e.longitude !== null)
-          .map((event) => ({ event, miles: milesBetween(origin, { latitude: event.latitude!, longitude: event.longitude! }) }))
+          .map((event) => ({ event, point: eventPoint(event) }))
+          .filter((r): r is { event: typeof r.event; point: NonNullable<typeof r.point> } => r.point !== null)
+          .map(({ event, point }) => ({ event, miles: milesBetween(origin, point) }))
           .filter((r) => r.miles <= miles)
           .sort((a, b) => a.miles - b.miles || a.event.start_at.localeCompare(b.event.start_at));
       }
