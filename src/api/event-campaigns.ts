@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
 import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
 import { translator, type MessageKey } from '../i18n/index.ts';
-import { checkEvent, createEvent, DEFAULT_REMINDERS, addressLinesOf, reminderMinutes, type EventInput } from '../events/service.ts';
+import { canonicalZone, checkEvent, createEvent, DEFAULT_REMINDERS, type EventInput } from '../events/service.ts';
 import * as repo from '../event-campaigns/repository.ts';
 import { campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../event-campaigns/service.ts';
 import { lookupZip } from '../event-campaigns/places.ts';
@@ -16,6 +16,7 @@ import { organizationOf } from './auth.ts';
 import { badRequest, notFound } from './errors.ts';
 import { apiUrl, collection, identifiers, link, pageWindow, parseIdentifier, parsePaging } from './hal.ts';
 import { document } from './presenters.ts';
+import { EventCreateBody, presentEvent } from './events.ts';
 import { Nullable } from './schema.ts';
 
 // Event campaigns in Action Network's shape: GET /event_campaigns, GET /event_campaigns/:id,
@@ -44,49 +45,14 @@ export function presentEventCampaign(baseUrl: string, c: EventCampaign, totals: 
   };
 }
 
-const AN_STATUS = { confirmed: 'confirmed', pending: 'tentative', cancelled: 'cancelled', rejected: 'cancelled' } as const;
-
-/** An event in Action Network's shape (times are UTC instants; the zone is `turnout:timezone`). */
+/** An event of a campaign: the events API's resource, with its campaign named and linked as Action Network does. */
 export function presentCampaignEvent(baseUrl: string, e: EventRow) {
-  const self = apiUrl(baseUrl, `/events/${e.id}`);
+  const event = presentEvent(baseUrl, e);
   return {
-    identifiers: identifiers(e.id),
-    origin_system: e.origin_system,
-    created_date: e.created_at,
-    modified_date: e.modified_at,
-    title: e.title,
-    description: e.description,
-    instructions: e.instructions,
-    browser_url: `${baseUrl}/events/${e.slug}`,
-    start_date: e.start_at,
-    end_date: e.end_at,
-    capacity: e.capacity,
-    total_accepted: e.accepted_count,
-    status: AN_STATUS[e.status],
-    visibility: e.visibility === 'public' ? 'public' : 'private',
-    location: e.online
-      ? null
-      : {
-          venue: e.venue,
-          address_lines: addressLinesOf(e),
-          locality: e.locality,
-          region: e.region,
-          postal_code: e.postal_code,
-          country: e.country,
-          location: e.latitude !== null && e.longitude !== null ? { latitude: e.latitude, longitude: e.longitude } : null,
-        },
+    ...event,
     'action_network:event_campaign_id': e.campaign_id,
-    'turnout:status': e.status,
-    'turnout:timezone': e.timezone,
-    'turnout:online': e.online === 1,
-    'turnout:join_url': e.join_url,
-    'turnout:total_waitlisted': e.waitlist_count,
-    'turnout:total_attended': e.attended_count,
-    'turnout:reminders': reminderMinutes(e),
     _links: {
-      self: link(self),
-      'osdi:attendances': link(`${self}/attendances`),
-      'osdi:record_attendance_helper': link(`${self}/attendances`),
+      ...event._links,
       ...(e.campaign_id ? { 'action_network:event_campaign': link(apiUrl(baseUrl, `/event_campaigns/${e.campaign_id}`)) } : {}),
     },
   };
@@ -102,39 +68,9 @@ type CampaignCreateBody = Static<typeof CampaignCreateBody>;
 
 const Text = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
 
-const EventBody = Type.Object({
-  title: Type.String({ maxLength: 200 }),
-  description: Text(20_000),
-  instructions: Text(20_000),
-  start_date: Type.String({ maxLength: 40 }),
-  end_date: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
-  visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
-  status: Type.Optional(Type.Union([Type.Literal('confirmed'), Type.Literal('tentative')])),
-  origin_system: Type.Optional(Type.String({ maxLength: 100 })),
-  location: Type.Optional(
-    Nullable(
-      Type.Object({
-        venue: Text(200),
-        address_lines: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 3 }))),
-        locality: Text(100),
-        region: Text(100),
-        postal_code: Text(20),
-        country: Text(2),
-        location: Type.Optional(Nullable(Type.Object({ latitude: Type.Number(), longitude: Type.Number() }))),
-      }),
-    ),
-  ),
-  contact: Type.Optional(Nullable(Type.Object({ name: Text(100), email_address: Text(254) }))),
-  'turnout:timezone': Type.Optional(Type.String({ maxLength: 64 })),
-  'turnout:online': Type.Optional(Type.Boolean()),
-  'turnout:join_url': Text(2000),
-  'turnout:reminders': Type.Optional(Type.Array(Type.Integer(), { maxItems: 5 })),
-});
+// The events API's body, plus OSDI's `contact` for the event's host.
+const EventBody = Type.Object({ ...EventCreateBody.properties, contact: Type.Optional(Nullable(Type.Object({ name: Text(100), email_address: Text(254) }))) });
 type EventBody = Static<typeof EventBody>;
-
-/** The zone an event's times are read in when the client names none: documented in api/README.md. */
-const DEFAULT_ZONE = 'America/New_York';
 
 // Where each of the events service's field errors is in an Action Network body.
 const API_FIELDS: Record<string, string> = {
@@ -142,7 +78,7 @@ const API_FIELDS: Record<string, string> = {
   start_time: 'start_date',
   end_date: 'end_date',
   end_time: 'end_date',
-  timezone: 'turnout:timezone',
+  timezone: 'timezone_identifier',
   location_type: 'turnout:online',
   join_url: 'turnout:join_url',
   venue: 'location.venue',
@@ -152,7 +88,8 @@ const API_FIELDS: Record<string, string> = {
   postal_code: 'location.postal_code',
   country: 'location.country',
   coordinates: 'location.location',
-  reminders: 'turnout:reminders',
+  reminders: 'reminders',
+  visibility: 'visibility',
 };
 
 /** A date and time as sent: with an offset (or Z) it is an instant, without one it is the wall clock of `zone`. */
@@ -163,10 +100,14 @@ function wallClock(field: string, raw: string, zone: string): { date: string; ti
   return { date: at.toFormat('yyyy-MM-dd'), time: at.toFormat('HH:mm') };
 }
 
-/** Action Network's event fields → the events service's input. A US ZIP fills in the state and map position. */
+/**
+ * Action Network's event fields (as the events API reads them) → the events service's input.
+ * A US ZIP fills in the city, the state and the map position when they are not sent.
+ */
 export function eventInputOf(body: EventBody): EventInput {
-  const zone = body['turnout:timezone'] ?? DEFAULT_ZONE;
-  if (!DateTime.local().setZone(zone).isValid) throw badRequest(`turnout:timezone must be an IANA time zone like America/Chicago, got ${JSON.stringify(zone)}`);
+  if (body.timezone_identifier === undefined) throw badRequest('timezone_identifier is required: the IANA time zone the event happens in, like America/Chicago');
+  const zone = canonicalZone(body.timezone_identifier);
+  if (!zone) throw badRequest(`timezone_identifier: ${translator('en')('eventedit.error.timezone')}, got ${JSON.stringify(body.timezone_identifier)}`);
   const start = wallClock('start_date', body.start_date, zone);
   const end = body.end_date
     ? wallClock('end_date', body.end_date, zone)
@@ -179,7 +120,7 @@ export function eventInputOf(body: EventBody): EventInput {
   const country = (loc?.country ?? 'US').toUpperCase();
   const zip = country === 'US' && loc?.postal_code ? lookupZip(loc.postal_code) : null;
   return {
-    title: body.title,
+    title: body.title ?? body.name ?? '',
     description: body.description ?? '',
     instructions: body.instructions ?? '',
     startDate: start.date,
@@ -198,8 +139,8 @@ export function eventInputOf(body: EventBody): EventInput {
     country,
     latitude: loc?.location?.latitude ?? zip?.latitude ?? null,
     longitude: loc?.location?.longitude ?? zip?.longitude ?? null,
-    visibility: body.visibility === 'private' ? 'unlisted' : 'public',
-    reminders: body['turnout:reminders'] ?? DEFAULT_REMINDERS,
+    visibility: body.visibility === 'private' || body.visibility === 'unlisted' ? 'unlisted' : 'public',
+    reminders: body.reminders ? body.reminders.map((r) => r.minutes) : DEFAULT_REMINDERS,
   };
 }
 
@@ -262,6 +203,8 @@ export function eventCampaignApi(ctx: Context) {
       const org = organizationOf(request);
       const campaign = await loadCampaign(db, org.id, request.params.id);
       const body = request.body;
+      if (body.title === undefined && body.name === undefined) throw badRequest('title is required');
+      if (body.status !== undefined && body.status !== 'confirmed' && body.status !== 'tentative') throw badRequest('status of a new event in a campaign is "confirmed" or "tentative" (awaiting approval)');
       const { columns, errors } = checkEvent(eventInputOf(body));
       const hostEmail = body.contact?.email_address ? normalizeEmail(body.contact.email_address) : null;
       if (hostEmail && !isValidEmail(hostEmail)) errors.contact = { key: 'form.error.email' };
