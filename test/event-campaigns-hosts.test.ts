@@ -106,10 +106,14 @@ for (const target of targets()) {
       assert.equal(queue.statusCode, 200);
       assert.match(queue.body, /Privacy teach-in/);
       assert.match(queue.body, /rosa@example\.org/);
+      const before = await page(`/events/${event.slug}`);
+      assert.doesNotMatch(before.body, new RegExp(`<form method="post" action="/events/${event.slug}"`), 'no RSVP before approval');
       const approved = await post(`/admin/event-campaigns/${campaignId}/moderation/${event.id}/approve`, {}, organizer);
       assert.equal(approved.statusCode, 303);
       assert.equal((await eventTitled('Privacy teach-in')).status, 'confirmed');
       assert.equal(await listed('Privacy teach-in'), true);
+      const open = await page(`/events/${event.slug}`);
+      assert.match(open.body, new RegExp(`<form method="post" action="/events/${event.slug}"`), 'the event page takes RSVPs at once (its cached row is dropped)');
       const again = await post(`/admin/event-campaigns/${campaignId}/moderation/${event.id}/reject`, {}, organizer);
       assert.equal(again.statusCode, 409, 'a decided event is not decided again');
       assert.equal((await eventTitled('Privacy teach-in')).status, 'confirmed');

@@ -5,6 +5,7 @@ import { AdminLayout, CsrfField, ErrorSummary, Input } from './layout.tsx';
 import { adminPage, sendAdmin } from './plugin.tsx';
 import { audit } from '../accounts/service.ts';
 import { nowIso } from '../util/ids.ts';
+import { eventCache } from '../events/public-cache.ts';
 import { whenText, cityOf } from '../event-campaigns/pages.tsx';
 import * as repo from '../event-campaigns/repository.ts';
 import {
@@ -427,6 +428,7 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
         await ctx.committer.submit((uow) =>
           moderateEvent(uow, { organizationId: campaign.organization_id, eventId: event.id, byUserId: request.organizer!.session.user_id, decision, trustHost: request.body?.trust === 'yes' }),
         );
+        eventCache(ctx).forget(event.slug);
         return reply.redirect(`/admin/event-campaigns/${campaign.id}/moderation?done=${decision === 'approve' ? 'approved' : 'rejected'}`, 303);
       });
     }

@@ -6,6 +6,7 @@ import { isCleanText } from '../people/normalize.ts';
 import type { FieldErrors } from '../people/validate.ts';
 import { findEventById, findEventBySlug, searchAttendees } from '../events/repository.ts';
 import { EventClosedError, hostToken } from '../events/service.ts';
+import { eventCache } from '../events/public-cache.ts';
 import { nowIso } from '../util/ids.ts';
 import { checkHostEvent, parseHost, valuesOf, type EventFormValues } from './event-draft.ts';
 import { HostManagePage } from './host-pages.tsx';
@@ -56,6 +57,8 @@ export function eventCampaignRoutes(ctx: Context) {
     const db = ctx.database.db;
     const secret = ctx.config.secretKey;
     const postLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
+    // The event's public page keeps its row for 2 s: a change made here shows there at once.
+    const events = eventCache(ctx);
 
     type SlugParams = { Params: { slug: string }; Querystring: Record<string, unknown> };
 
@@ -157,6 +160,7 @@ export function eventCampaignRoutes(ctx: Context) {
       if (!campaign || !event || event.campaign_id !== campaign.id || !isHostEmailToken(secret, eventId, token)) return invalidConfirm(request, reply, slug);
       const outcome = await ctx.committer.submit((uow) => confirmHostEmail(uow, eventId));
       if (outcome === 'invalid') return invalidConfirm(request, reply, slug);
+      events.forget(event.slug);
       const { t } = request;
       return sendPage(
         reply,
@@ -233,6 +237,7 @@ export function eventCampaignRoutes(ctx: Context) {
       if (!columns) return managePage(request, reply, event, { edit: { values, errors }, status: 422 });
       try {
         await ctx.committer.submit((uow) => hostUpdateEvent(uow, event.id, columns));
+        events.forget(event.slug);
       } catch (e) {
         if (e instanceof EventClosedError) return managePage(request, reply, event, { notice: request.t('manage.status_cancelled'), status: 409 });
         throw e;
