@@ -283,7 +283,7 @@ for (const target of targets()) {
       const page = await h.app.inject({ url: `/events/${event.slug}?lang=es` });
       assert.match(page.body, /<html lang="es">/);
       assert.match(page.body, /sábado, 20 de marzo de 2027, 6:00\s*–\s*8:00\sp\.\s?m\. hora de verano central/);
-      assert.match(page.body, /Quedan 20 lugares/);
+      assert.match(page.body, /20 lugares libres/);
       assert.match(page.body, /<label for="given_name">Nombre<\/label>/);
       assert.match(page.body, /Confirmar asistencia/);
       const bad = await rsvp(event.slug, { ...attendee({ email: 'x' }), lang: 'es' });

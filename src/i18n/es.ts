@@ -105,7 +105,7 @@ export const es: Record<MessageKey, string> = {
   'eventpage.online_hint': 'Recibirás el enlace para unirte cuando confirmes tu asistencia.',
   'eventpage.near_zip': 'Cerca del código postal {zip}',
   'eventpage.address_hint': 'La dirección exacta se envía por correo a quienes confirman su asistencia.',
-  'eventpage.spots_left': '{count, plural, one {Queda # lugar} other {Quedan # lugares}}',
+  'eventpage.spots_left': '{count, plural, one {# lugar libre} other {# lugares libres}}',
   'eventpage.going': '{count, plural, one {# persona asistirá} other {# personas asistirán}}',
   'eventpage.full': 'Este evento está lleno: entrarás en la lista de espera y te escribiremos si se libera un lugar.',
   'eventpage.cancelled': 'Este evento se ha cancelado.',
