@@ -55,7 +55,8 @@ for (const target of targets()) {
       assert.equal(event.host_email_confirmed_at, null);
       h.mailer.sent = [];
       await h.runJobs();
-      const mail = h.mailer.sent.find((m) => m.to === event.host_email)!;
+      // Other jobs (an earlier approval's email) may run in the same batch, in any order.
+      const mail = h.mailer.sent.find((m) => m.to === event.host_email && m.text.includes('/host/confirm/'))!;
       assert.ok(mail, 'the host is asked to confirm their email');
       const confirmPath = linkIn(mail.text, /http:\/\/turnout\.test\/event_campaigns\/[^\s]+\/host\/confirm\/[^\s]+/);
       const show = await page(confirmPath);
