@@ -49,7 +49,7 @@ for (const target of targets()) {
       ]) {
         assert.match(res.body, new RegExp(`<label for="${id}">${label}</label>`), `label for ${id}`);
       }
-      assert.match(res.body, /<input type="tel" id="phone"/);
+      assert.match(res.body, /<input type="text" id="phone" name="phone" value="" autocomplete="tel"[^>]*inputmode="tel"/);
       assert.doesNotMatch(res.body, /id="opt_in"[^>]*checked/, 'the opt-in starts unticked');
       assert.doesNotMatch(res.body, /<script/i);
       const again = await h.app.inject({ url: `/events/${event.slug}` });

@@ -23,8 +23,9 @@ const FIELDS = {
   family_name: { label: 'form.family_name', type: 'text', autocomplete: 'family-name', maxlength: 100, required: true },
   email: { label: 'form.email', type: 'email', autocomplete: 'email', maxlength: 254, required: true },
   postal_code: { label: 'form.postal_code', type: 'text', autocomplete: 'postal-code', maxlength: 20, required: true },
-  phone: { label: 'eventpage.phone', type: 'tel', autocomplete: 'tel', maxlength: 30, required: false },
-} as const satisfies Record<string, { label: MessageKey; type: string; autocomplete: string; maxlength: number; required: boolean }>;
+  // A text input with the phone keypad: the shared stylesheet sizes text, email and url inputs.
+  phone: { label: 'eventpage.phone', type: 'text', autocomplete: 'tel', maxlength: 30, required: false, inputmode: 'tel' },
+} as const satisfies Record<string, { label: MessageKey; type: string; autocomplete: string; maxlength: number; required: boolean; inputmode?: string }>;
 type FieldName = keyof typeof FIELDS;
 
 // `autofocus` is a global attribute the JSX types know only on controls (see the petition page).
@@ -73,6 +74,7 @@ function Field(props: { page: PageContext; name: FieldName; value: string | unde
         aria-describedby={describedBy || undefined}
         aria-invalid={props.error ? 'true' : undefined}
         spellcheck={f.type === 'email' ? 'false' : undefined}
+        inputmode={'inputmode' in f ? (f.inputmode as 'tel') : undefined}
       />
     </div>
   );
