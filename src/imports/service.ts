@@ -106,7 +106,7 @@ export async function receiveUpload(
  */
 export async function startImport(
   uow: UnitOfWork,
-  s: { organizationId: string; importId: string; mapping: Field[]; tag: string | null; subscribe: boolean; userId: string | null },
+  s: { organizationId: string; importId: string; mapping: Field[]; tag: string | null; subscribe: boolean },
 ) {
   const jobId = uow.enqueue(JOB_IMPORT_PEOPLE, { importId: s.importId }, { maxAttempts: 5 });
   const queued = await repo.queueImport(uow.trx, s.organizationId, s.importId, { mapping: s.mapping, tag: s.tag, subscribe: s.subscribe, runnerJobId: jobId });
