@@ -89,6 +89,10 @@ for (const target of targets()) {
       assert.equal(online.body['turnout:online'], true);
       assert.equal(online.body.location.postal_code, null);
 
+      // A tentative event with a host waits for the organizers, like a host's own offer.
+      const queue = await h.ctx.database.db.selectFrom('events').select(['status', 'host_email_confirmed_at']).where('id', '=', idOf(online.body)).executeTakeFirstOrThrow();
+      assert.equal(queue.status, 'pending');
+      assert.ok(queue.host_email_confirmed_at, 'a host named by the organizer counts as confirmed');
       const listed = await alpha.get(`/event_campaigns/${id}/events`);
       assert.equal(listed.body.total_records, 2);
       const campaign = await alpha.get(`/event_campaigns/${id}`);

@@ -6,9 +6,9 @@ import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
 import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
 import { translator, type MessageKey } from '../i18n/index.ts';
-import { canonicalZone, checkEvent, createEvent, DEFAULT_REMINDERS, type EventInput } from '../events/service.ts';
+import { canonicalZone, checkEvent, DEFAULT_REMINDERS, type EventInput } from '../events/service.ts';
 import * as repo from '../event-campaigns/repository.ts';
-import { campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../event-campaigns/service.ts';
+import { addCampaignEvent, campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../event-campaigns/service.ts';
 import { lookupZip } from '../event-campaigns/places.ts';
 import { isValidEmail, normalizeEmail } from '../people/normalize.ts';
 import { nowIso } from '../util/ids.ts';
@@ -217,8 +217,7 @@ export function eventCampaignApi(ctx: Context) {
         throw badRequest(messages.join('; '));
       }
       const event = await ctx.committer.submit((uow) =>
-        createEvent(uow, org.id, columns, {
-          campaignId: campaign.id,
+        addCampaignEvent(uow, campaign, columns, {
           status: body.status === 'tentative' ? 'pending' : 'confirmed',
           hostName: body.contact?.name?.trim() || null,
           hostEmail,

@@ -124,6 +124,23 @@ export async function offerToHost(
   return event;
 }
 
+/**
+ * An organizer (through the API) adds an event to a campaign. A host named by the organizer
+ * counts as confirmed: a tentative event goes straight to the moderation queue, and approving
+ * it sends the host their private link.
+ */
+export async function addCampaignEvent(
+  uow: UnitOfWork,
+  campaign: Pick<EventCampaign, 'id' | 'organization_id'>,
+  event: EventColumns,
+  opts: { status: 'confirmed' | 'pending'; hostName: string | null; hostEmail: string | null; originSystem?: string },
+): Promise<EventRow> {
+  const created = await createEvent(uow, campaign.organization_id, event, { campaignId: campaign.id, status: opts.status, hostName: opts.hostName, hostEmail: opts.hostEmail, originSystem: opts.originSystem });
+  if (!opts.hostEmail) return created;
+  await events.updateEvent(uow.trx, created.id, { host_email_confirmed_at: uow.now });
+  return { ...created, host_email_confirmed_at: uow.now };
+}
+
 export type HostConfirmOutcome = 'live' | 'awaiting_approval' | 'invalid';
 
 /**
