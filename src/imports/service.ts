@@ -27,6 +27,12 @@ export const SUBSCRIBE_WORDING = 'Everyone in this file agreed to receive email 
 
 type Db = Kysely<Database>;
 
+/**
+ * Lets the event loop serve what is waiting. Inside a transaction it helps what needs no
+ * database (cached petition pages); on SQLite the rest waits for the commit anyway.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Why an import cannot do what was asked (already started, or gone). */
 export class ImportStateError extends Error {}
 
@@ -92,7 +98,10 @@ export async function receiveUpload(
         now: nowIso(),
       });
       let seq = 0;
-      for await (const piece of createReadStream(temporary, { highWaterMark: PIECE_BYTES })) await repo.insertFilePiece(trx, id, seq++, piece as Buffer);
+      for await (const piece of createReadStream(temporary, { highWaterMark: PIECE_BYTES })) {
+        await repo.insertFilePiece(trx, id, seq++, piece as Buffer);
+        await nextTurn();
+      }
     });
     return id;
   } finally {
@@ -131,7 +140,6 @@ async function* storedFile(db: Db, importId: string, offset: number): AsyncGener
 /** Another copy of the job moved the import on: this one stops without writing. */
 class StandDown extends Error {}
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 interface Progress {
   rowsDone: number;
@@ -188,7 +196,9 @@ async function writeChunk(db: Db, imp: Import, rows: CsvRow[], p: Progress, then
     const added = [...people.keys()].filter((email) => !existing.has(email)).length;
     next.added += added;
     next.merged += accepted - added;
+    await nextTurn();
     const ids = await repo.upsertPeople(trx, imp.organization_id, [...people.values()], imp.subscribe === 1, now);
+    await nextTurn();
     const tagNames = [...new Set([...(imp.tag ? [imp.tag] : []), ...[...people.values()].flatMap((person) => person.tags)])];
     if (tagNames.length > 0) {
       const tagIds = await repo.ensureTags(trx, imp.organization_id, tagNames, now);
