@@ -41,6 +41,8 @@ for (const target of targets()) {
       assert.equal(res.body._links['osdi:petitions'].href, `${BASE}/petitions`);
       assert.equal(res.body._links['osdi:person_signup_helper'].href, `${BASE}/people`);
       assert.equal(res.body._links['osdi:tags'].href, `${BASE}/tags`);
+      assert.equal(res.body._links['osdi:events'].href, `${BASE}/events`);
+      assert.equal(res.body._links['osdi:event_campaigns'].href, `${BASE}/event_campaigns`);
       assert.deepEqual(
         res.body._links.curies.map((c: { name: string }) => c.name),
         ['osdi', 'action_network', 'turnout'],

@@ -52,6 +52,8 @@ export function apiRoutes(ctx: Context) {
         'osdi:person_signup_helper': link(apiUrl(baseUrl, '/people'), 'The person signup helper for the system'),
         'osdi:tags': link(apiUrl(baseUrl, '/tags'), 'The collection of tags in the system'),
         'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
+        'osdi:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
+        'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
         curies: curies(baseUrl),
       },
     }));
