@@ -53,7 +53,6 @@ export function apiRoutes(ctx: Context) {
         'osdi:tags': link(apiUrl(baseUrl, '/tags'), 'The collection of tags in the system'),
         'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
         'osdi:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
-        'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
         curies: curies(baseUrl),
       },
     }));
