@@ -35,7 +35,7 @@ for (const target of targets()) {
       for (const role of ['owner', 'admin', 'organizer', 'viewer'] as const) sessions[role] = await organizerIn(h, alpha.id, role, `${role}@alpha.example`);
       sessions.other = await organizerIn(h, beta.id, 'owner', 'owner@beta.example');
       const petition = await createPetition(db, alpha.id, { title: SECRET_TITLE, description: '', petition_text: 'x', targets: [], goal: null, confirmation_required: false, status: 'open' }, nowIso());
-      await invitePartner(db, { sponsorId: alpha.id, petitionId: petition.id, partnerSlug: gamma.slug, byUserId: sessions.owner!.userId });
+      await invitePartner(db, { sponsorId: alpha.id, action: { type: 'petition', id: petition.id }, partnerSlug: gamma.slug, byUserId: sessions.owner!.userId });
       const res = await h.app.inject({ method: 'POST', url: `/petitions/${petition.slug}`, headers: FORM, payload: form({ given_name: 'Al', family_name: 'Pha', email: SECRET_EMAIL, postal_code: '10001' }) });
       assert.equal(res.statusCode, 303);
       const person = await db.selectFrom('people').select('id').where('email', '=', SECRET_EMAIL).executeTakeFirstOrThrow();

@@ -89,6 +89,36 @@ for (const target of targets()) {
       assert.equal(sigs.json().total_records, 3, 'the sponsor’s signature list holds its own records, not the partner’s copies');
     });
 
+    it('works the same for an event: invite, accept, and the RSVP share box', async () => {
+      const db = h.ctx.database.db;
+      const id = (await import('../src/util/ids.ts')).newId();
+      const now = nowIso();
+      const start = new Date(Date.now() + 5 * 86400_000);
+      await db.insertInto('events').values({
+        id, organization_id: ids.a, campaign_id: null, slug: 'coalition-vigil', title: 'Coalition vigil', description: '', instructions: '',
+        start_at: start.toISOString(), end_at: new Date(start.getTime() + 7200_000).toISOString(), timezone: 'America/New_York', online: 0, join_url: null,
+        venue: 'Hall', address_lines: '["1 Main St"]', locality: 'New York', region: 'NY', postal_code: '10001', country: 'US', latitude: null, longitude: null,
+        capacity: null, visibility: 'public', status: 'confirmed', reminders: '[]', host_name: null, host_email: null, host_email_confirmed_at: null,
+        origin_system: 'turnout', created_at: now, modified_at: now,
+      }).execute();
+      const invite = await h.app.inject({ method: 'POST', url: `/admin/events/${id}/partners`, headers: { ...FORM, cookie: sponsor.cookie }, payload: form({ _csrf: sponsor.csrf, partner: 'neighbours-for-privacy' }) });
+      assert.equal(invite.statusCode, 303);
+      assert.equal((await h.app.inject({ url: `/admin/events/${id}/partners`, headers: { cookie: bystander.cookie } })).statusCode, 404);
+      const list = await h.app.inject({ url: '/admin/partnerships', headers: { cookie: partner.cookie } });
+      assert.match(list.body, /href="\/events\/coalition-vigil">Coalition vigil</);
+      const partnershipId = new RegExp(`/admin/partnerships/([0-9a-f-]+)/accept" class="inline"><input type="hidden" name="_csrf" value="[^"]+"/><button type="submit" class="secondary" aria-label="Accept partnership on Coalition vigil"`).exec(list.body)![1]!;
+      assert.equal((await h.app.inject({ method: 'POST', url: `/admin/partnerships/${partnershipId}/accept`, headers: { ...FORM, cookie: partner.cookie }, payload: form({ _csrf: partner.csrf }) })).statusCode, 303);
+      const page = await h.app.inject({ url: '/events/coalition-vigil' });
+      assert.match(page.body, new RegExp(`name="share" value="${ids.b}"`));
+      const body = new URLSearchParams({ given_name: 'Eve', family_name: 'Nt', email: 'rsvp-shares@example.org', postal_code: '10001', share: ids.b });
+      const res = await h.app.inject({ method: 'POST', url: '/events/coalition-vigil', headers: FORM, payload: body.toString() });
+      assert.equal(res.statusCode, 303);
+      assert.ok((await people(ids.b)).some((p) => p.email === 'rsvp-shares@example.org'), 'the partner gets the RSVP who shared');
+      const view = await h.app.inject({ url: `/admin/events/${id}/partners`, headers: { cookie: sponsor.cookie } });
+      assert.match(view.body, /1 accepted RSVPs in all/);
+      assert.doesNotMatch(view.body, /rsvp-shares@example\.org/);
+    });
+
     it('shares with partners only once a signature is confirmed', async () => {
       await h.ctx.database.db.updateTable('petitions').set({ confirmation_required: 1 }).where('id', '=', petition.id).execute();
       h.ctx.petitionCache.forget(petition.slug);

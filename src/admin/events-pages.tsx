@@ -351,7 +351,8 @@ export function EventDetailPage(props: {
       {can.manage && open ? (
         <div class="actions">
           <p>
-            <a href={`/admin/events/${e.id}/edit`}>Edit the event</a>
+            <a href={`/admin/events/${e.id}/edit`}>Edit the event</a>{' '}
+            <a href={`/admin/events/${e.id}/partners`}>Partners</a>
           </p>
           <form method="post" action={`/admin/events/${e.id}/capacity`} class="inline">
             <CsrfField token={page.csrf} />

@@ -19,15 +19,15 @@ export interface Share {
 /** The sponsor invites another organization to partner on an action; the partner must accept. */
 export async function invitePartner(
   db: Kysely<Database>,
-  i: { sponsorId: string; petitionId: string; partnerSlug: string; byUserId: string },
+  i: { sponsorId: string; action: { type: repo.ActionType; id: string }; partnerSlug: string; byUserId: string },
 ) {
   const partner = await findOrganizationBySlug(db, i.partnerSlug.trim().toLowerCase());
   if (!partner) throw new CoalitionError(`There is no organization "${i.partnerSlug}" on this site. Check its slug with the partner.`);
   if (partner.id === i.sponsorId) throw new CoalitionError('Your own organization is the sponsor, not a partner.');
   await repo.insertPartner(db, {
     id: newId(),
-    action_type: 'petition',
-    action_id: i.petitionId,
+    action_type: i.action.type,
+    action_id: i.action.id,
     sponsor_organization_id: i.sponsorId,
     partner_organization_id: partner.id,
     status: 'invited',
@@ -36,7 +36,7 @@ export async function invitePartner(
     created_at: nowIso(),
     responded_at: null,
   });
-  await audit(db, { organizationId: i.sponsorId, userId: i.byUserId, action: 'partner.invited', subject: i.petitionId, details: { partner: partner.slug } });
+  await audit(db, { organizationId: i.sponsorId, userId: i.byUserId, action: 'partner.invited', subject: i.action.id, details: { partner: partner.slug } });
   return partner;
 }
 
