@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, type AdminPage } from './layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, type AdminPage } from './layout.tsx';
 import type { EventRow } from '../db/schema.ts';
 import { eventWhen, placeLines } from '../events/format.ts';
 
@@ -503,29 +503,7 @@ export function AttendeesPage(props: {
           </tbody>
         </table>
       )}
-      {props.pages > 1 ? (
-        <nav aria-label="Pages of attendees">
-          <p>
-            {props.pageNumber > 1 ? (
-              <a href={link(props.pageNumber - 1)} rel="prev">
-                Previous
-              </a>
-            ) : (
-              ''
-            )}{' '}
-            <span safe>{`Page ${props.pageNumber} of ${props.pages}`}</span>{' '}
-            {props.pageNumber < props.pages ? (
-              <a href={link(props.pageNumber + 1)} rel="next">
-                Next
-              </a>
-            ) : (
-              ''
-            )}
-          </p>
-        </nav>
-      ) : (
-        ''
-      )}
+      <Pager label="Pages of attendees" page={props.pageNumber} pages={props.pages} link={link} />
     </AdminLayout>
   );
 }

@@ -178,3 +178,29 @@ export function ErrorSummary(props: { errors: Record<string, string | undefined>
     </div>
   );
 }
+
+/** Previous and next links under a long list, with where the reader is. */
+export function Pager(props: { label: string; page: number; pages: number; link: (page: number) => string; previous?: string; next?: string }): JSX.Element {
+  if (props.pages <= 1) return '';
+  return (
+    <nav aria-label={props.label}>
+      <p>
+        {props.page > 1 ? (
+          <a href={props.link(props.page - 1)} rel="prev" safe>
+            {props.previous ?? 'Previous'}
+          </a>
+        ) : (
+          ''
+        )}{' '}
+        <span safe>{`Page ${props.page} of ${props.pages}`}</span>{' '}
+        {props.page < props.pages ? (
+          <a href={props.link(props.page + 1)} rel="next" safe>
+            {props.next ?? 'Next'}
+          </a>
+        ) : (
+          ''
+        )}
+      </p>
+    </nav>
+  );
+}

@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, type AdminPage } from './layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, type AdminPage } from './layout.tsx';
 import { currentGoal } from '../petitions/goal.ts';
 import { petitionTextHtml } from '../petitions/markdown.ts';
 
@@ -382,29 +382,7 @@ function SignatureTable(props: { petitionId: string; rows: SignatureRow[]; searc
           </tbody>
         </table>
       )}
-      {props.pages > 1 ? (
-        <nav aria-label="Pages of signatures">
-          <p>
-            {props.page > 1 ? (
-              <a href={link(props.page - 1)} rel="prev">
-                Newer
-              </a>
-            ) : (
-              ''
-            )}{' '}
-            <span safe>{`Page ${props.page} of ${props.pages}`}</span>{' '}
-            {props.page < props.pages ? (
-              <a href={link(props.page + 1)} rel="next">
-                Older
-              </a>
-            ) : (
-              ''
-            )}
-          </p>
-        </nav>
-      ) : (
-        ''
-      )}
+      <Pager label="Pages of signatures" page={props.page} pages={props.pages} link={link} previous="Newer" next="Older" />
     </section>
   );
 }
