@@ -54,7 +54,9 @@ export function connect(url: string, opts: { poolSize?: number } = {}): Db {
  * used twice at once.)
  */
 function reusingStatements(database: SQLite.Database): SqliteDatabase {
-  const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
+  // Bounded by SQL length too: a multi-row insert of a big batch compiles to a large program,
+  // and each batch size is its own text; keeping hundreds of those cost over 100 MB.
+  const statements = new LRUCache<string, SQLite.Statement>({ max: 500, maxSize: 200_000, sizeCalculation: (_statement, text) => text.length });
   return {
     prepare(text) {
       let statement = statements.get(text);
