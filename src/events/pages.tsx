@@ -1,4 +1,4 @@
-import { Layout, type PageContext } from '../http/layout.tsx';
+import { Layout, NoticePage, type PageContext } from '../http/layout.tsx';
 import type { MessageKey } from '../i18n/index.ts';
 import type { FieldErrors } from '../people/validate.ts';
 import { petitionTextHtml } from '../petitions/markdown.ts';
@@ -465,19 +465,5 @@ export function EventListPage(props: {
 
 /** A short message with a way back to the event (closed RSVPs, a cancelled RSVP, a broken link). */
 export function EventMessagePage(props: { page: PageContext; title: string; body: string; back?: string }): JSX.Element {
-  return (
-    <Layout page={props.page} title={props.title}>
-      <h1 safe>{props.title}</h1>
-      <p safe>{props.body}</p>
-      {props.back ? (
-        <p>
-          <a href={props.back} safe>
-            {props.page.t('eventpage.back')}
-          </a>
-        </p>
-      ) : (
-        ''
-      )}
-    </Layout>
-  );
+  return NoticePage({ ...props, back: props.back ? { href: props.back, label: props.page.t('eventpage.back') } : undefined });
 }

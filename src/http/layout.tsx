@@ -59,3 +59,22 @@ export function ErrorPage(props: { page: PageContext; title: string; body: strin
     </Layout>
   );
 }
+
+/** A short message page with an optional way back: closed actions, used or broken links. */
+export function NoticePage(props: { page: PageContext; title: string; body: string; back?: { href: string; label: string } }): JSX.Element {
+  return (
+    <Layout page={props.page} title={props.title}>
+      <h1 safe>{props.title}</h1>
+      <p safe>{props.body}</p>
+      {props.back ? (
+        <p>
+          <a href={props.back.href} safe>
+            {props.back.label}
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
+    </Layout>
+  );
+}

@@ -1,4 +1,4 @@
-import { Layout, type PageContext } from '../http/layout.tsx';
+import { Layout, NoticePage, type PageContext } from '../http/layout.tsx';
 import { formatNumber, type Language, type MessageKey } from '../i18n/index.ts';
 import { countryCodes } from '../people/normalize.ts';
 import type { FieldErrors } from '../people/validate.ts';
@@ -329,21 +329,7 @@ export function ConfirmPage(props: { page: PageContext; petition: PublicPetition
 }
 
 export function MessagePage(props: { page: PageContext; title: string; body: string; back?: string }): JSX.Element {
-  return (
-    <Layout page={props.page} title={props.title}>
-      <h1 safe>{props.title}</h1>
-      <p safe>{props.body}</p>
-      {props.back ? (
-        <p>
-          <a href={props.back} safe>
-            {props.page.t('thanks.back')}
-          </a>
-        </p>
-      ) : (
-        ''
-      )}
-    </Layout>
-  );
+  return NoticePage({ ...props, back: props.back ? { href: props.back, label: props.page.t('thanks.back') } : undefined });
 }
 
 export function HomePage(props: {
