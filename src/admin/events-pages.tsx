@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, type AdminPage } from './layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, TextArea, type AdminPage } from './layout.tsx';
 import type { EventRow } from '../db/schema.ts';
 import { eventWhen, placeLines } from '../events/format.ts';
 
@@ -114,34 +114,6 @@ export function EventsListPage(props: { page: AdminPage; events: ListedEvent[]; 
         </table>
       )}
     </AdminLayout>
-  );
-}
-
-function TextArea(props: { name: keyof EventForm; label: string; value: string; hint?: string; error?: string; rows: number }): JSX.Element {
-  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${props.name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <span class="error-message" id={`${props.name}-error`} safe>
-          {props.error}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea id={props.name} name={props.name} rows={String(props.rows)} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
-        {props.value}
-      </textarea>
-    </div>
   );
 }
 

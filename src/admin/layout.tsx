@@ -160,6 +160,35 @@ export function Input(props: {
   );
 }
 
+/** A labelled multi-line field with an optional hint and error, like `Input`. */
+export function TextArea(props: { name: string; label: string; value: string; hint?: string; error?: string; rows: number }): JSX.Element {
+  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${props.name}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <span class="error-message" id={`${props.name}-error`} safe>
+          {props.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <textarea id={props.name} name={props.name} rows={String(props.rows)} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
+        {props.value}
+      </textarea>
+    </div>
+  );
+}
+
 export function ErrorSummary(props: { errors: Record<string, string | undefined> }): JSX.Element {
   const wrong = Object.entries(props.errors).filter((e): e is [string, string] => Boolean(e[1]));
   if (wrong.length === 0) return '';

@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, type AdminPage } from './layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, TextArea, type AdminPage } from './layout.tsx';
 import { currentGoal } from '../petitions/goal.ts';
 import { petitionTextHtml } from '../petitions/markdown.ts';
 
@@ -103,41 +103,6 @@ export function PetitionsListPage(props: { page: AdminPage; petitions: ListedPet
         </table>
       )}
     </AdminLayout>
-  );
-}
-
-function TextArea(props: { name: keyof PetitionForm; label: string; value: string; hint?: string; error?: string; rows: number }): JSX.Element {
-  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${props.name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <span class="error-message" id={`${props.name}-error`} safe>
-          {props.error}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea
-        id={props.name}
-        name={props.name}
-        rows={String(props.rows)}
-        aria-describedby={described || undefined}
-        aria-invalid={props.error ? 'true' : undefined}
-        safe
-      >
-        {props.value}
-      </textarea>
-    </div>
   );
 }
 
