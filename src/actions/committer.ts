@@ -8,6 +8,7 @@ type Work<T> = (uow: UnitOfWork) => Promise<T>;
 
 interface Pending {
   work: Work<unknown>;
+  sideBySide: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -39,6 +40,8 @@ export class GroupCommitter {
   private readonly concurrency: number;
   private readonly dialect: Dialect;
   private closed = false;
+  // Actions submitted in the current and the previous half second, for `busy`.
+  private window = { start: 0, count: 0, previous: 0 };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -49,12 +52,37 @@ export class GroupCommitter {
     this.dialect = opts.dialect ?? 'sqlite';
   }
 
-  submit<T>(work: Work<T>): Promise<T> {
+  /**
+   * Writes an action and resolves once it is committed. With `sideBySide`, the action runs
+   * beside the batch's other such actions, so their shared statements run once for all of them
+   * (see `UnitOfWork.run` for what such an action must not do); the others run one at a time.
+   */
+  submit<T>(work: Work<T>, opts: { sideBySide?: boolean } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the action writer is shut down'));
+    this.tally();
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ work, sideBySide: opts.sideBySide === true, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * True while actions arrive faster than `perSecond` (over the last half second to second):
+   * a surge, during which the worker of the same process steps aside.
+   */
+  busy(perSecond = 200): boolean {
+    this.tally(0);
+    return this.window.count + this.window.previous >= perSecond;
+  }
+
+  private tally(n = 1): void {
+    const now = Date.now();
+    if (now - this.window.start >= 500) {
+      this.window.previous = now - this.window.start < 1000 ? this.window.count : 0;
+      this.window.start = now;
+      this.window.count = 0;
+    }
+    this.window.count += n;
   }
 
   /** Waits for every submitted action to be written, then refuses new ones. */
@@ -84,11 +112,22 @@ export class GroupCommitter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const results: unknown[] = [];
+    const results = new Map<Pending, unknown>();
     try {
       await this.db.transaction().execute(async (trx) => {
         const uow = new UnitOfWork(trx, nowIso(), this.dialect);
-        for (const item of batch) results.push(await item.work(uow));
+        const together = batch.filter((item) => item.sideBySide);
+        const alone = batch.filter((item) => !item.sideBySide);
+        const settled = await uow.run(together.map((item) => item.work));
+        settled.forEach((s, i) => {
+          if (s.status === 'rejected') throw s.reason;
+          results.set(together[i]!, s.value);
+        });
+        for (const item of alone) {
+          const [s] = await uow.run([item.work]);
+          if (s!.status === 'rejected') throw s!.reason;
+          results.set(item, s!.value);
+        }
         await uow.flush();
       });
     } catch (error) {
@@ -101,6 +140,6 @@ export class GroupCommitter {
       for (const item of batch) await this.write([item]);
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]));
+    for (const item of batch) item.resolve(results.get(item));
   }
 }

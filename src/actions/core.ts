@@ -1,6 +1,7 @@
 import type { PersonInput } from '../people/validate.ts';
-import { addTags, recordConsent, upsertPerson } from '../people/repository.ts';
-import type { UnitOfWork } from './unit-of-work.ts';
+import { addTags, personKey, upsertPeople, type UpsertPerson } from '../people/repository.ts';
+import type { SharedStatement, UnitOfWork } from './unit-of-work.ts';
+import { newId } from '../util/ids.ts';
 
 /** Where an action came from: `?source=` on the page, the referring site. */
 export interface Referral {
@@ -19,6 +20,15 @@ export interface Taker {
   tags?: string[];
 }
 
+/** The people of a batch's actions, upserted in one statement. */
+const peopleUpsert: SharedStatement<UpsertPerson, string> = {
+  name: 'people upsert',
+  async run(uow, people) {
+    const ids = await upsertPeople(uow.trx, people);
+    return people.map((p) => ids.get(personKey(p.organizationId, p.email))!);
+  },
+};
+
 /**
  * The part every action shares: the person, deduplicated per organization by email, and
  * their consent and tags. Each action type then writes its own record in the same unit of work.
@@ -28,7 +38,7 @@ export async function recordTaker(
   taker: Taker,
   action: { type: string; id: string },
 ): Promise<string> {
-  const personId = await upsertPerson(uow.trx, {
+  const personId = await uow.ask(peopleUpsert, {
     organizationId: taker.organizationId,
     email: taker.person.email,
     givenName: taker.person.givenName || null,
@@ -40,14 +50,15 @@ export async function recordTaker(
     now: uow.now,
   });
   if (taker.optIn !== null) {
-    await recordConsent(uow.trx, {
-      organizationId: taker.organizationId,
-      personId,
-      actionType: action.type,
-      actionId: action.id,
-      given: taker.optIn,
+    uow.insertLater('consents', {
+      id: newId(),
+      organization_id: taker.organizationId,
+      person_id: personId,
+      action_type: action.type,
+      action_id: action.id,
+      given: taker.optIn ? 1 : 0,
       wording: taker.optInWording,
-      now: uow.now,
+      created_at: uow.now,
     });
   }
   if (taker.tags && taker.tags.length > 0) await addTags(uow.trx, taker.organizationId, personId, taker.tags, uow.now);

@@ -1,8 +1,9 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Database, NewJob } from '../db/schema.ts';
 import type { Dialect } from '../db/connect.ts';
 import { insertJobs } from '../jobs/repository.ts';
 import { newId } from '../util/ids.ts';
+import { chunks } from '../util/chunks.ts';
 
 /** The counters an action can move, and the column each one lives in. */
 const COUNTERS = {
@@ -16,13 +17,44 @@ export interface JobOptions {
 }
 
 /**
+ * A statement the actions of one batch share: each action asks with its own input and waits
+ * for its own answer, and one statement (a multi-row insert, say) answers them all. `run`
+ * gets the inputs in the order they were asked and returns one answer per input, in that order.
+ */
+export interface SharedStatement<In, Out> {
+  readonly name: string;
+  run(uow: UnitOfWork, inputs: In[]): Promise<Out[]>;
+}
+
+interface Asked {
+  inputs: unknown[];
+  answers: { resolve: (v: unknown) => void; reject: (e: unknown) => void }[];
+}
+
+type Tables = keyof Database & string;
+
+/**
  * What one or more actions write in one transaction. Jobs and counter changes are collected
  * and written once at the end, so a batch of 500 signatures updates a petition's count once
  * instead of 500 times (the counter row is the classic surge bottleneck).
+ *
+ * Actions run through `run`. Several actions run side by side there, and what they ask of
+ * a shared statement (`ask`) waits until every one of them is waiting on one: then each
+ * shared statement runs once for all of them. So 300 signers make one upsert of 300 people,
+ * one insert of 300 signatures and one of 300 consents, instead of 900 statements one after
+ * the other: the statements, not the rows, are what a batch spends its time on.
  */
 export class UnitOfWork {
   readonly jobs: NewJob[] = [];
   private readonly counts = new Map<string, { kind: CounterKind; id: string; delta: number }>();
+  private readonly later = new Map<Tables, unknown[]>();
+  private asked = new Map<SharedStatement<unknown, unknown>, Asked>();
+  /** Actions of `run` that have not finished, and the questions they wait on. */
+  private running = 0;
+  private waiting = 0;
+  private answering = false;
+  private checkQueued = false;
+  private queueTail: Promise<void> = Promise.resolve();
 
   constructor(
     readonly trx: Transaction<Database>,
@@ -30,6 +62,90 @@ export class UnitOfWork {
     /** Which database: some rules lock rows on PostgreSQL where SQLite's single writer needs nothing. */
     readonly dialect: Dialect = 'sqlite',
   ) {}
+
+  /**
+   * Runs actions side by side in this transaction and says how each ended. Only actions that
+   * cannot disturb each other may share a call: they write through upserts and shared
+   * statements and never read a row to write back a value computed from it (an RSVP that
+   * counts the seats left must run alone), since another action may change that row between.
+   */
+  async run<T>(works: ((uow: UnitOfWork) => Promise<T>)[]): Promise<PromiseSettledResult<T>[]> {
+    this.running += works.length;
+    return Promise.allSettled(
+      works.map(async (work) => {
+        try {
+          return await work(this);
+        } finally {
+          this.running--;
+          this.check();
+        }
+      }),
+    );
+  }
+
+  /** Asks a shared statement; the answer comes when every running action waits on one. */
+  ask<In, Out>(statement: SharedStatement<In, Out>, input: In): Promise<Out> {
+    return new Promise<Out>((resolve, reject) => {
+      const key = statement as SharedStatement<unknown, unknown>;
+      let entry = this.asked.get(key);
+      if (!entry) this.asked.set(key, (entry = { inputs: [], answers: [] }));
+      entry.inputs.push(input);
+      entry.answers.push({ resolve: resolve as (v: unknown) => void, reject });
+      this.waiting++;
+      this.check();
+    });
+  }
+
+  // Checked after the current microtasks, so questions asked in the same step travel together.
+  private check(): void {
+    if (this.checkQueued) return;
+    this.checkQueued = true;
+    queueMicrotask(() => {
+      this.checkQueued = false;
+      // Outside `run` (one action called directly) there is nobody else to wait for.
+      if (!this.answering && this.waiting > 0 && this.waiting >= this.running) void this.answer();
+    });
+  }
+
+  private async answer(): Promise<void> {
+    this.answering = true;
+    const asked = this.asked;
+    this.asked = new Map();
+    const settled: (() => void)[] = [];
+    for (const [statement, { inputs, answers }] of asked) {
+      this.waiting -= inputs.length;
+      try {
+        const outs = await statement.run(this, inputs);
+        if (outs.length !== inputs.length) throw new Error(`${statement.name} answered ${outs.length} of ${inputs.length}`);
+        settled.push(() => answers.forEach((a, i) => a.resolve(outs[i])));
+      } catch (error) {
+        settled.push(() => answers.forEach((a) => a.reject(error)));
+      }
+    }
+    this.answering = false;
+    for (const settle of settled) settle();
+    this.check();
+  }
+
+  /**
+   * Runs `step` when no other step given to `serially` in this transaction is running: for the
+   * rare read-then-write an action beside others needs. A step must not `ask`.
+   */
+  serially<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.queueTail.then(step);
+    this.queueTail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** A row written with the others of its table in one statement at the end (nobody reads it back in this transaction). */
+  insertLater<T extends Tables>(table: T, row: Insertable<Database[T]>): void {
+    let rows = this.later.get(table);
+    if (!rows) this.later.set(table, (rows = []));
+    rows.push(row);
+  }
 
   enqueue(kind: string, payload: unknown, opts: JobOptions = {}): string {
     const id = newId();
@@ -57,8 +173,13 @@ export class UnitOfWork {
     else this.counts.set(key, { kind, id, delta });
   }
 
-  /** Writes the collected jobs and counter changes; called once, just before commit. */
+  /** Writes the rows kept for later, the collected jobs and counter changes; called once, just before commit. */
   async flush(): Promise<void> {
+    for (const [table, rows] of this.later) {
+      // Kysely types a table name it knows; the rows were checked against it in `insertLater`.
+      for (const chunk of chunks(rows)) await this.trx.insertInto(table as 'consents').values(chunk as Insertable<Database['consents']>[]).execute();
+    }
+    this.later.clear();
     await insertJobs(this.trx, this.jobs);
     for (const { kind, id, delta } of this.counts.values()) {
       if (delta === 0) continue;

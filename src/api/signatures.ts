@@ -119,6 +119,7 @@ export function signatureApi(ctx: Context) {
             // As at Action Network, an autoresponse is sent only when the client asks for one.
             autoresponse: body.triggers?.autoresponse?.enabled === true,
           }),
+          { sideBySide: true },
         );
         const signature = await repo.findSignatureIn(db, org.id, { petitionId: petition.id }, result.signatureId);
         const signer = signature && (await findPerson(db, org.id, signature.person_id));

@@ -6,7 +6,7 @@ import { findOrganizationBySlug } from '../orgs/repository.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { audit } from '../accounts/service.ts';
 import * as repo from './repository.ts';
-import { insertSignatureIfNew } from '../petitions/repository.ts';
+import { signatureInsert } from '../petitions/repository.ts';
 
 export class CoalitionError extends Error {}
 
@@ -113,7 +113,7 @@ export async function shareSignature(
 ) {
   for (const share of shares) {
     const personId = await sharePerson(uow, { type: 'petition', id: petitionId }, signer, share);
-    await insertSignatureIfNew(uow.trx, {
+    await uow.ask(signatureInsert, {
       id: newId(),
       petition_id: petitionId,
       organization_id: share.id,

@@ -1,17 +1,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ImportStatus } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
+import { chunks } from '../util/chunks.ts';
+import { personKey, upsertPeople } from '../people/repository.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-// Rows per statement: well under SQLite's and PostgreSQL's limits on bound parameters.
-const BATCH = 500;
-
-function batches<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
-  return out;
-}
 
 export interface NewImport {
   id: string;
@@ -182,7 +176,7 @@ export async function finishImport(q: Q, id: string, status: Extract<ImportStatu
 /** Which of these (normalized) emails are already on the organization's list. */
 export async function existingEmails(q: Q, organizationId: string, emails: string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const batch of batches(emails)) {
+  for (const batch of chunks(emails)) {
     const rows = await q.selectFrom('people').select('email').where('organization_id', '=', organizationId).where('email', 'in', batch).execute();
     for (const r of rows) if (r.email) found.add(r.email);
   }
@@ -198,59 +192,29 @@ export interface ImportedPersonRow {
 }
 
 /**
- * Inserts people or, when the email is on the organization's list, refreshes the fields the
- * file has: many rows per statement, with the rules of `upsertPerson` in people/repository.ts
- * (a value in the file replaces the stored one, an empty cell keeps it; `subscribe` subscribes,
- * and otherwise a new person starts unsubscribed and an existing one keeps their status).
- * Emails must be distinct. Returns each person's id by email.
+ * Inserts people or refreshes the fields the file has, with the rules of `upsertPeople`: a value
+ * in the file replaces the stored one, an empty cell keeps it; `subscribe` subscribes, and
+ * otherwise a new person starts unsubscribed and an existing one keeps their status.
+ * Returns each person's id by email.
  */
-export async function upsertPeople(
+export async function upsertImportedPeople(
   q: Q,
   organizationId: string,
   people: ImportedPersonRow[],
   subscribe: boolean,
   now: string,
 ): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const batch of batches(people)) {
-    const rows = await q
-      .insertInto('people')
-      .values(
-        batch.map((p) => ({
-          id: newId(),
-          organization_id: organizationId,
-          email: p.email,
-          given_name: p.givenName,
-          family_name: p.familyName,
-          postal_code: p.postalCode,
-          country: p.country,
-          language: null,
-          email_status: subscribe ? ('subscribed' as const) : ('unsubscribed' as const),
-          created_at: now,
-          modified_at: now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['organization_id', 'email']).doUpdateSet((eb) => ({
-          given_name: sql<string>`coalesce(${eb.ref('excluded.given_name')}, people.given_name)`,
-          family_name: sql<string>`coalesce(${eb.ref('excluded.family_name')}, people.family_name)`,
-          postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
-          country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
-          email_status: subscribe ? 'subscribed' : sql<'subscribed' | 'unsubscribed'>`people.email_status`,
-          modified_at: now,
-        })),
-      )
-      .returning(['id', 'email'])
-      .execute();
-    for (const r of rows) ids.set(r.email!, r.id);
-  }
-  return ids;
+  const ids = await upsertPeople(
+    q,
+    people.map((p) => ({ ...p, organizationId, language: null, subscribe, now })),
+  );
+  return new Map(people.map((p) => [p.email, ids.get(personKey(organizationId, p.email))!]));
 }
 
 /** The ids of tags by name, creating those the organization does not have yet. */
 export async function ensureTags(q: Q, organizationId: string, names: string[], now: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  for (const batch of batches([...new Set(names)])) {
+  for (const batch of chunks([...new Set(names)])) {
     await q
       .insertInto('tags')
       .values(batch.map((name) => ({ id: newId(), organization_id: organizationId, name, created_at: now })))
@@ -263,7 +227,7 @@ export async function ensureTags(q: Q, organizationId: string, names: string[], 
 }
 
 export async function insertTaggings(q: Q, taggings: { tagId: string; personId: string }[], now: string) {
-  for (const batch of batches(taggings)) {
+  for (const batch of chunks(taggings)) {
     await q
       .insertInto('taggings')
       .values(batch.map((t) => ({ tag_id: t.tagId, person_id: t.personId, created_at: now })))
@@ -274,7 +238,7 @@ export async function insertTaggings(q: Q, taggings: { tagId: string; personId: 
 
 /** Keeps, for each person, the consent the organizer vouched for when importing them as subscribed. */
 export async function insertImportConsents(q: Q, organizationId: string, importId: string, personIds: string[], wording: string, now: string) {
-  for (const batch of batches(personIds)) {
+  for (const batch of chunks(personIds)) {
     await q
       .insertInto('consents')
       .values(
@@ -300,7 +264,7 @@ export interface Rejection {
 }
 
 export async function insertRejections(q: Q, importId: string, rejections: Rejection[]) {
-  for (const batch of batches(rejections)) {
+  for (const batch of chunks(rejections)) {
     await q
       .insertInto('import_rejections')
       .values(batch.map((r) => ({ import_id: importId, line: r.line, reason: r.reason, cells: JSON.stringify(r.cells) })))

@@ -197,7 +197,7 @@ async function writeChunk(db: Db, imp: Import, rows: CsvRow[], p: Progress, then
     next.added += added;
     next.merged += accepted - added;
     await nextTurn();
-    const ids = await repo.upsertPeople(trx, imp.organization_id, [...people.values()], imp.subscribe === 1, now);
+    const ids = await repo.upsertImportedPeople(trx, imp.organization_id, [...people.values()], imp.subscribe === 1, now);
     await nextTurn();
     const tagNames = [...new Set([...(imp.tag ? [imp.tag] : []), ...[...people.values()].flatMap((person) => person.tags)])];
     if (tagNames.length > 0) {

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
+import { chunks } from '../util/chunks.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -17,37 +18,82 @@ export interface UpsertPerson {
   now: string;
 }
 
+/** A person's place on an organization's list: the key `upsertPeople` answers by. */
+export function personKey(organizationId: string, email: string): string {
+  return `${organizationId}\u0000${email}`;
+}
+
+/** Two upserts of one email in one statement, as if written one after the other. */
+function merged(first: UpsertPerson, then: UpsertPerson): UpsertPerson {
+  return {
+    ...then,
+    givenName: then.givenName ?? first.givenName,
+    familyName: then.familyName ?? first.familyName,
+    postalCode: then.postalCode ?? first.postalCode,
+    country: then.country ?? first.country,
+    language: then.language ?? first.language,
+    subscribe: first.subscribe || then.subscribe,
+  };
+}
+
+/**
+ * Inserts people or, when an email is already on the organization's list, refreshes what they
+ * typed: a value replaces the stored one and a missing one keeps it; `subscribe` subscribes,
+ * and otherwise a new person starts unsubscribed and one on the list keeps their status.
+ * Many people per statement. The same email twice is merged first (PostgreSQL refuses to
+ * update a row twice in one statement), and rows go in key order, so two transactions
+ * upserting the same people lock them in the same order. Returns each id by `personKey`.
+ */
+export async function upsertPeople(q: Q, people: readonly UpsertPerson[]): Promise<Map<string, string>> {
+  const byKey = new Map<string, UpsertPerson>();
+  for (const p of people) {
+    const key = personKey(p.organizationId, p.email);
+    const before = byKey.get(key);
+    byKey.set(key, before ? merged(before, p) : p);
+  }
+  const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+  const ids = new Map<string, string>();
+  for (const chunk of chunks(ordered)) {
+    const rows = await q
+      .insertInto('people')
+      .values(
+        chunk.map((p) => ({
+          id: newId(),
+          organization_id: p.organizationId,
+          email: p.email,
+          given_name: p.givenName,
+          family_name: p.familyName,
+          postal_code: p.postalCode,
+          country: p.country,
+          language: p.language,
+          email_status: p.subscribe ? ('subscribed' as const) : ('unsubscribed' as const),
+          created_at: p.now,
+          modified_at: p.now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['organization_id', 'email']).doUpdateSet((eb) => ({
+          given_name: sql<string>`coalesce(${eb.ref('excluded.given_name')}, people.given_name)`,
+          family_name: sql<string>`coalesce(${eb.ref('excluded.family_name')}, people.family_name)`,
+          postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
+          country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
+          language: sql<string>`coalesce(${eb.ref('excluded.language')}, people.language)`,
+          // "subscribed" in the new row means the person asked to be; otherwise the status stays.
+          email_status: sql<'subscribed' | 'unsubscribed'>`case when ${eb.ref('excluded.email_status')} = 'subscribed' then 'subscribed' else people.email_status end`,
+          modified_at: eb.ref('excluded.modified_at'),
+        })),
+      )
+      .returning(['id', 'organization_id', 'email'])
+      .execute();
+    for (const r of rows) ids.set(personKey(r.organization_id, r.email!), r.id);
+  }
+  return ids;
+}
+
 /** Inserts the person or, when the email is already on the organization's list, refreshes what they typed. */
 export async function upsertPerson(q: Q, p: UpsertPerson): Promise<string> {
-  const row = await q
-    .insertInto('people')
-    .values({
-      id: newId(),
-      organization_id: p.organizationId,
-      email: p.email,
-      given_name: p.givenName,
-      family_name: p.familyName,
-      postal_code: p.postalCode,
-      country: p.country,
-      language: p.language,
-      email_status: p.subscribe ? 'subscribed' : 'unsubscribed',
-      created_at: p.now,
-      modified_at: p.now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['organization_id', 'email']).doUpdateSet((eb) => ({
-        given_name: sql<string>`coalesce(${eb.ref('excluded.given_name')}, people.given_name)`,
-        family_name: sql<string>`coalesce(${eb.ref('excluded.family_name')}, people.family_name)`,
-        postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
-        country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
-        language: sql<string>`coalesce(${eb.ref('excluded.language')}, people.language)`,
-        email_status: p.subscribe ? 'subscribed' : sql<'subscribed' | 'unsubscribed'>`people.email_status`,
-        modified_at: p.now,
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  const ids = await upsertPeople(q, [p]);
+  return ids.get(personKey(p.organizationId, p.email))!;
 }
 
 export async function findPerson(q: Q, organizationId: string, id: string) {
@@ -99,25 +145,6 @@ export async function tagsOf(q: Q, personId: string): Promise<string[]> {
     .orderBy('tags.name')
     .execute();
   return rows.map((r) => r.name);
-}
-
-export async function recordConsent(
-  q: Q,
-  c: { organizationId: string; personId: string; actionType: string; actionId: string; given: boolean; wording: string; now: string },
-) {
-  await q
-    .insertInto('consents')
-    .values({
-      id: newId(),
-      organization_id: c.organizationId,
-      person_id: c.personId,
-      action_type: c.actionType,
-      action_id: c.actionId,
-      given: c.given ? 1 : 0,
-      wording: c.wording,
-      created_at: c.now,
-    })
-    .execute();
 }
 
 /** One comparison from an API filter (`email_address eq '…'`), on a column the API allows. */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, NewPetition, NewSignature, PetitionUpdate } from '../db/schema.ts';
+import type { SharedStatement } from '../actions/unit-of-work.ts';
+import { chunks } from '../util/chunks.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -57,17 +59,32 @@ export async function listOpenPetitions(q: Q, limit = 50) {
     .execute();
 }
 
-export async function insertSignatureIfNew(
-  q: Q,
-  s: NewSignature,
-) {
-  return q
-    .insertInto('signatures')
-    .values(s)
-    .onConflict((oc) => oc.columns(['petition_id', 'person_id']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+/**
+ * Inserts the signatures whose signer has not signed that petition yet, many per statement,
+ * and says which were inserted, by id. Of two in one call for the same signer, the first wins.
+ */
+export async function insertSignaturesIfNew(q: Q, signatures: readonly NewSignature[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (const chunk of chunks(signatures)) {
+    const rows = await q
+      .insertInto('signatures')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['petition_id', 'person_id']).doNothing())
+      .returning('id')
+      .execute();
+    for (const r of rows) inserted.add(r.id);
+  }
+  return inserted;
 }
+
+/** The signatures of a batch's actions, inserted in one statement; each answers whether it was new. */
+export const signatureInsert: SharedStatement<NewSignature, boolean> = {
+  name: 'signature insert',
+  async run(uow, signatures) {
+    const inserted = await insertSignaturesIfNew(uow.trx, signatures);
+    return signatures.map((s) => inserted.has(s.id));
+  },
+};
 
 export async function findSignatureOf(q: Q, petitionId: string, personId: string) {
   return q

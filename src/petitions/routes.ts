@@ -113,6 +113,7 @@ export function petitionRoutes(ctx: Context) {
             referral: { source, referrer: referringSite(request) },
             shareWith,
           }),
+          { sideBySide: true },
         );
         return reply.redirect(`/petitions/${petition.slug}/thanks`, 303);
       },

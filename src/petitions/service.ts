@@ -78,7 +78,7 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
     country: s.person.country || null,
     language: s.language,
   };
-  const inserted = await repo.insertSignatureIfNew(uow.trx, signature);
+  const inserted = await uow.ask(repo.signatureInsert, signature);
   if (inserted) {
     if (needsConfirmation) {
       uow.enqueue(JOB_CONFIRMATION, { signatureId: id });
@@ -95,9 +95,13 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
   if (pending) {
     uow.enqueue(JOB_CONFIRMATION, { signatureId: existing.id });
     // Boxes ticked on a second try join those of the first, until the signature is confirmed.
+    // Read again and written in one step: another signing of this batch may be merging too.
     if (shares.length > 0) {
-      const merged = [...parseShares(existing.shared_with), ...shares].filter((v, i, all) => all.findIndex((x) => x.id === v.id) === i);
-      await repo.setSharedWith(uow.trx, existing.id, JSON.stringify(merged));
+      await uow.serially(async () => {
+        const current = await repo.findSignature(uow.trx, existing.id);
+        const merged = [...parseShares(current?.shared_with ?? null), ...shares].filter((v, i, all) => all.findIndex((x) => x.id === v.id) === i);
+        await repo.setSharedWith(uow.trx, existing.id, JSON.stringify(merged));
+      });
     }
   } else if (shares.length > 0) {
     await shareSignature(uow, petition.id, signer, existing, shares);
