@@ -1,0 +1,90 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { connect, type Db } from '../src/db/connect.ts';
+import type { Flush } from '../src/db/sqlite-durable.ts';
+import { fdatasync } from 'node:fs';
+
+// SQLite only: PostgreSQL's commit is durable when it returns (synchronous_commit = on).
+describe('SQLite commits are answered once the write-ahead log is on disk', () => {
+  let dir: string;
+  let file: string;
+  let database: Db;
+  let other: SQLite.Database | undefined;
+  /** What each flush saw when it began: the rows another connection could already read. */
+  const flushes: { visible: number; done: boolean }[] = [];
+  let delayMs = 0;
+
+  const flush: Flush = async (fd) => {
+    const entry = { visible: other ? (other.prepare('select count(*) as n from notes').get() as { n: number }).n : -1, done: false };
+    flushes.push(entry);
+    await new Promise((r) => setTimeout(r, delayMs));
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    entry.done = true;
+  };
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'turnout-durable-'));
+    file = path.join(dir, 'd.sqlite');
+    database = connect(`sqlite:${file}`, { flush });
+    await sql`create table notes (id integer primary key, body text)`.execute(database.db);
+    other = new SQLite(file, { readonly: true });
+  });
+  after(async () => {
+    other?.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a transaction resolves only after a flush that began after its commit has finished', async () => {
+    flushes.length = 0;
+    delayMs = 150;
+    const started = Date.now();
+    await database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes' as never).values({ body: 'kept' } as never).execute();
+    });
+    assert.ok(Date.now() - started >= 140, 'the commit waited for the flush');
+    assert.equal(flushes.length, 1);
+    assert.equal(flushes[0]!.visible, 1, 'the flush began after the commit (another connection saw the row)');
+    assert.equal(flushes[0]!.done, true);
+  });
+
+  it('a write outside a transaction waits for a flush too; a read does not flush', async () => {
+    flushes.length = 0;
+    delayMs = 100;
+    const started = Date.now();
+    await sql`insert into notes (body) values ('alone')`.execute(database.db);
+    assert.ok(Date.now() - started >= 90);
+    assert.equal(flushes.length, 1);
+    assert.equal(flushes[0]!.visible, 2);
+    await sql`select count(*) from notes`.execute(database.db);
+    await database.db.selectFrom('notes' as never).selectAll().execute();
+    assert.equal(flushes.length, 1, 'reads never flush');
+  });
+
+  it('while the disk works, the event loop keeps running', async () => {
+    delayMs = 200;
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await database.db.transaction().execute(async (trx) => {
+      await trx.insertInto('notes' as never).values({ body: 'meanwhile' } as never).execute();
+    });
+    clearInterval(timer);
+    assert.ok(ticks >= 10, `${ticks} timer ticks during a 200 ms flush`);
+  });
+
+  it('callers that arrive during a flush share the next one', async () => {
+    flushes.length = 0;
+    delayMs = 50;
+    // Kysely runs SQLite statements one at a time, so these queue behind each other's flush; the
+    // flushes never outnumber the writes and every write is covered by one that began after it.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => sql`insert into notes (body) values (${`n${i}`})`.execute(database.db)));
+    assert.ok(flushes.length >= 1 && flushes.length <= 5);
+    assert.equal(flushes.at(-1)!.visible, 8);
+    assert.ok(flushes.every((f) => f.done));
+  });
+});
