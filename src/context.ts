@@ -3,7 +3,7 @@ import { connect, type Db } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { GroupCommitter } from './actions/committer.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
-import { Worker } from './jobs/worker.ts';
+import { Worker, type WorkerOptions } from './jobs/worker.ts';
 import { petitionJobHandlers } from './petitions/jobs.ts';
 import { accountJobHandlers } from './accounts/jobs.ts';
 import { eventCampaignJobHandlers } from './event-campaigns/jobs.ts';
@@ -41,7 +41,11 @@ export async function createContext(config: Config, opts: { migrate?: boolean; m
   };
 }
 
-export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<string, unknown>) => void): Worker {
+export function createWorker(
+  ctx: Context,
+  log?: (msg: string, extra?: Record<string, unknown>) => void,
+  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs'> = {},
+): Worker {
   const deps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl };
   return new Worker({
     db: ctx.database.db,
@@ -54,5 +58,6 @@ export function createWorker(ctx: Context, log?: (msg: string, extra?: Record<st
       ...eventJobHandlers(deps),
     },
     log,
+    ...opts,
   });
 }

@@ -41,6 +41,41 @@ for (const target of targets()) {
       assert.equal(Number(left.n), 0);
     });
 
+    it('steps aside while the process is busy, but never longer than maxDeferMs', async () => {
+      await enqueue('deferred', 1);
+      let ranAt = 0;
+      const started = Date.now();
+      const busyWorker = new Worker({
+        db: h.ctx.database.db,
+        dialect: h.ctx.database.dialect,
+        handlers: { deferred: async () => void (ranAt = Date.now()) },
+        busy: () => true,
+        maxDeferMs: 400,
+        pollMs: 20,
+      });
+      busyWorker.start();
+      await new Promise((r) => setTimeout(r, 250));
+      assert.equal(ranAt, 0, 'nothing ran while busy, before maxDeferMs');
+      while (ranAt === 0 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+      await busyWorker.stop();
+      assert.ok(ranAt - started >= 380, `ran ${ranAt - started} ms after start`);
+      await enqueue('deferred', 1);
+      ranAt = 0;
+      const quiet = new Worker({ db: h.ctx.database.db, dialect: h.ctx.database.dialect, handlers: { deferred: async () => void (ranAt = Date.now()) }, busy: () => false, pollMs: 20 });
+      const at = Date.now();
+      quiet.start();
+      while (ranAt === 0 && Date.now() - at < 5000) await new Promise((r) => setTimeout(r, 10));
+      await quiet.stop();
+      assert.ok(ranAt - at < 300, `a quiet process runs jobs at once (${ranAt - at} ms)`);
+    });
+
+    it('the committer is busy while actions arrive faster than the threshold', async () => {
+      assert.equal(h.ctx.committer.busy(50), false);
+      await Promise.all(Array.from({ length: 60 }, () => h.ctx.committer.submit(async () => 1)));
+      assert.equal(h.ctx.committer.busy(50), true);
+      assert.equal(h.ctx.committer.busy(1000), false);
+    });
+
     it('retries a failing job with backoff, then keeps it as failed with its error', async () => {
       await enqueue('flaky', 1);
       let calls = 0;

@@ -49,7 +49,8 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
     if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition.`);
   }
   const app = await buildApp(ctx);
-  const worker = opts.worker ? createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg)) : null;
+  // The worker shares this process with the pages: during a surge it steps aside (see docs/PERFORMANCE.md).
+  const worker = opts.worker ? createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy() }) : null;
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
   const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';

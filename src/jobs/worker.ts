@@ -26,6 +26,13 @@ export interface WorkerOptions {
   concurrency?: number;
   pollMs?: number;
   lockMs?: number;
+  /**
+   * Says whether the process is too busy for jobs now (the web process under a surge). The
+   * worker then waits, but never longer than `maxDeferMs` between batches: mail comes late in
+   * a surge, and still comes.
+   */
+  busy?: () => boolean;
+  maxDeferMs?: number;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -64,23 +71,31 @@ export class Worker {
   }
 
   private async run(): Promise<void> {
+    let lastBatch = Date.now();
     while (this.running) {
+      if (this.opts.busy && Date.now() - lastBatch < (this.opts.maxDeferMs ?? 10_000) && this.opts.busy()) {
+        await this.pause(100);
+        continue;
+      }
+      lastBatch = Date.now();
       let n = 0;
       try {
         n = await this.tick();
       } catch (e) {
         this.opts.log?.('job claim failed', { error: String(e) });
       }
-      if (n === 0 && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.opts.pollMs ?? 500);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
+      if (n === 0 && this.running) await this.pause(this.opts.pollMs ?? 500);
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Claims one batch and runs it, `concurrency` jobs at a time. */
