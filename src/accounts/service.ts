@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { UserError } from '../util/errors.ts';
 import type { Kysely } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import type { Database, Role } from '../db/schema.ts';
@@ -8,7 +9,7 @@ import { hashPassword, passwordProblem, verifyPassword, type PasswordProblem } f
 import { hashToken, newToken, seal, unseal } from './secrets.ts';
 import * as repo from './repository.ts';
 
-export class AccountError extends Error {}
+export class AccountError extends UserError {}
 
 export const SESSION_IDLE_MS = 12 * 3600_000;
 export const SESSION_MAX_MS = 7 * 86400_000;

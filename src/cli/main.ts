@@ -1,24 +1,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createWriteStream } from 'node:fs';
-import { loadConfig, ConfigError, type Config } from '../config.ts';
-import { createContext, createWorker, type Context } from '../context.ts';
-import { connect } from '../db/connect.ts';
-import { migrateToLatest } from '../db/migrate.ts';
-import { buildApp } from '../http/app.ts';
-import { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } from '../demo/seed.ts';
-import { createApiToken, createOrganization, OrganizationError } from '../orgs/service.ts';
-import { findPetitionBySlug } from '../petitions/repository.ts';
-import { exportSignaturesCsv } from '../petitions/export.ts';
-import { listJobs, countJobs, retryFailedJobs } from '../jobs/repository.ts';
-import { nowIso } from '../util/ids.ts';
-import { AccountError, createAccountLink, createUser, grantRole, setPassword, passwordMessage } from '../accounts/service.ts';
-import { findUserByEmail } from '../accounts/repository.ts';
-import { isRole } from '../accounts/policy.ts';
-import { findOrganizationBySlug } from '../orgs/repository.ts';
-import { normalizeEmail } from '../people/normalize.ts';
 import { text as readAll } from 'node:stream/consumers';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
+import type { Context } from '../context.ts';
+import { UserError } from '../util/errors.ts';
 
-class UsageError extends Error {}
+// Each command loads what it uses when it runs: the web application alone takes seconds and
+// over 100 MB to load, which `turnout export` or `turnout migrate` do not need.
+
+class UsageError extends UserError {}
 
 interface Command {
   summary: string;
@@ -34,6 +24,7 @@ MAIL_FROM (turnout@localhost), DATA_DIR (./data), RATE_LIMITS (on|off; off only 
 const out = (s: string) => process.stdout.write(s + '\n');
 
 async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadConfig()): Promise<T> {
+  const { createContext } = await import('../context.ts');
   const ctx = await createContext(config);
   try {
     return await fn(ctx);
@@ -43,6 +34,9 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadCon
 }
 
 async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
+  const { createContext, createWorker } = await import('../context.ts');
+  const { buildApp } = await import('../http/app.ts');
+  const { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } = await import('../demo/seed.ts');
   const ctx = await createContext(config);
   if (opts.demo) {
     const demo = await seedDemo(ctx.database.db);
@@ -87,6 +81,7 @@ const commands: Record<string, Command> = {
     usage: 'turnout worker [--once]',
     options: { once: { type: 'boolean' } },
     run: async (v) => {
+      const { createContext, createWorker } = await import('../context.ts');
       const ctx = await createContext(loadConfig());
       const worker = createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
       if (v.once) {
@@ -112,6 +107,8 @@ const commands: Record<string, Command> = {
     options: {},
     run: async () => {
       const config = loadConfig();
+      const { connect } = await import('../db/connect.ts');
+      const { migrateToLatest } = await import('../db/migrate.ts');
       const database = connect(config.databaseUrl);
       try {
         const applied = await migrateToLatest(database.db);
@@ -127,6 +124,7 @@ const commands: Record<string, Command> = {
     options: {},
     run: async () =>
       withContext(async (ctx) => {
+        const { seedDemo } = await import('../demo/seed.ts');
         const r = await seedDemo(ctx.database.db);
         out(r.created ? `created organization ${r.orgSlug} and petition ${r.petitionSlug}` : 'the demo is already there');
       }),
@@ -138,6 +136,7 @@ const commands: Record<string, Command> = {
     run: async (v, pos) => {
       if (pos[0] !== 'create') throw new UsageError('usage: turnout org create --name NAME [--slug SLUG]');
       if (typeof v.name !== 'string') throw new UsageError('--name is required: turnout org create --name "Example Coalition"');
+      const { createOrganization } = await import('../orgs/service.ts');
       await withContext(async (ctx) => {
         const org = await createOrganization(ctx.database.db, { name: v.name as string, slug: v.slug as string | undefined });
         out(org.slug);
@@ -156,6 +155,11 @@ An existing account is given the role in the organization.`,
       if (pos[0] !== 'create') throw new UsageError('usage: turnout user create --email EMAIL --org SLUG --role owner');
       if (typeof v.email !== 'string') throw new UsageError('--email is required');
       if (typeof v.org !== 'string') throw new UsageError('--org is required (an organization slug)');
+      const { isRole } = await import('../accounts/policy.ts');
+      const { AccountError, createAccountLink, createUser, grantRole, setPassword, passwordMessage } = await import('../accounts/service.ts');
+      const { findUserByEmail } = await import('../accounts/repository.ts');
+      const { findOrganizationBySlug } = await import('../orgs/repository.ts');
+      const { normalizeEmail } = await import('../people/normalize.ts');
       const role = v.role ?? 'owner';
       if (!isRole(role)) throw new UsageError(`--role must be owner, admin, organizer or viewer, not "${role}"`);
       const password = v['password-stdin'] ? (await readAll(process.stdin)).replace(/\r?\n$/, '') : undefined;
@@ -186,6 +190,7 @@ An existing account is given the role in the organization.`,
     run: async (v, pos) => {
       if (pos[0] !== 'create') throw new UsageError('usage: turnout token create --org SLUG');
       if (typeof v.org !== 'string') throw new UsageError('--org is required: turnout token create --org demo-coalition');
+      const { createApiToken } = await import('../orgs/service.ts');
       await withContext(async (ctx) => {
         const { token, organization } = await createApiToken(ctx.database.db, v.org as string, (v.label as string) ?? 'cli');
         out(`API token for ${organization.name} (shown once; send it in the OSDI-API-Token header):`);
@@ -200,13 +205,22 @@ An existing account is given the role in the organization.`,
     run: async (v, pos) => {
       if (pos[0] !== 'signatures') throw new UsageError('usage: turnout export signatures --petition SLUG [--output FILE]');
       if (typeof v.petition !== 'string') throw new UsageError('--petition is required: turnout export signatures --petition SLUG');
-      await withContext(async (ctx) => {
-        const petition = await findPetitionBySlug(ctx.database.db, v.petition as string);
+      // The database and the export only: no mailer, jobs or web application to load.
+      const { connect } = await import('../db/connect.ts');
+      const { migrateToLatest } = await import('../db/migrate.ts');
+      const { findPetitionBySlug } = await import('../petitions/repository.ts');
+      const { exportSignaturesCsv } = await import('../petitions/export.ts');
+      const database = connect(loadConfig().databaseUrl);
+      try {
+        await migrateToLatest(database.db);
+        const petition = await findPetitionBySlug(database.db, v.petition as string);
         if (!petition) throw new UsageError(`no petition with slug "${v.petition}"`);
         const target = typeof v.output === 'string' ? createWriteStream(v.output) : process.stdout;
-        await exportSignaturesCsv(ctx.database.db, petition.organization_id, petition.id, target);
+        await exportSignaturesCsv(database, petition.organization_id, petition.id, target);
         if (target !== process.stdout) await new Promise<void>((resolve, reject) => target.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      });
+      } finally {
+        await database.close();
+      }
     },
   },
   jobs: {
@@ -215,6 +229,8 @@ An existing account is given the role in the organization.`,
     options: { status: { type: 'string' }, retry: { type: 'string' } },
     run: async (v) =>
       withContext(async (ctx) => {
+        const { listJobs, countJobs, retryFailedJobs } = await import('../jobs/repository.ts');
+        const { nowIso } = await import('../util/ids.ts');
         const db = ctx.database.db;
         if (typeof v.retry === 'string') {
           const n = await retryFailedJobs(db, nowIso(), v.retry === 'all' ? undefined : v.retry);
@@ -257,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(values as Record<string, string | boolean | undefined>, positionals);
     return 0;
   } catch (e) {
-    const known = e instanceof UsageError || e instanceof ConfigError || e instanceof OrganizationError || e instanceof AccountError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = e instanceof UserError || e instanceof ConfigError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`turnout ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     if (!known && e instanceof Error && process.env.DEBUG) process.stderr.write(`${e.stack}\n`);
     return known ? 2 : 1;

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { UserError } from '../util/errors.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { slugify } from '../petitions/service.ts';
 import * as repo from './repository.ts';
 
-export class OrganizationError extends Error {}
+export class OrganizationError extends UserError {}
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/;
 
