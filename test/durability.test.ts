@@ -87,4 +87,20 @@ describe('SQLite commits are answered once the write-ahead log is on disk', () =
     assert.equal(flushes.at(-1)!.visible, 8);
     assert.ok(flushes.every((f) => f.done));
   });
+
+  it('reads an export in chunks from its own connection: writes go on meanwhile', async () => {
+    delayMs = 0;
+    await sql`insert into notes (body) select 'bulk' from (select 1 union all select 2 union all select 3) a, (select 1 union all select 2 union all select 3) b`.execute(database.db);
+    const total = Number((await sql<{ n: number }>`select count(*) as n from notes`.execute(database.db)).rows[0]!.n);
+    const query = database.db.selectFrom('notes' as never).select(['id' as never, 'body' as never]).orderBy('id' as never);
+    const chunks: unknown[][][] = [];
+    for await (const chunk of database.readChunks(query, 4)) {
+      chunks.push(chunk);
+      // Mid-export, the writer's connection is free: this would wait for the export's end (or fail) if they shared one.
+      if (chunks.length === 1) await sql`insert into notes (body) values ('during the export')`.execute(database.db);
+    }
+    assert.ok(chunks.every((c) => c.length <= 4));
+    assert.equal(chunks.flat().length, total, 'the export reads the rows as they were when it began');
+    assert.deepEqual(chunks[0]![0], [1, 'kept'], 'each row is an array in the order of the select');
+  });
 });

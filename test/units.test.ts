@@ -7,7 +7,7 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { pickLanguage, translator } from '../src/i18n/index.ts';
 import { slugify } from '../src/petitions/service.ts';
-import { neutralizeFormula } from '../src/petitions/export.ts';
+import { csvText } from '../src/util/csv.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
 
 describe('goal ladder', () => {
@@ -80,10 +80,20 @@ describe('small rules', () => {
     assert.equal(slugify('¡Alto a la vigilancia facial!'), 'alto-a-la-vigilancia-facial');
     assert.equal(slugify('***'), 'petition');
   });
-  it('turns spreadsheet formulas into text', () => {
-    assert.equal(neutralizeFormula('=HYPERLINK("x")'), `'=HYPERLINK("x")`);
-    assert.equal(neutralizeFormula('@SUM(A1)'), `'@SUM(A1)`);
-    assert.equal(neutralizeFormula('Ana'), 'Ana');
+  it('writes CSV with spreadsheet formulas turned into text, even across a line break', () => {
+    assert.equal(
+      csvText(
+        [
+          ['=HYPERLINK("x")', '@SUM(A1)', 'Ana'],
+          ['=1+1\nsecond line', '-2', null],
+          ['a, b', ' c', 'plain'],
+        ],
+        ['one', 'two', 'three'],
+      ),
+      `one,two,three\n"'=HYPERLINK(""x"")","'@SUM(A1)",Ana\n"'=1+1\nsecond line","'-2",\n"a, b"," c",plain\n`,
+    );
+    assert.equal(csvText([], ['only', 'a header']), 'only,a header\n');
+    assert.equal(csvText([]), '');
   });
   it('refuses bad configuration with a message naming the value', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty', DATA_DIR: '/tmp/turnout-config-test' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message) && /eighty/.test(e.message));

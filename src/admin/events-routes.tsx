@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import type { Context } from '../context.ts';
 import type { EventRow } from '../db/schema.ts';
 import { can } from '../accounts/policy.ts';
 import { audit } from '../accounts/service.ts';
 import { translator, type MessageKey } from '../i18n/index.ts';
 import type { FieldErrors } from '../people/validate.ts';
-import { neutralizeFormula } from '../petitions/export.ts';
+import { csvText } from '../util/csv.ts';
 import * as repo from '../events/repository.ts';
 import {
   cancelEvent,
@@ -329,7 +328,7 @@ export function eventsConsoleRoutes(ctx: Context) {
       if (!event) return notFound(request, reply);
       const rows = await repo.attendeesForExport(db, event.organization_id, event.id).execute();
       await record(request, 'attendances.exported', event.id, { event: event.slug, attendees: rows.length });
-      const csv = stringify(
+      const csv = csvText(
         rows.map((r) => [
           `turnout:${r.id}`,
           r.given_name ?? '',
@@ -348,7 +347,7 @@ export function eventsConsoleRoutes(ctx: Context) {
           r.created_at,
           r.cancelled_at ?? '',
         ]),
-        { header: true, columns: [...ATTENDEE_COLUMNS], cast: { string: neutralizeFormula } },
+        ATTENDEE_COLUMNS,
       );
       return reply
         .type('text/csv; charset=utf-8')

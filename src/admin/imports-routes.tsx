@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart, { type Multipart } from '@fastify/multipart';
-import { stringify } from 'csv-stringify';
 import type { Context } from '../context.ts';
 import type { Import } from '../db/schema.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from './layout.tsx';
@@ -8,7 +7,7 @@ import { adminPage, sendAdmin } from './plugin.tsx';
 import { deleteWaitingImport, findImport, importsOf, rejectionsOf } from '../imports/repository.ts';
 import { FileTooLargeError, ImportStateError, receiveUpload, REJECTIONS_KEPT, startImport, SUBSCRIBE_WORDING } from '../imports/service.ts';
 import { FIELD_LABELS, FIELDS, guessMapping, ImportFileError, isField, MAX_FILE_BYTES, mappingProblem, tagProblem, type Field } from '../imports/parse.ts';
-import { neutralizeFormula } from '../petitions/export.ts';
+import { csvText } from '../util/csv.ts';
 
 type Body = Record<string, unknown>;
 type Errors = Record<string, string | undefined>;
@@ -472,10 +471,10 @@ export function importsRoutes(ctx: Context) {
       if (!imp) return notFound(request, reply);
       const rejections = await rejectionsOf(db, imp.organization_id, imp.id, REJECTIONS_KEPT);
       const header = JSON.parse(imp.columns) as string[];
-      const csv = stringify({ cast: { string: neutralizeFormula, number: String } });
-      csv.write(['line', 'reason', ...header]);
-      for (const r of rejections) csv.write([String(r.line), r.reason, ...(JSON.parse(r.cells) as string[])]);
-      csv.end();
+      const csv = csvText(
+        rejections.map((r) => [String(r.line), r.reason, ...(JSON.parse(r.cells) as string[])]),
+        ['line', 'reason', ...header],
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="import-${imp.created_at.slice(0, 10)}-rejected.csv"`)

@@ -327,7 +327,7 @@ async function spoolExport(ctx: Context, petition: Petition) {
   try {
     const out = createWriteStream(file, { mode: 0o600 });
     try {
-      await exportSignaturesCsv(ctx.database.db, petition.organization_id, petition.id, out);
+      await exportSignaturesCsv(ctx.database, petition.organization_id, petition.id, out);
     } catch (error) {
       out.destroy();
       throw error;

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type CompiledQuery, type SqliteDatabase } from 'kysely';
 import SQLite from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import pg from 'pg';
@@ -13,7 +13,54 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Reads a query's rows a chunk at a time, each row an array in the order of the select, for
+   * exports of any size: memory holds one chunk. On SQLite the rows come from a read-only
+   * connection of their own, so a long export never holds the connection the writer uses.
+   */
+  readChunks(query: Compilable, chunkSize?: number): AsyncIterable<unknown[][]>;
   close(): Promise<void>;
+}
+
+/** A query that can be compiled and streamed (any Kysely select). */
+export interface Compilable {
+  compile(): CompiledQuery;
+  stream(chunkSize?: number): AsyncIterableIterator<unknown>;
+}
+
+async function* sqliteChunks(file: string, query: Compilable, chunkSize: number): AsyncGenerator<unknown[][]> {
+  const { sql: text, parameters } = query.compile();
+  const reader = new SQLite(file, { readonly: true, fileMustExist: true });
+  const statement = reader.prepare(text).raw(true);
+  const rows = statement.iterate(...(parameters as unknown[])) as IterableIterator<unknown[]>;
+  try {
+    for (;;) {
+      const chunk: unknown[][] = [];
+      while (chunk.length < chunkSize) {
+        const next = rows.next();
+        if (next.done) break;
+        chunk.push(next.value);
+      }
+      if (chunk.length > 0) yield chunk;
+      if (chunk.length < chunkSize) return;
+    }
+  } finally {
+    rows.return?.();
+    reader.close();
+  }
+}
+
+async function* streamedChunks(query: Compilable, chunkSize: number): AsyncGenerator<unknown[][]> {
+  let chunk: unknown[][] = [];
+  // A row's values come in the order of its select.
+  for await (const row of query.stream(chunkSize)) {
+    chunk.push(Object.values(row as object));
+    if (chunk.length === chunkSize) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 // PostgreSQL returns COUNT(*) and BIGINT as strings by default; our counts fit in a JS number.
@@ -33,7 +80,7 @@ export function connect(url: string, opts: { poolSize?: number; flush?: Flush } 
     database.pragma('busy_timeout = 5000');
     if (file === ':memory:') {
       const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
-      return { db, dialect: 'sqlite', close: () => db.destroy() };
+      return { db, dialect: 'sqlite', readChunks: (q, n = 1000) => streamedChunks(q, n), close: () => db.destroy() };
     }
     // A commit writes the write-ahead log (NORMAL), and is answered only once WalSync has had
     // the log flushed to disk, on the thread pool: a 2xx still means on disk, and the event
@@ -42,7 +89,7 @@ export function connect(url: string, opts: { poolSize?: number; flush?: Flush } 
     const wal = new WalSync(file, opts.flush);
     const dialect = new DurableSqliteDialect({ database: reusingStatements(database) }, database, wal);
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', readChunks: (q, n = 1000) => sqliteChunks(file, q, n), close: () => db.destroy() };
   }
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
@@ -53,7 +100,7 @@ export function connect(url: string, opts: { poolSize?: number; flush?: Flush } 
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', readChunks: (q, n = 1000) => streamedChunks(q, n), close: () => db.destroy() };
 }
 
 /**

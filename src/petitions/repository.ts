@@ -110,30 +110,33 @@ export async function confirmSignature(q: Q, id: string, now: string): Promise<b
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Signatures with their signer, for exports and the API, oldest first. */
-export function signaturesWithPeople(q: Q, organizationId: string, petitionId: string) {
+/**
+ * A petition's signatures with their signer in the columns of the CSV export, in its order,
+ * oldest first (the order of `SIGNATURE_COLUMNS` in export.ts).
+ */
+export function signaturesForExport(q: Q, organizationId: string, petitionId: string) {
   return q
     .selectFrom('signatures')
     .innerJoin('people', 'people.id', 'signatures.person_id')
     .select([
       'signatures.id',
+      'people.given_name',
+      'people.family_name',
+      'people.email',
+      'people.postal_code',
+      'people.country',
+      'people.email_status',
       'signatures.comments',
       'signatures.source',
       'signatures.referrer',
       'signatures.language',
-      'signatures.confirmed_at',
       'signatures.created_at',
-      'signatures.modified_at',
-      'people.id as person_id',
-      'people.email',
-      'people.given_name',
-      'people.family_name',
-      'people.postal_code',
-      'people.country',
-      'people.email_status',
+      'signatures.confirmed_at',
     ])
     .where('signatures.organization_id', '=', organizationId)
-    .where('signatures.petition_id', '=', petitionId);
+    .where('signatures.petition_id', '=', petitionId)
+    .orderBy('signatures.created_at')
+    .orderBy('signatures.id');
 }
 
 /** One comparison from an API filter (`created_date gt '2024-01-01'`), on a column the API allows. */
