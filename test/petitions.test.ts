@@ -1,5 +1,6 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { targets, harness, form, FORM, type Harness } from './helpers.ts';
 import { createOrganization } from '../src/orgs/service.ts';
 import { createPetition, confirmationToken } from '../src/petitions/service.ts';
@@ -57,6 +58,23 @@ for (const target of targets()) {
           .signature_count,
       );
     const signatures = () => h.ctx.database.db.selectFrom('signatures').selectAll().where('petition_id', '=', petitionId).execute();
+
+    it('sends the page compressed to a browser that asks: Brotli, gzip, or as it is', async () => {
+      const plain = await h.app.inject({ url: `/petitions/${slug}` });
+      assert.equal(plain.headers['content-encoding'], undefined);
+      const browser = 'gzip, deflate, br, zstd';
+      const br = await h.app.inject({ url: `/petitions/${slug}`, headers: { 'accept-encoding': browser } });
+      assert.equal(br.headers['content-encoding'], 'br');
+      assert.equal(br.headers.vary, 'Accept-Encoding');
+      assert.equal(brotliDecompressSync(br.rawPayload).toString('utf8'), plain.body);
+      assert.ok(br.rawPayload.length * 3 < plain.rawPayload.length, `${br.rawPayload.length} bytes compressed of ${plain.rawPayload.length}`);
+      const gz = await h.app.inject({ url: `/petitions/${slug}`, headers: { 'accept-encoding': 'gzip, br;q=0' } });
+      assert.equal(gz.headers['content-encoding'], 'gzip');
+      assert.equal(gunzipSync(gz.rawPayload).toString('utf8'), plain.body);
+      const none = await h.app.inject({ url: `/petitions/${slug}`, headers: { 'accept-encoding': 'identity' } });
+      assert.equal(none.headers['content-encoding'], undefined);
+      assert.equal(none.body, plain.body);
+    });
 
     it('shows the petition with its targets, count, goal and a labelled form', async () => {
       const res = await h.app.inject({ url: `/petitions/${slug}` });

@@ -105,8 +105,17 @@ export async function signingLoad(url: string, slug: string, s: LoadSettings, pr
 }
 
 /** GETs one path over and over (a page, or the baseline's "ok"). */
+/**
+ * GETs as a browser sends them: every browser asks for a compressed page and says its
+ * languages. The baseline gets the same requests (and answers "ok" all the same).
+ */
 export async function getLoad(url: string, path: string, s: LoadSettings) {
-  const result = await run(url, s, [{ method: 'GET', path }]);
+  const headers = {
+    accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    'accept-encoding': 'gzip, deflate, br, zstd',
+    'accept-language': 'en-US,en;q=0.9',
+  };
+  const result = await run(url, s, [{ method: 'GET', path, headers }]);
   return figures(result, 200);
 }
 

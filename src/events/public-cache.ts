@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { CachedPage } from '../http/cached-page.ts';
 import type { Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/schema.ts';
 import type { Context } from '../context.ts';
@@ -42,7 +43,7 @@ export type PublicEvent = Pick<
  */
 export class EventReadCache {
   private readonly rows: LRUCache<string, PublicEvent | 'missing'>;
-  private readonly pages = new WeakMap<PublicEvent, Map<string, Buffer>>();
+  private readonly pages = new WeakMap<PublicEvent, Map<string, CachedPage>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -61,7 +62,7 @@ export class EventReadCache {
     return value === 'missing' ? undefined : value;
   }
 
-  page(event: PublicEvent, variant: string, render: () => string): Buffer {
+  page(event: PublicEvent, variant: string, render: () => string): CachedPage {
     let pages = this.pages.get(event);
     if (!pages) {
       pages = new Map();
@@ -69,7 +70,7 @@ export class EventReadCache {
     }
     let html = pages.get(variant);
     if (html === undefined) {
-      html = Buffer.from(render(), 'utf8');
+      html = new CachedPage(render());
       pages.set(variant, html);
     }
     return html;

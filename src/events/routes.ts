@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendCachedPage } from '../http/cached-page.ts';
 import type { Context } from '../context.ts';
 import { pageContext, sendPage, notFound } from '../http/app.ts';
 import { validatePerson, type FieldErrors } from '../people/validate.ts';
@@ -57,7 +58,7 @@ export function eventRoutes(ctx: Context) {
       const html = cache.page(event, `${state}\u0000${request.lang}`, () =>
         EventPage({ page: { ...pageContext(request), path: `/events/${event.slug}` }, event, now, values: {}, errors: {} }) as string,
       );
-      return reply.code(200).type('text/html; charset=utf-8').send(html);
+      return sendCachedPage(request, reply, html);
     });
 
     app.post<SlugParams & { Querystring: Record<string, unknown>; Body: Body }>('/events/:slug', { config: { rateLimit: rsvpLimit } }, async (request, reply) => {
@@ -131,7 +132,7 @@ export function eventRoutes(ctx: Context) {
       const html = cache.page(event, `thanks\u0000${status}\u0000${request.lang}`, () =>
         RsvpThanksPage({ page, event, status, url: `${baseUrl}/events/${event.slug}` }) as string,
       );
-      return reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+      return sendCachedPage(request, reply.header('cache-control', 'no-store'), html);
     });
 
     // The attendee's private link. Everything under it answers 404 alike for a wrong event, id or token.

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { CachedPage } from '../http/cached-page.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { findPetitionBySlug } from './repository.ts';
@@ -19,7 +20,7 @@ export type CachedPetition = PublicPetition & { id: string; organization_id: str
  */
 export class PetitionReadCache {
   private readonly rows: LRUCache<string, CachedPetition | 'missing'>;
-  private readonly pages = new WeakMap<CachedPetition, Map<string, Buffer>>();
+  private readonly pages = new WeakMap<CachedPetition, Map<string, CachedPage>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -46,9 +47,9 @@ export class PetitionReadCache {
 
   /**
    * A page rendered from `petition`, by variant (language, thanks page …): rendered once per
-   * row and dropped with it. It is kept as UTF-8 bytes, so a page view sends them as they are.
+   * row and dropped with it. It is kept as bytes (and compressed bytes), so a page view sends them as they are.
    */
-  page(petition: CachedPetition, variant: string, render: () => string): Buffer {
+  page(petition: CachedPetition, variant: string, render: () => string): CachedPage {
     let pages = this.pages.get(petition);
     if (!pages) {
       pages = new Map();
@@ -56,7 +57,7 @@ export class PetitionReadCache {
     }
     let html = pages.get(variant);
     if (html === undefined) {
-      html = Buffer.from(render(), 'utf8');
+      html = new CachedPage(render());
       pages.set(variant, html);
     }
     return html;

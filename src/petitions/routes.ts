@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendCachedPage } from '../http/cached-page.ts';
 import type { Context } from '../context.ts';
 import { pageContext, sendPage, notFound } from '../http/app.ts';
 import { validatePerson, LIMITS, type FieldErrors } from '../people/validate.ts';
@@ -59,7 +60,7 @@ export function petitionRoutes(ctx: Context) {
       const html = cache.page(petition, request.lang, () =>
         PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {} }) as string,
       );
-      return sendCachedPage(reply, html);
+      return sendCachedPage(request, reply, html);
     });
 
     app.post<{ Params: { slug: string }; Querystring: Record<string, unknown>; Body: SignBody }>(
@@ -127,7 +128,7 @@ export function petitionRoutes(ctx: Context) {
       const html = cache.page(petition, `thanks\u0000${request.lang}`, () =>
         ThanksPage({ page, petition, url, confirm: petition.confirmation_required === 1 }) as string,
       );
-      return sendCachedPage(reply.header('cache-control', 'no-store'), html);
+      return sendCachedPage(request, reply.header('cache-control', 'no-store'), html);
     });
 
     const confirmPath = '/petitions/:slug/confirm/:signatureId/:token';
@@ -162,10 +163,6 @@ export function petitionRoutes(ctx: Context) {
 }
 
 /** A page from the read cache, already encoded. */
-function sendCachedPage(reply: FastifyReply, html: Buffer): FastifyReply {
-  return reply.code(200).type('text/html; charset=utf-8').send(html);
-}
-
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v.slice(0, 5000) : undefined;
 }
