@@ -1,5 +1,6 @@
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import Negotiator from 'negotiator';
+import { LRUCache } from 'lru-cache';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -21,9 +22,7 @@ export class CachedPage {
   encoded(request: FastifyRequest): { body: Buffer; encoding: 'br' | 'gzip' | null } {
     const accepted = request.headers['accept-encoding'];
     if (!accepted) return { body: this.raw, encoding: null };
-    // Among encodings the browser rates alike, ours decides: Brotli first (its pages are smallest).
-    const negotiator = new Negotiator({ headers: { 'accept-encoding': accepted } }) as Negotiator & PreferringEncodings;
-    const best = negotiator.encoding(ENCODINGS, { preferred: ENCODINGS });
+    const best = encodingFor(accepted);
     if (best === 'br') return { body: (this.br ??= brotliCompressSync(this.raw, BROTLI)), encoding: 'br' };
     if (best === 'gzip') return { body: (this.gz ??= gzipSync(this.raw, { level: 9 })), encoding: 'gzip' };
     return { body: this.raw, encoding: null };
@@ -38,6 +37,20 @@ interface PreferringEncodings {
 }
 // Quality 9 of 11: within a few per cent of the smallest, in a few milliseconds per page.
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT } };
+
+// Browsers send a handful of distinct Accept-Encoding headers: each is negotiated once.
+const negotiated = new LRUCache<string, string>({ max: 200 });
+
+function encodingFor(accepted: string): string {
+  let best = negotiated.get(accepted);
+  if (best === undefined) {
+    // Among encodings the browser rates alike, ours decides: Brotli first (its pages are smallest).
+    const negotiator = new Negotiator({ headers: { 'accept-encoding': accepted } }) as Negotiator & PreferringEncodings;
+    best = negotiator.encoding(ENCODINGS, { preferred: ENCODINGS }) ?? 'identity';
+    negotiated.set(accepted, best);
+  }
+  return best;
+}
 
 /** Sends a cached page as HTML, compressed when the request accepts it. */
 export function sendCachedPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage): FastifyReply {

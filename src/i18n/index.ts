@@ -1,4 +1,5 @@
 import { IntlMessageFormat } from 'intl-messageformat';
+import { LRUCache } from 'lru-cache';
 import Negotiator from 'negotiator';
 import { en, type MessageKey } from './en.ts';
 import { es } from './es.ts';
@@ -38,9 +39,17 @@ export function pickLanguage(opts: { query?: unknown; cookie?: unknown; acceptLa
   if (isLanguage(opts.query)) return opts.query;
   if (isLanguage(opts.cookie)) return opts.cookie;
   if (opts.acceptLanguage) {
-    const negotiator = new Negotiator({ headers: { 'accept-language': opts.acceptLanguage } });
-    const best = negotiator.language([...LANGUAGES]);
-    if (isLanguage(best)) return best;
+    let best = negotiated.get(opts.acceptLanguage);
+    if (best === undefined) {
+      const found = new Negotiator({ headers: { 'accept-language': opts.acceptLanguage } }).language([...LANGUAGES]);
+      best = isLanguage(found) ? found : 'en';
+      negotiated.set(opts.acceptLanguage, best);
+    }
+    return best;
   }
   return 'en';
 }
+
+// Visitors' browsers send a few hundred distinct Accept-Language headers, not one per visitor:
+// each is negotiated once (a few per cent of a page view's time under load).
+const negotiated = new LRUCache<string, Language>({ max: 1000 });
