@@ -8,6 +8,7 @@ import { es } from '../src/i18n/es.ts';
 import { pickLanguage, translator } from '../src/i18n/index.ts';
 import { slugify } from '../src/petitions/service.ts';
 import { csvText } from '../src/util/csv.ts';
+import { pooled } from '../src/mail/mailer.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
 
 describe('goal ladder', () => {
@@ -94,6 +95,11 @@ describe('small rules', () => {
     );
     assert.equal(csvText([], ['only', 'a header']), 'only,a header\n');
     assert.equal(csvText([]), '');
+  });
+  it('pools SMTP connections unless the URL says otherwise', () => {
+    assert.equal(pooled('smtp://user:pw@mail.example.org:587'), 'smtp://user:pw@mail.example.org:587?pool=true&maxConnections=10');
+    assert.equal(pooled('smtps://mail.example.org/?pool=false'), 'smtps://mail.example.org/?pool=false&maxConnections=10');
+    assert.equal(pooled('smtp://127.0.0.1:2525?maxConnections=3'), 'smtp://127.0.0.1:2525?maxConnections=3&pool=true');
   });
   it('refuses bad configuration with a message naming the value', () => {
     assert.throws(() => loadConfig({ PORT: 'eighty', DATA_DIR: '/tmp/turnout-config-test' }), (e: Error) => e instanceof ConfigError && /PORT/.test(e.message) && /eighty/.test(e.message));

@@ -14,7 +14,7 @@ export interface CrashOptions {
   /** When the server is killed, in ms after the load started. */
   killAfterMs: number;
   connections: number;
-  /** How long to wait, after the restart, for every job to be done. */
+  /** How long the restarted server may make no progress on its jobs before the check gives up (60 s). */
   settleMs?: number;
   log?: (line: string) => void;
 }
@@ -107,12 +107,16 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport> {
     let jobsNotDone = -1;
     let jobsFailed = 0;
     try {
-      for (const deadline = Date.now() + (o.settleMs ?? 60_000); Date.now() < deadline; ) {
+      // Waits while the jobs make progress: until none is left, or nothing moved for `settleMs`.
+      let lastProgress = Date.now();
+      for (let before = -1; Date.now() - lastProgress < (o.settleMs ?? 60_000); ) {
         const rows = await db2.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
         const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
         jobsFailed = by.failed ?? 0;
         jobsNotDone = (by.pending ?? 0) + (by.running ?? 0) + jobsFailed;
         if (jobsNotDone === 0) break;
+        if (jobsNotDone !== before) lastProgress = Date.now();
+        before = jobsNotDone;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     } finally {
