@@ -1,5 +1,4 @@
-import { LRUCache } from 'lru-cache';
-import { CachedPage } from '../http/cached-page.ts';
+import { PublicReadCache } from '../http/public-read-cache.ts';
 import type { Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/schema.ts';
 import type { Context } from '../context.ts';
@@ -37,51 +36,18 @@ export type PublicEvent = Pick<
 };
 
 /**
- * Public reads of events, kept for `ttlMs` (2 s) like petitions' (see PetitionReadCache): the
- * spots left a visitor sees are at most that old, and the RSVP itself is decided under the
- * event's lock, never from this copy. Rendered pages hang off the row and expire with it.
+ * Public reads of events (see PublicReadCache): the spots left a visitor sees are at most 2 s
+ * plus one read old, and the RSVP itself is decided under the event's lock, never from this copy.
  */
-export class EventReadCache {
-  private readonly rows: LRUCache<string, PublicEvent | 'missing'>;
-  private readonly pages = new WeakMap<PublicEvent, Map<string, CachedPage>>();
-
+export class EventReadCache extends PublicReadCache<PublicEvent> {
   constructor(
     private readonly db: Kysely<Database>,
-    readonly ttlMs = 2000,
+    ttlMs = 2000,
   ) {
-    this.rows = new LRUCache<string, PublicEvent | 'missing'>({ max: 5000, ttl: ttlMs, allowStale: true, fetchMethod: (slug) => this.load(slug) });
+    super(ttlMs);
   }
 
-  async get(slug: string): Promise<PublicEvent | undefined> {
-    let value: PublicEvent | 'missing' | undefined;
-    try {
-      value = await this.rows.fetch(slug);
-    } catch {
-      value = await this.rows.fetch(slug);
-    }
-    return value === 'missing' ? undefined : value;
-  }
-
-  page(event: PublicEvent, variant: string, render: () => string): CachedPage {
-    let pages = this.pages.get(event);
-    if (!pages) {
-      pages = new Map();
-      this.pages.set(event, pages);
-    }
-    let html = pages.get(variant);
-    if (html === undefined) {
-      html = new CachedPage(render());
-      pages.set(variant, html);
-    }
-    return html;
-  }
-
-  /** Drops an event after it changed, so the next read in this process sees the change. */
-  forget(slug: string): void {
-    this.rows.delete(slug);
-  }
-
-  private async load(slug: string): Promise<PublicEvent | 'missing'> {
+  protected async load(slug: string): Promise<PublicEvent | 'missing'> {
     const row = await findEventBySlug(this.db, slug);
     if (!row) return 'missing';
     return {
