@@ -5,7 +5,8 @@
 // too when BENCH_DATABASE_URL or DATABASE_URL is postgres://…
 //
 // Environment: BENCH_SECONDS (10, the load's length if nothing died), BENCH_CONNECTIONS (50),
-// BENCH_KILLS (3 kills per database, each at a random moment between 30 % and 80 % of the load).
+// BENCH_KILLS (3 kills per database, each at a random moment between 30 % and 80 % of the load),
+// BENCH_RATE (signatures per second asked; unset: flat out. Below 200/s the worker sends during the load).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,12 +17,13 @@ import { broken, runCrash } from './lib/crash.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS || 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const KILLS = Number(process.env.BENCH_KILLS || 3);
+const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const PG_URL = process.env.BENCH_DATABASE_URL || (/^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
 const log = (s: string) => process.stderr.write(`[crash] ${s}\n`);
 
 async function once(name: string, databaseUrl: string, dataDir: string): Promise<string[]> {
   const killAfterMs = Math.round(SECONDS * 1000 * (0.3 + Math.random() * 0.5));
-  const r = await runCrash({ databaseUrl, dataDir, seconds: SECONDS, killAfterMs, connections: CONNECTIONS, log });
+  const r = await runCrash({ databaseUrl, dataDir, seconds: SECONDS, killAfterMs, connections: CONNECTIONS, rate: RATE, log });
   process.stdout.write(
     `${name}: killed after ${(killAfterMs / 1000).toFixed(1)} s; ${r.accepted} answered 303, ${r.stored} stored (counter ${r.counter}), ` +
       `lost ${r.lost}, duplicated ${r.duplicated}; jobs at the kill: ${r.atKill.pending} pending, ${r.atKill.orphaned} claimed by the dead worker, ` +

@@ -14,6 +14,11 @@ export interface CrashOptions {
   /** When the server is killed, in ms after the load started. */
   killAfterMs: number;
   connections: number;
+  /**
+   * Signatures per second asked (unset: as fast as the server answers). Below 200 a second the
+   * worker sends autoresponses during the load, so a kill can land between a send and its record.
+   */
+  rate?: number;
   /** How long the restarted server may make no progress on its jobs before the check gives up (60 s). */
   settleMs?: number;
   log?: (line: string) => void;
@@ -63,7 +68,7 @@ export async function runCrash(o: CrashOptions): Promise<CrashReport> {
   const started = performance.now();
   try {
     log(`signing load on pid ${deadPid}, SIGKILL after ${o.killAfterMs} ms`);
-    const load = startSigningLoad(server.url, slug, { connections: o.connections, seconds: o.seconds }, `crash-${Date.now()}`);
+    const load = startSigningLoad(server.url, slug, { connections: o.connections, seconds: o.seconds, overallRate: o.rate }, `crash-${Date.now()}`);
     await new Promise((resolve) => setTimeout(resolve, o.killAfterMs));
     server.child.kill('SIGKILL');
     await server.exited;
