@@ -19,6 +19,8 @@ export interface Db {
    * connection of their own, so a long export never holds the connection the writer uses.
    */
   readChunks(query: Compilable, chunkSize?: number): AsyncIterable<unknown[][]>;
+  /** The SQLite database's file, which another thread or process may open (absent on PostgreSQL and in memory). */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -89,7 +91,7 @@ export function connect(url: string, opts: { poolSize?: number; flush?: Flush } 
     const wal = new WalSync(file, opts.flush);
     const dialect = new DurableSqliteDialect({ database: reusingStatements(database) }, database, wal);
     const db = new Kysely<Database>({ dialect });
-    return { db, dialect: 'sqlite', readChunks: (q, n = 1000) => sqliteChunks(file, q, n), close: () => db.destroy() };
+    return { db, dialect: 'sqlite', sqliteFile: file, readChunks: (q, n = 1000) => sqliteChunks(file, q, n), close: () => db.destroy() };
   }
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');

@@ -112,14 +112,16 @@ export async function confirmSignature(q: Q, id: string, now: string): Promise<b
 
 /**
  * A petition's signatures with their signer in the columns of the CSV export, in its order,
- * oldest first (the order of `SIGNATURE_COLUMNS` in export.ts).
+ * oldest first (the order of `SIGNATURE_COLUMNS` in export.ts); the id as Action Network
+ * writes its own (`turnout:…`). `from` and `before` bound the signing time, for an export
+ * written in parts.
  */
-export function signaturesForExport(q: Q, organizationId: string, petitionId: string) {
-  return q
+export function signaturesForExport(q: Q, organizationId: string, petitionId: string, range: { from?: string; before?: string } = {}) {
+  let query = q
     .selectFrom('signatures')
     .innerJoin('people', 'people.id', 'signatures.person_id')
     .select([
-      'signatures.id',
+      sql<string>`'turnout:' || ${sql.ref('signatures.id')}`.as('uuid'),
       'people.given_name',
       'people.family_name',
       'people.email',
@@ -134,9 +136,32 @@ export function signaturesForExport(q: Q, organizationId: string, petitionId: st
       'signatures.confirmed_at',
     ])
     .where('signatures.organization_id', '=', organizationId)
-    .where('signatures.petition_id', '=', petitionId)
-    .orderBy('signatures.created_at')
-    .orderBy('signatures.id');
+    .where('signatures.petition_id', '=', petitionId);
+  if (range.from !== undefined) query = query.where('signatures.created_at', '>=', range.from);
+  if (range.before !== undefined) query = query.where('signatures.created_at', '<', range.before);
+  return query.orderBy('signatures.created_at').orderBy('signatures.id');
+}
+
+/**
+ * How many signatures a petition has, and the signing time of the one at `share` of them (0.5:
+ * the middle), read from the (petition, time) index alone.
+ */
+export async function signingTimeAt(q: Q, petitionId: string, share: number): Promise<{ total: number; at: string | null }> {
+  const counted = await q
+    .selectFrom('signatures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('petition_id', '=', petitionId)
+    .executeTakeFirstOrThrow();
+  const total = Number(counted.n);
+  const row = await q
+    .selectFrom('signatures')
+    .select('created_at')
+    .where('petition_id', '=', petitionId)
+    .orderBy('created_at')
+    .offset(Math.floor(total * share))
+    .limit(1)
+    .executeTakeFirst();
+  return { total, at: row?.created_at ?? null };
 }
 
 /** One comparison from an API filter (`created_date gt '2024-01-01'`), on a column the API allows. */
