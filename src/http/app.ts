@@ -26,6 +26,16 @@ const CSS = readFileSync(new URL('./assets/turnout.css', import.meta.url));
 // No request to any other site: one stylesheet from here, no scripts, no frames.
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/** Sent with every answer. */
+const SECURITY_HEADERS = {
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'interest-cohort=(), browsing-topics=()',
+} as const;
+
 /** The page context every public page renders with; `path` drops `lang` so the switch link is clean. */
 export function pageContext(request: FastifyRequest): PageContext {
   const url = new URL(request.url, 'http://x');
@@ -71,7 +81,8 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
 
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request, and a promise each is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
     const lang = pickLanguage({
       query: query?.lang,
@@ -83,12 +94,8 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
     if (query?.lang === lang && request.cookies.lang !== lang) {
       reply.setCookie('lang', lang, { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
     }
-    reply.header('content-security-policy', CSP);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('permissions-policy', 'interest-cohort=(), browsing-topics=()');
+    reply.headers(SECURITY_HEADERS);
+    done();
   });
 
   app.setNotFoundHandler((request, reply) => notFound(request, reply));
