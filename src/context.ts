@@ -25,7 +25,7 @@ export interface Context {
 export async function createContext(config: Config, opts: { migrate?: boolean; mailer?: Mailer } = {}): Promise<Context> {
   const database = connect(config.databaseUrl);
   if (opts.migrate !== false) await migrateToLatest(database.db);
-  const committer = new GroupCommitter(database.db, { concurrency: database.dialect === 'sqlite' ? 1 : 4, dialect: database.dialect });
+  const committer = new GroupCommitter(database.db, { concurrency: database.dialect === 'sqlite' ? 1 : 2, dialect: database.dialect });
   const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
   return {
     config,
