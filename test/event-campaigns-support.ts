@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Harness } from './helpers.ts';
-import { checkEvent, createEvent, DEFAULT_REMINDERS, type EventInput } from '../src/events/service.ts';
+import { createEvent } from '../src/events/service.ts';
+import { checkEvent, type EventInput, DEFAULT_REMINDERS } from '../src/events/fields.ts';
 import { createCampaign } from '../src/event-campaigns/service.ts';
 import { lookupZip } from '../src/event-campaigns/places.ts';
 import { nowIso } from '../src/util/ids.ts';

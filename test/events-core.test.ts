@@ -5,7 +5,8 @@ import { targets, harness, type Harness } from './helpers.ts';
 import { organization } from './admin-helpers.ts';
 import { GroupCommitter } from '../src/actions/committer.ts';
 import { connect } from '../src/db/connect.ts';
-import { rsvp, cancelAttendance, setCapacity, reminderTime, EventClosedError, DEFAULT_REMINDERS, JOB_REMINDER, type RsvpResult } from '../src/events/service.ts';
+import { rsvp, cancelAttendance, setCapacity, reminderTime, EventClosedError, JOB_REMINDER, type RsvpResult } from '../src/events/service.ts';
+import { DEFAULT_REMINDERS } from '../src/events/fields.ts';
 import { newId, nowIso } from '../src/util/ids.ts';
 
 const person = (i: number) => ({ givenName: `P${i}`, familyName: 'Q', email: `p${i}@example.org`, postalCode: '10001', country: 'US' });

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { targets, harness, type Harness } from './helpers.ts';
 import { organization } from './admin-helpers.ts';
 import { makeEvent, eventInput, dayFromNow } from './events-support.ts';
-import { cancelAttendance, cancelEvent, checkEvent, rsvp, updateEvent, JOB_REMINDER } from '../src/events/service.ts';
+import { cancelAttendance, cancelEvent, rsvp, updateEvent, JOB_REMINDER } from '../src/events/service.ts';
+import { checkEvent } from '../src/events/fields.ts';
 import { nowIso } from '../src/util/ids.ts';
 
 const person = (email: string, given = 'Ana') => ({ givenName: given, familyName: 'Q', email, postalCode: '60605', country: 'US' });

@@ -1,7 +1,8 @@
 // Shared by the test/events-*.test.ts suites: events made through the same service as the console.
 import { DateTime } from 'luxon';
 import type { Harness } from './helpers.ts';
-import { checkEvent, createEvent, DEFAULT_REMINDERS, type EventInput, type NewEventOptions } from '../src/events/service.ts';
+import { createEvent, type NewEventOptions } from '../src/events/service.ts';
+import { checkEvent, type EventInput, DEFAULT_REMINDERS } from '../src/events/fields.ts';
 import type { EventRow } from '../src/db/schema.ts';
 
 /** A day `days` from now on Chicago's calendar, as a form would send it. */

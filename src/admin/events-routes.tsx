@@ -7,19 +7,8 @@ import { translator, type MessageKey } from '../i18n/index.ts';
 import type { FieldErrors } from '../people/validate.ts';
 import { csvText } from '../util/csv.ts';
 import * as repo from '../events/repository.ts';
-import {
-  cancelEvent,
-  checkEvent,
-  createEvent,
-  DEFAULT_REMINDERS,
-  EVENT_FIELD_LIMITS,
-  EventClosedError,
-  inputOf,
-  recordCheckIn,
-  setCapacity,
-  updateEvent,
-  type EventInput,
-} from '../events/service.ts';
+import { cancelEvent, createEvent, EventClosedError, recordCheckIn, setCapacity, updateEvent } from '../events/service.ts';
+import { checkEvent, EVENT_FIELD_LIMITS, inputOf, type EventInput, DEFAULT_REMINDERS } from '../events/fields.ts';
 import { eventCache } from '../events/public-cache.ts';
 import { adminPage, sendAdmin } from './plugin.tsx';
 import { AttendeesPage, CancelEventPage, EventDetailPage, EventFormPage, EventNotFoundPage, EventsListPage, type EventForm, type EventFormErrors } from './events-pages.tsx';

@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Context } from '../context.ts';
 import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
 import { translator, type MessageKey } from '../i18n/index.ts';
-import { canonicalZone, checkEvent, DEFAULT_REMINDERS, type EventInput } from '../events/service.ts';
+import { canonicalZone, checkEvent, type EventInput, DEFAULT_REMINDERS } from '../events/fields.ts';
 import * as repo from '../event-campaigns/repository.ts';
 import { addCampaignEvent, campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../event-campaigns/service.ts';
 import { lookupZip } from '../event-campaigns/places.ts';

@@ -6,21 +6,8 @@ import { DateTime } from 'luxon';
 import type { Context } from '../context.ts';
 import type { Database, EventRow } from '../db/schema.ts';
 import * as repo from '../events/repository.ts';
-import {
-  addressLinesOf,
-  canonicalZone,
-  cancelEvent,
-  checkEvent,
-  createEvent,
-  DEFAULT_REMINDERS,
-  EVENT_FIELD_LIMITS,
-  EventClosedError,
-  inputOf,
-  reminderMinutes,
-  updateEvent,
-  utcToWallClock,
-  type EventInput,
-} from '../events/service.ts';
+import { cancelEvent, createEvent, EventClosedError, updateEvent } from '../events/service.ts';
+import { addressLinesOf, canonicalZone, checkEvent, EVENT_FIELD_LIMITS, inputOf, utcToWallClock, type EventInput, DEFAULT_REMINDERS, reminderMinutes } from '../events/fields.ts';
 import { eventCache } from '../events/public-cache.ts';
 import { translator, type MessageKey } from '../i18n/index.ts';
 import { isCleanText } from '../people/normalize.ts';

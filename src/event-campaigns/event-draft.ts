@@ -2,7 +2,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import type { EventRow } from '../db/schema.ts';
 import { isCleanText, isValidEmail, normalizeEmail } from '../people/normalize.ts';
 import type { FieldErrors } from '../people/validate.ts';
-import { checkEvent, DEFAULT_REMINDERS, inputOf, type EventColumns, type EventInput } from '../events/service.ts';
+import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/fields.ts';
 import { lookupZip, zipShape } from './places.ts';
 
 /** US time zones a host can choose, west to east; the label key names each in the page's language. */

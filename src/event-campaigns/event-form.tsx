@@ -1,6 +1,6 @@
 import type { PageContext } from '../http/layout.tsx';
 import type { FieldErrors } from '../people/validate.ts';
-import { EVENT_FIELD_LIMITS } from '../events/service.ts';
+import { EVENT_FIELD_LIMITS } from '../events/fields.ts';
 import { EVENT_FORM_FIELDS, TIMEZONES, type EventFormValues } from './event-draft.ts';
 import { errorText, SelectField, TextArea, TextField } from './form-parts.tsx';
 

@@ -1,6 +1,6 @@
 import type { EventRow } from '../db/schema.ts';
 import type { Language } from '../i18n/index.ts';
-import { addressLinesOf } from './service.ts';
+import { addressLinesOf } from './fields.ts';
 
 type Timed = Pick<EventRow, 'start_at' | 'end_at' | 'timezone'>;
 

@@ -12,8 +12,8 @@ import {
   JOB_PROMOTED,
   JOB_REMINDER,
   JOB_RSVP_CONFIRMATION,
-  reminderMinutes,
 } from './service.ts';
+import { reminderMinutes } from './fields.ts';
 import { eventWhen, placeLines } from './format.ts';
 
 export interface EventJobDeps {
