@@ -5,58 +5,23 @@
 // every page on the way.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { type BrowserContext, type Page, type Response } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
 import * as OTPAuth from 'otpauth';
 import { createUser, grantRole } from '../src/accounts/service.ts';
 import { createOrganization } from '../src/orgs/service.ts';
 import type { Role } from '../src/db/schema.ts';
+import { PHONE, browser, chromiumMissing, follow, skipReason, submit } from './browser-support.ts';
 import { harness, targets, type Harness } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const PASSWORD = 'plum orchard lantern 42';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const chromiumMissing = !existsSync(CHROMIUM);
-const skipReason = `${CHROMIUM} not found; install Debian's Chromium (apt-get install -y chromium) to run the browser tests`;
 
-let launched: Promise<Browser> | undefined;
-
-/** One browser for the whole file, started on first use: always the system's, never one a tool downloads. */
-function browser(): Promise<Browser> {
-  launched ??= chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  return launched;
-}
-
-after(async () => {
-  await launched?.then(
-    (b) => b.close(),
-    () => {},
-  );
-});
-
-/** Presses a submit button and waits for the page that comes back; returns the response to the POST itself. */
-async function submit(page: Page, button: string): Promise<Response> {
-  const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  return post;
-}
-
-/** Follows a link by its text, as a person clicks it. */
-async function follow(page: Page, link: string): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: link, exact: true }).first().click()]);
-}
 
 /** Signs in through the form by its labels; the caller checks where it lands. */
 async function signIn(page: Page, email: string, password: string): Promise<Response> {
@@ -97,11 +62,6 @@ interface Organizer {
   page: Page;
 }
 
-if (chromiumMissing && process.env.CI === 'true') {
-  test('Chromium is installed for the browser tests', () => {
-    assert.fail(`${CHROMIUM} is missing: CI must run the browser tests. Install Chromium with: apt-get install -y chromium`);
-  });
-}
 
 for (const target of targets()) {
   describe(`the console in Chromium on ${target.name}`, { skip: chromiumMissing ? skipReason : false }, () => {

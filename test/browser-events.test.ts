@@ -3,69 +3,17 @@
 // person who had it cancels from the private link in their confirmation email.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { browser, chromiumMissing, follow, skipReason, submit, withPage } from './browser-support.ts';
 import { harness, form, FORM, targets, type Harness } from './helpers.ts';
 import { organization } from './admin-helpers.ts';
 import { attendee } from './events-support.ts';
 import { campaign, confirmedEvent } from './event-campaigns-support.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const PHONE = { width: 390, height: 844 };
 const STREET = '233 S Wacker Dr';
 
-const chromiumMissing = !existsSync(CHROMIUM);
-const skipReason = `${CHROMIUM} not found; install Debian's Chromium (apt-get install -y chromium) to run the browser tests`;
 
-let launched: Promise<Browser> | undefined;
 
-/** One browser for the whole file, started on first use: always the system's, never one a tool downloads. */
-function browser(): Promise<Browser> {
-  launched ??= chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  return launched;
-}
-
-after(async () => {
-  await launched?.then(
-    (b) => b.close(),
-    () => {},
-  );
-});
-
-/** Runs `fn` in a fresh phone-sized browser context (JavaScript on, no cookies), and closes it. */
-async function withPage<T>(fn: (page: Page) => Promise<T>): Promise<T> {
-  const context = await (await browser()).newContext({ viewport: PHONE });
-  try {
-    return await fn(await context.newPage());
-  } finally {
-    await context.close();
-  }
-}
-
-/** Presses a submit button and waits for the page that comes back; returns the response to the POST itself. */
-async function submit(page: Page, button: string): Promise<Response> {
-  const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  return post;
-}
-
-/** Follows a link by its accessible name and waits for the next page. */
-async function follow(page: Page, name: string): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name, exact: true }).click()]);
-}
-
-if (chromiumMissing && process.env.CI === 'true') {
-  test('Chromium is installed for the browser tests', () => {
-    assert.fail(`${CHROMIUM} is missing: CI must run the browser tests. Install Chromium with: apt-get install -y chromium`);
-  });
-}
 
 for (const target of targets()) {
   describe(`event campaign, waitlist and cancellation in Chromium on ${target.name}`, { skip: chromiumMissing ? skipReason : false }, () => {
@@ -108,7 +56,7 @@ for (const target of targets()) {
       ).status;
 
     test('a supporter finds the full event by ZIP, sees no street address, and joins the waitlist', () =>
-      withPage(async (page) => {
+      withPage({}, async (page) => {
         await page.goto(`${origin}/event_campaigns/${campaignSlug}`);
         assert.equal(await page.getByRole('heading', { level: 1, name: 'Week of Action for Privacy' }).count(), 1);
 
@@ -149,7 +97,7 @@ for (const target of targets()) {
       }));
 
     test('the attendee cancels from the private link in their email, and the waitlisted supporter gets the place', () =>
-      withPage(async (page) => {
+      withPage({}, async (page) => {
         await h.runJobs();
         const confirmations = mailTo(first.email);
         assert.equal(confirmations.length, 1, 'one confirmation to the first attendee');

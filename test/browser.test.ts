@@ -2,56 +2,15 @@
 // database: what a supporter does on a phone, with and without JavaScript, in English and Spanish.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page, type Response } from 'playwright-core';
+import { type Locator, type Page, type Response } from 'playwright-core';
 import { DEMO_PETITION_SLUG, seedDemo } from '../src/demo/seed.ts';
+import { browser, chromiumMissing, skipReason, submit, withPage } from './browser-support.ts';
 import { harness, targets, type Harness } from './helpers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PETITION = `/petitions/${DEMO_PETITION_SLUG}`;
-const PHONE = { width: 390, height: 844 };
 
-const chromiumMissing = !existsSync(CHROMIUM);
-const skipReason = `${CHROMIUM} not found; install Debian's Chromium (apt-get install -y chromium) to run the browser tests`;
 
-let launched: Promise<Browser> | undefined;
-
-/** One browser for the whole file, started on first use: always the system's, never one a tool downloads. */
-function browser(): Promise<Browser> {
-  launched ??= chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  return launched;
-}
-
-after(async () => {
-  await launched?.then(
-    (b) => b.close(),
-    () => {},
-  );
-});
-
-/** Runs `fn` in a fresh browser context (no cookies), phone-sized unless `options` says otherwise, and closes it. */
-async function withPage<T>(options: BrowserContextOptions, fn: (page: Page) => Promise<T>): Promise<T> {
-  const context = await (await browser()).newContext({ viewport: PHONE, ...options });
-  try {
-    return await fn(await context.newPage());
-  } finally {
-    await context.close();
-  }
-}
-
-/** Presses a submit button and waits for the page that comes back; returns the response to the POST itself. */
-async function submit(page: Page, button: string): Promise<Response> {
-  const [post] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST'),
-    page.waitForEvent('load'),
-    page.getByRole('button', { name: button, exact: true }).click(),
-  ]);
-  return post;
-}
 
 interface Supporter {
   givenName: string;
@@ -126,11 +85,6 @@ async function description(field: Locator): Promise<string> {
   return texts.map((t) => t?.trim()).join(' ');
 }
 
-if (chromiumMissing && process.env.CI === 'true') {
-  test('Chromium is installed for the browser tests', () => {
-    assert.fail(`${CHROMIUM} is missing: CI must run the browser tests. Install Chromium with: apt-get install -y chromium`);
-  });
-}
 
 for (const target of targets()) {
   describe(`petition page in Chromium on ${target.name}`, { skip: chromiumMissing ? skipReason : false }, () => {
