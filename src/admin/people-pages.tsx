@@ -1,13 +1,13 @@
-import type * as repo from '../people/repository.ts';
+import type * as queries from '../people/console-queries.ts';
 import type { Person } from '../db/schema.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input, type AdminPage } from './layout.tsx';
 
 export const PEOPLE_PER_PAGE = 50;
 
-type ListRow = Awaited<ReturnType<typeof repo.searchPeople>>[number];
-type PersonTag = Awaited<ReturnType<typeof repo.tagsOfPerson>>[number];
-type PersonConsent = Awaited<ReturnType<typeof repo.consentsOfPerson>>[number];
-type PersonAction = Awaited<ReturnType<typeof repo.actionsOfPerson>>[number];
+type ListRow = Awaited<ReturnType<typeof queries.searchPeople>>[number];
+type PersonTag = Awaited<ReturnType<typeof queries.tagsOfPerson>>[number];
+type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number];
+type PersonAction = Awaited<ReturnType<typeof queries.actionsOfPerson>>[number];
 
 /** An erased person keeps their row (so their signatures stay counted) but no email or name. */
 export function isErased(p: Pick<Person, 'email'>): boolean {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../context.ts';
 import * as repo from '../people/repository.ts';
+import * as queries from '../people/console-queries.ts';
 import { erasePerson } from '../people/service.ts';
 import { countSignatures } from '../petitions/repository.ts';
 import { parseShares } from '../coalitions/service.ts';
@@ -52,9 +53,9 @@ export function peopleConsoleRoutes(ctx: Context) {
       const person = await repo.findPerson(db, organizationId, personId);
       if (!person) return undefined;
       const [tags, consents, actions] = await Promise.all([
-        repo.tagsOfPerson(db, organizationId, personId),
-        repo.consentsOfPerson(db, organizationId, personId),
-        repo.actionsOfPerson(db, organizationId, personId),
+        queries.tagsOfPerson(db, organizationId, personId),
+        queries.consentsOfPerson(db, organizationId, personId),
+        queries.actionsOfPerson(db, organizationId, personId),
       ]);
       return { person, tags, consents, actions };
     };
@@ -83,10 +84,10 @@ export function peopleConsoleRoutes(ctx: Context) {
     app.get<{ Querystring: Body }>('/people', { config: { permission: 'see_people' } }, async (request, reply) => {
       const org = request.organizer!.organization!;
       const s = readSearch(request.query ?? {});
-      const search: repo.PeopleSearch = { words: s.words, tag: s.tag || null };
+      const search: queries.PeopleSearch = { words: s.words, tag: s.tag || null };
       const [rows, total, tags] = await Promise.all([
-        repo.searchPeople(db, org.id, search, { limit: PEOPLE_PER_PAGE, offset: (s.page - 1) * PEOPLE_PER_PAGE }),
-        repo.countPeopleSearched(db, org.id, search),
+        queries.searchPeople(db, org.id, search, { limit: PEOPLE_PER_PAGE, offset: (s.page - 1) * PEOPLE_PER_PAGE }),
+        queries.countPeopleSearched(db, org.id, search),
         repo.listTags(db, org.id, [], { limit: 500, offset: 0 }),
       ]);
       return sendAdmin(
@@ -115,7 +116,7 @@ export function peopleConsoleRoutes(ctx: Context) {
       const person = await repo.findPerson(db, org.id, request.params.id);
       if (!person) return notFound(request, reply);
       const name = typeof request.body?.tag === 'string' ? request.body.tag.trim() : '';
-      const removed = name ? await repo.removeTag(db, org.id, person.id, name) : false;
+      const removed = name ? await queries.removeTag(db, org.id, person.id, name) : false;
       return renderPerson(request, reply, { notice: removed ? `Removed the tag “${name}”.` : 'That tag was not on this person.' });
     });
 

@@ -4,7 +4,7 @@ import type { Database } from '../db/schema.ts';
 import { recordTaker, type Taker } from '../actions/core.ts';
 import { audit } from '../accounts/service.ts';
 import { nowIso } from '../util/ids.ts';
-import * as repo from './repository.ts';
+import * as queries from './console-queries.ts';
 
 export interface Signup {
   organizationId: string;
@@ -57,9 +57,9 @@ export async function erasePerson(
 ): Promise<Erasure | null> {
   return db.transaction().execute(async (trx) => {
     const now = nowIso();
-    if (!(await repo.clearPersonFields(trx, organizationId, personId, now))) return null;
-    await repo.deleteTagsAndConsentsOf(trx, organizationId, personId);
-    const signaturesKept = await repo.clearSignatureDetailsOf(trx, organizationId, personId, now);
+    if (!(await queries.clearPersonFields(trx, organizationId, personId, now))) return null;
+    await queries.deleteTagsAndConsentsOf(trx, organizationId, personId);
+    const signaturesKept = await queries.clearSignatureDetailsOf(trx, organizationId, personId, now);
     await audit(trx, { organizationId, userId: by.userId, action: 'person.erased', subject: personId, details: { signatures_kept: signaturesKept } });
     return { signaturesKept };
   });

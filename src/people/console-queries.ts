@@ -1,0 +1,205 @@
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+// What organizers do with people, beyond the writes every action makes (repository.ts):
+// search, one person's page, export and erasure. Every query is scoped to the organization;
+// tables without an organization column (taggings) are reached through its people or tags.
+
+/** What the console's people search asks: words matched against name, email and ZIP, and a tag. */
+export interface PeopleSearch {
+  /** Each word must match the given name, family name or email (anywhere) or the postal code (start). */
+  words: string[];
+  tag: string | null;
+}
+
+/** A LIKE pattern that matches `text` literally; `!` escapes the wildcards (ESCAPE '!'). */
+function likeLiteral(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+// lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+const lowerLike = (column: string, pattern: string) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '!'`;
+
+function peopleSearched(q: Q, organizationId: string, s: PeopleSearch) {
+  let query = q.selectFrom('people').where('people.organization_id', '=', organizationId);
+  for (const word of s.words) {
+    const w = likeLiteral(word.toLowerCase());
+    query = query.where((eb) =>
+      eb.or([
+        lowerLike('people.given_name', `%${w}%`),
+        lowerLike('people.family_name', `%${w}%`),
+        lowerLike('people.email', `%${w}%`),
+        lowerLike('people.postal_code', `${w}%`),
+      ]),
+    );
+  }
+  if (s.tag !== null) {
+    const tag = s.tag;
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('taggings')
+          .innerJoin('tags', 'tags.id', 'taggings.tag_id')
+          .select('taggings.tag_id')
+          .whereRef('taggings.person_id', '=', 'people.id')
+          .where('tags.organization_id', '=', organizationId)
+          .where('tags.name', '=', tag),
+      ),
+    );
+  }
+  return query;
+}
+
+/** One page of the organization's people matching a search, newest first. */
+export function searchPeople(q: Q, organizationId: string, s: PeopleSearch, page: { limit: number; offset: number }) {
+  return peopleSearched(q, organizationId, s)
+    .select([
+      'people.id',
+      'people.email',
+      'people.given_name',
+      'people.family_name',
+      'people.postal_code',
+      'people.country',
+      'people.email_status',
+      'people.created_at',
+    ])
+    .orderBy('people.created_at', 'desc')
+    .orderBy('people.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countPeopleSearched(q: Q, organizationId: string, s: PeopleSearch): Promise<number> {
+  const row = await peopleSearched(q, organizationId, s)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A person's tags in the organization, by name, with when each was added. */
+export function tagsOfPerson(q: Q, organizationId: string, personId: string) {
+  return q
+    .selectFrom('taggings')
+    .innerJoin('tags', 'tags.id', 'taggings.tag_id')
+    .select(['tags.id', 'tags.name', 'taggings.created_at'])
+    .where('tags.organization_id', '=', organizationId)
+    .where('taggings.person_id', '=', personId)
+    .orderBy('tags.name')
+    .execute();
+}
+
+/** Takes one tag, by name, off a person; the tag itself stays in the organization's list. */
+export async function removeTag(q: Q, organizationId: string, personId: string, name: string): Promise<boolean> {
+  const r = await q
+    .deleteFrom('taggings')
+    .where('person_id', '=', personId)
+    .where('tag_id', 'in', (eb) => eb.selectFrom('tags').select('id').where('organization_id', '=', organizationId).where('name', '=', name))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** What a person agreed to (or declined), oldest first, with the petition's title where the consent came from one. */
+export function consentsOfPerson(q: Q, organizationId: string, personId: string) {
+  return q
+    .selectFrom('consents')
+    .leftJoin('petitions', (join) =>
+      join
+        .onRef('petitions.id', '=', 'consents.action_id')
+        .on('consents.action_type', '=', 'petition')
+        .on('petitions.organization_id', '=', organizationId),
+    )
+    .select([
+      'consents.id',
+      'consents.action_type',
+      'consents.action_id',
+      'petitions.title as action_title',
+      'consents.given',
+      'consents.wording',
+      'consents.created_at',
+    ])
+    .where('consents.organization_id', '=', organizationId)
+    .where('consents.person_id', '=', personId)
+    .orderBy('consents.created_at')
+    .orderBy('consents.id')
+    .execute();
+}
+
+/** A person's signatures as actions: the columns every action type gives `actionsOfPerson`. */
+function signatureActions(q: Q, organizationId: string, personId: string) {
+  return q
+    .selectFrom('signatures')
+    .innerJoin('petitions', 'petitions.id', 'signatures.petition_id')
+    .select([
+      sql<string>`'signature'`.as('type'),
+      'signatures.id as id',
+      'petitions.id as action_id',
+      'petitions.title as action_title',
+      'petitions.slug as action_slug',
+      'signatures.comments as comments',
+      'signatures.source as source',
+      'signatures.referrer as referrer',
+      'signatures.language as language',
+      'signatures.confirmed_at as confirmed_at',
+      // Partners the signer chose to share with, kept until the signature is confirmed.
+      'signatures.shared_with as shared_with',
+      'signatures.created_at as created_at',
+      'signatures.modified_at as modified_at',
+    ])
+    .where('signatures.organization_id', '=', organizationId)
+    .where('petitions.organization_id', '=', organizationId)
+    .where('signatures.person_id', '=', personId);
+}
+
+/**
+ * Every action a person took in the organization, newest first. Signatures are the only
+ * action today; another type adds a select of the same columns with `.unionAll(…)` below.
+ */
+export function actionsOfPerson(q: Q, organizationId: string, personId: string) {
+  const actions = signatureActions(q, organizationId, personId);
+  return q.selectFrom(actions.as('actions')).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/** Clears every personal field of a person; the row stays so their actions stay counted. */
+export async function clearPersonFields(q: Q, organizationId: string, personId: string, now: string): Promise<boolean> {
+  const r = await q
+    .updateTable('people')
+    .set({
+      email: null,
+      given_name: null,
+      family_name: null,
+      postal_code: null,
+      country: null,
+      language: null,
+      email_status: 'unsubscribed',
+      modified_at: now,
+    })
+    .where('organization_id', '=', organizationId)
+    .where('id', '=', personId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+const personIn = (organizationId: string, personId: string) => (eb: ExpressionBuilder<Database, 'taggings' | 'consents'>) =>
+  eb.selectFrom('people').select('people.id').where('people.organization_id', '=', organizationId).where('people.id', '=', personId);
+
+/** Removes every tag and every consent of one of the organization's people. */
+export async function deleteTagsAndConsentsOf(q: Q, organizationId: string, personId: string) {
+  await q.deleteFrom('taggings').where('person_id', 'in', personIn(organizationId, personId)).execute();
+  await q.deleteFrom('consents').where('person_id', 'in', personIn(organizationId, personId)).execute();
+}
+
+/**
+ * Clears what a person wrote or brought with their signatures (comment, source code, referring
+ * site) and any share with partners still waiting for confirmation (a consent); the signatures stay.
+ */
+export async function clearSignatureDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
+  const r = await q
+    .updateTable('signatures')
+    .set({ comments: null, source: null, referrer: null, shared_with: null, modified_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
