@@ -6,6 +6,7 @@ import Cursor from 'pg-cursor';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from './schema.ts';
+import { SCHEMA_CHANGE_LOCK } from './migrate.ts';
 import { DurableSqliteDialect, WalSync, type Flush } from './sqlite-durable.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -154,6 +155,8 @@ export async function dropSchema(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: parsed.toString() });
   await client.connect();
   try {
+    // Not while a migration reads the catalog (see SCHEMA_CHANGE_LOCK); the lock ends with the session.
+    await client.query('SELECT pg_advisory_lock($1)', [SCHEMA_CHANGE_LOCK]);
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   } finally {
     await client.end();

@@ -19,8 +19,29 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * PostgreSQL advisory lock held while migrating and while dropping a schema (`dropSchema`).
+ * Kysely's migrator reads the catalog of every schema in the database; a schema dropped by
+ * another process meanwhile (tests and benchmarks each use and then drop their own) failed it
+ * with "schema … does not exist".
+ */
+export const SCHEMA_CHANGE_LOCK = 7_304_251;
+
 /** Brings the database up to the latest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return migrate(db);
+  // The lock is held by one connection of the pool while the migrator uses the others.
+  return db.connection().execute(async (holder) => {
+    await sql`SELECT pg_advisory_lock(${SCHEMA_CHANGE_LOCK})`.execute(holder);
+    try {
+      return await migrate(db);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${SCHEMA_CHANGE_LOCK})`.execute(holder);
+    }
+  });
+}
+
+async function migrate(db: Kysely<any>): Promise<string[]> {
   // Unordered: migrations written side by side on branches may land in either order.
   const migrator = new Migrator({ db, provider, migrationTableSchema: await currentSchema(db), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
