@@ -83,7 +83,7 @@ for (const target of targets()) {
       // Sign through the real app in-process against the same database.
       const { loadConfig } = await import('../src/config.ts');
       const { createContext } = await import('../src/context.ts');
-      const { buildApp } = await import('../src/http/app.ts');
+      const { buildApp } = await import('../src/app/build-app.ts');
       const ctx = await createContext(loadConfig(env));
       const app = await buildApp(ctx);
       for (const [given, email, comment] of [

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createContext, createWorker, type Context } from '../src/context.ts';
 import { dropSchema, ensureSchema } from '../src/db/connect.ts';
-import { buildApp } from '../src/http/app.ts';
+import { buildApp } from '../src/app/build-app.ts';
 import type { Mailer, OutgoingMail } from '../src/mail/mailer.ts';
 
 export interface Target {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { targets, harness, form, FORM, type Harness } from './helpers.ts';
 import { seedDemo } from '../src/demo/seed.ts';
-import { clientKey } from '../src/http/client-key.ts';
+import { clientKey } from '../src/kits/pages/client-key.ts';
 
 const PETITION = '/petitions/stop-selling-face-surveillance';
 const SECRET_IP = '203.0.113.77';

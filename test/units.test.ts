@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { currentGoal } from '../src/petitions/goal.ts';
-import { normalizeEmail, isValidEmail, normalizePostalCode, isCleanText } from '../src/people/normalize.ts';
-import { validatePerson } from '../src/people/validate.ts';
+import { normalizeEmail, isValidEmail, normalizePostalCode, isCleanText } from '../src/actions/people/normalize.ts';
+import { validatePerson } from '../src/actions/people/validate.ts';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { pickLanguage, translator } from '../src/i18n/index.ts';

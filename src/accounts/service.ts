@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import * as OTPAuth from 'otpauth';
 import type { Database, Role } from '../db/schema.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { normalizeEmail, isValidEmail } from '../people/normalize.ts';
+import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
 import { hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.ts';
 import { hashToken, newToken, seal, unseal } from './secrets.ts';
 import * as repo from './repository.ts';

@@ -1,5 +1,5 @@
-import type { PersonInput } from '../people/validate.ts';
-import { addTags, personKey, upsertPeople, type UpsertPerson } from '../people/repository.ts';
+import type { PersonInput } from './people/validate.ts';
+import { addTags, personKey, upsertPeople, type UpsertPerson } from './people/repository.ts';
 import type { SharedStatement, UnitOfWork } from './unit-of-work.ts';
 import { newId } from '../util/ids.ts';
 

@@ -35,7 +35,7 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadCon
 
 async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
   const { createContext, createWorker } = await import('../context.ts');
-  const { buildApp } = await import('../http/app.ts');
+  const { buildApp } = await import('../app/build-app.ts');
   const { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } = await import('../demo/seed.ts');
   const ctx = await createContext(config);
   if (opts.demo) {
@@ -159,7 +159,7 @@ An existing account is given the role in the organization.`,
       const { AccountError, createAccountLink, createUser, grantRole, setPassword, passwordMessage } = await import('../accounts/service.ts');
       const { findUserByEmail } = await import('../accounts/repository.ts');
       const { findOrganizationBySlug } = await import('../orgs/repository.ts');
-      const { normalizeEmail } = await import('../people/normalize.ts');
+      const { normalizeEmail } = await import('../actions/people/normalize.ts');
       const role = v.role ?? 'owner';
       if (!isRole(role)) throw new UsageError(`--role must be owner, admin, organizer or viewer, not "${role}"`);
       const password = v['password-stdin'] ? (await readAll(process.stdin)).replace(/\r?\n$/, '') : undefined;

@@ -1,9 +1,9 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
-import * as m003 from './migrations/003_imports.ts';
-import * as m004 from './migrations/004_coalitions.ts';
-import * as m005 from './migrations/005_events.ts';
+import * as m003 from '../imports/migrations/003_imports.ts';
+import * as m004 from '../coalitions/migrations/004_coalitions.ts';
+import * as m005 from '../events/migrations/005_events.ts';
 import * as m006 from './migrations/006_totp_last_step.ts';
 
 // Migrations are listed here rather than read from a folder, so they work the same under

@@ -1,7 +1,7 @@
 import type { MessageKey } from '../i18n/index.ts';
 import type { EventRow } from '../db/schema.ts';
-import { isCleanText, isValidEmail, normalizeEmail } from '../people/normalize.ts';
-import type { FieldErrors } from '../people/validate.ts';
+import { isCleanText, isValidEmail, normalizeEmail } from '../actions/people/normalize.ts';
+import type { FieldErrors } from '../actions/people/validate.ts';
 import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/fields.ts';
 import { lookupZip, zipShape } from './places.ts';
 

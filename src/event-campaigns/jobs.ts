@@ -5,7 +5,7 @@ import type { JobHandler } from '../jobs/worker.ts';
 import { isLanguage, translator, type Language } from '../i18n/index.ts';
 import { findAttendance, findEventById } from '../events/repository.ts';
 import { hostToken } from '../events/service.ts';
-import { findPerson } from '../people/repository.ts';
+import { findPerson } from '../actions/people/repository.ts';
 import { findOrganization } from '../orgs/repository.ts';
 import { findCampaign, hostLanguage } from './repository.ts';
 import { hostEmailToken, JOB_HOST_APPROVED, JOB_HOST_CONFIRM, JOB_HOST_MESSAGE, JOB_HOST_NEW_LINK, JOB_HOST_REJECTED } from './service.ts';

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
-import { isCleanText } from '../people/normalize.ts';
+import { isCleanText } from '../actions/people/normalize.ts';
 import { slugify } from '../petitions/service.ts';
 import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/service.ts';
 import { type EventColumns } from '../events/fields.ts';

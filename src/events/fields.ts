@@ -2,8 +2,8 @@
 // in the event's own time zone (stored as UTC instants), and the checks the console, the API
 // and the host form share before createEvent/updateEvent (service.ts) write anything.
 import { DateTime, IANAZone } from 'luxon';
-import type { FieldErrors } from '../people/validate.ts';
-import { isCleanText, isCountryCode, normalizePostalCode } from '../people/normalize.ts';
+import type { FieldErrors } from '../actions/people/validate.ts';
+import { isCleanText, isCountryCode, normalizePostalCode } from '../actions/people/normalize.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { EventRow } from '../db/schema.ts';
 

@@ -3,7 +3,7 @@ import type { Database, Job } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { isLanguage, translator, type Language, type MessageKey, type Translate } from '../i18n/index.ts';
-import { findPerson } from '../people/repository.ts';
+import { findPerson } from '../actions/people/repository.ts';
 import { findAttendance, findEventWithOrganization } from './repository.ts';
 import {
   attendeeToken,

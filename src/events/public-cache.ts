@@ -1,4 +1,4 @@
-import { PublicReadCache } from '../http/public-read-cache.ts';
+import { PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Kysely } from 'kysely';
 import type { Database, EventRow } from '../db/schema.ts';
 import type { Context } from '../context.ts';

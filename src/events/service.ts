@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
-import type { PersonInput } from '../people/validate.ts';
+import type { PersonInput } from '../actions/people/validate.ts';
 import type { AttendanceStatus, EventRow } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
 import { parseShares, sharePerson, type Share, type SharedPerson } from '../coalitions/service.ts';

@@ -1,8 +1,8 @@
 import { finished } from 'node:stream/promises';
 import { parse, CsvError, type CastingContext, type Info } from 'csv-parse';
 import countries from 'i18n-iso-countries';
-import { isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../people/normalize.ts';
-import { LIMITS } from '../people/validate.ts';
+import { isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../actions/people/normalize.ts';
+import { LIMITS } from '../actions/people/validate.ts';
 
 /** The largest file an organizer may upload. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;

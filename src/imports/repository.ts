@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, ImportStatus } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
 import { chunks } from '../util/chunks.ts';
-import { personKey, upsertPeople } from '../people/repository.ts';
+import { personKey, upsertPeople } from '../actions/people/repository.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 

@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, Import } from '../db/schema.ts';
 import { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
-import { isCleanText } from '../people/normalize.ts';
+import { isCleanText } from '../actions/people/normalize.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import * as repo from './repository.ts';
 import { ImportFileError, MAX_FILE_BYTES, readCsv, readPerson, scanCsv, type CsvRow, type Field, type FilePosition, type ImportedPerson } from './parse.ts';

@@ -5,7 +5,7 @@ import type { JobHandler } from '../jobs/worker.ts';
 import { isLanguage, translator } from '../i18n/index.ts';
 import { confirmationToken, JOB_AUTORESPONSE, JOB_CONFIRMATION } from './service.ts';
 import { findPetitionById, findSignature } from './repository.ts';
-import { findPerson } from '../people/repository.ts';
+import { findPerson } from '../actions/people/repository.ts';
 
 export interface PetitionJobDeps {
   db: Kysely<Database>;

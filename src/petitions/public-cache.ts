@@ -1,10 +1,10 @@
-import { PublicReadCache } from '../http/public-read-cache.ts';
+import { PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { findPetitionBySlug } from './repository.ts';
 import { acceptedPartners } from '../coalitions/repository.ts';
 import { targetsOf } from './service.ts';
-import type { PublicPetition } from './pages.tsx';
+import type { PublicPetition } from './public/pages.tsx';
 
 export type CachedPetition = PublicPetition & { id: string; organization_id: string };
 

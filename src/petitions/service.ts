@@ -3,10 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Database, Petition, PetitionUpdate } from '../db/schema.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
-import type { PersonInput } from '../people/validate.ts';
+import type { PersonInput } from '../actions/people/validate.ts';
 import { newId } from '../util/ids.ts';
 import { parseShares, shareSignature, type Share } from '../coalitions/service.ts';
-import { findPerson } from '../people/repository.ts';
+import { findPerson } from '../actions/people/repository.ts';
 import * as repo from './repository.ts';
 
 export const JOB_AUTORESPONSE = 'petition.autoresponse';

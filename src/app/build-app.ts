@@ -1,0 +1,161 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import { readFileSync } from 'node:fs';
+import type { Context } from '../context.ts';
+import { pickLanguage, translator, type Language, type Translate } from '../i18n/index.ts';
+import { ErrorPage, type PageContext } from '../kits/pages/layout.tsx';
+import { clientKey } from '../kits/pages/client-key.ts';
+import { petitionRoutes } from '../petitions/public/routes.ts';
+import { eventCampaignRoutes } from '../event-campaigns/public/routes.ts';
+import { eventRoutes } from '../events/public/routes.ts';
+import { apiRoutes } from '../kits/api/mount.ts';
+import { homeRoutes } from './home.ts';
+import { adminRoutes } from '../kits/console/mount.tsx';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Language;
+    t: Translate;
+  }
+}
+
+const CSS = readFileSync(new URL('../kits/pages/assets/turnout.css', import.meta.url));
+
+// No request to any other site: one stylesheet from here, no scripts, no frames.
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Sent with every answer. */
+const SECURITY_HEADERS = {
+  'content-security-policy': CSP,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'interest-cohort=(), browsing-topics=()',
+} as const;
+
+/** The page context every public page renders with; `path` drops `lang` so the switch link is clean. */
+export function pageContext(request: FastifyRequest): PageContext {
+  const url = new URL(request.url, 'http://x');
+  url.searchParams.delete('lang');
+  return { lang: request.lang, t: request.t, path: url.pathname + url.search };
+}
+
+export function sendPage(reply: FastifyReply, html: JSX.Element, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
+}
+
+/** Builds the web application without listening; tests call `inject()` on it. */
+export async function buildApp(ctx: Context): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      ctx.config.logLevel === 'silent'
+        ? false
+        : {
+            level: ctx.config.logLevel,
+            // No client addresses in logs, and no query strings (they can carry tokens).
+            serializers: {
+              req: (req) => ({ method: req.method, url: req.url.split('?')[0] }),
+            },
+          },
+    // Requests are not logged one by one: fewer traces of supporters, and less work under load.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 256 * 1024,
+    trustProxy: process.env.TRUST_PROXY === '1' || process.env.TRUST_PROXY === 'true',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => clientKey(ctx.config.secretKey, request.ip),
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error(`rate limit: ${context.max} per ${context.after}`) as Error & { statusCode: number };
+      error.statusCode = 429;
+      return error;
+    },
+  });
+
+  app.decorateRequest('lang', 'en');
+  app.decorateRequest('t', null as unknown as Translate);
+  // A callback hook, not an async one: it runs on every request, and a promise each is measurable.
+  app.addHook('onRequest', (request, reply, done) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    const lang = pickLanguage({
+      query: query?.lang,
+      cookie: request.cookies.lang,
+      acceptLanguage: request.headers['accept-language'],
+    });
+    request.lang = lang;
+    request.t = translator(lang);
+    if (query?.lang === lang && request.cookies.lang !== lang) {
+      reply.setCookie('lang', lang, { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
+    }
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
+
+  app.setNotFoundHandler((request, reply) => notFound(request, reply));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'request failed');
+    if (status === 429 && error.message.startsWith('rate limit')) reply.header('retry-after', '60');
+    if (isApi(request)) {
+      return reply
+        .code(status)
+        .type('application/hal+json; charset=utf-8')
+        .send({ error: status === 500 ? 'Internal error; nothing was changed. Try again.' : apiMessage(error, status) });
+    }
+    const page = pageContext(request);
+    const t = request.t ?? translator('en');
+    const [title, body] =
+      status === 413
+        ? [t('error.too_large.title'), t('error.too_large.body')]
+        : status === 429
+          ? [t('error.rate_limited.title'), t('error.rate_limited.body')]
+          : status === 404
+            ? [t('error.not_found.title'), t('error.not_found.body')]
+            : status === 500
+              ? [t('error.server.title'), t('error.server.body')]
+              : [t('error.bad_request.title'), t('error.bad_request.body')];
+    return sendPage(reply, ErrorPage({ page, title, body }), status);
+  });
+
+  app.get('/assets/turnout.css', (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS),
+  );
+  // Browsers ask for it on every first visit: answer at once instead of with a 404 page.
+  app.get('/favicon.ico', (_request, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
+  app.get('/robots.txt', (_request, reply) => reply.type('text/plain').send('User-agent: *\nDisallow: /api/\n'));
+
+  await app.register(homeRoutes(ctx));
+  await app.register(petitionRoutes(ctx));
+  await app.register(eventCampaignRoutes(ctx));
+  await app.register(eventRoutes(ctx));
+  await app.register(apiRoutes(ctx), { prefix: '/api/v2' });
+  await app.register(adminRoutes(ctx), { prefix: '/admin' });
+  return app;
+}
+
+export function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+function apiMessage(error: Error & { code?: string }, status: number): string {
+  if (status === 413) return 'Request body too large';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Unsupported content type; send application/json';
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Request body is empty; send a JSON object';
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'Malformed JSON in request body';
+  return error.message;
+}
+
+export function notFound(request: FastifyRequest, reply: FastifyReply) {
+  if (isApi(request)) {
+    return reply.code(404).type('application/hal+json; charset=utf-8').send({ error: 'Not found' });
+  }
+  const t = request.t;
+  return sendPage(reply, ErrorPage({ page: pageContext(request), title: t('error.not_found.title'), body: t('error.not_found.body') }), 404);
+}

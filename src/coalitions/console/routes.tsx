@@ -1,0 +1,248 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../../context.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { findPetition } from '../../petitions/repository.ts';
+import { findEvent } from '../../events/repository.ts';
+import { eventCache } from '../../events/public-cache.ts';
+import { coalitionCounts, partnersOfAction, partnershipsOf, removePartner, type ActionType } from '../repository.ts';
+import { CoalitionError, invitePartner, respondToPartnership } from '../service.ts';
+import { audit } from '../../accounts/service.ts';
+
+type Body = Record<string, unknown>;
+
+interface CoalitionAction {
+  type: ActionType;
+  id: string;
+  title: string;
+  slug: string;
+  total: number;
+  /** What the total counts, in a sentence: "12 signatures in all". */
+  totalText: string;
+  consolePath: string;
+  publicPath: string;
+}
+
+/** The actions that can have partners, found within the organizer's organization only. */
+async function findAction(ctx: Context, type: ActionType, organizationId: string, id: string): Promise<CoalitionAction | undefined> {
+  if (type === 'petition') {
+    const p = await findPetition(ctx.database.db, organizationId, id);
+    return p && { type, id: p.id, title: p.title, slug: p.slug, total: p.signature_count, totalText: `${p.signature_count} signatures in all`, consolePath: `/admin/petitions/${p.id}`, publicPath: `/petitions/${p.slug}` };
+  }
+  const e = await findEvent(ctx.database.db, organizationId, id);
+  return e && { type, id: e.id, title: e.title, slug: e.slug, total: e.accepted_count, totalText: `${e.accepted_count} accepted RSVPs in all`, consolePath: `/admin/events/${e.id}`, publicPath: `/events/${e.slug}` };
+}
+
+function forgetPublic(ctx: Context, type: ActionType, slug: string) {
+  if (type === 'petition') ctx.petitionCache.forget(slug);
+  else eventCache(ctx).forget(slug);
+}
+
+/**
+ * Coalitions in the console. The sponsor invites partners and sees, per partner, how many
+ * signatures came through the partner's link and how many signers shared with them: counts,
+ * never personal data. A partner accepts or declines, and sees the shared total.
+ */
+export function coalitionRoutes(ctx: Context) {
+  const db = ctx.database.db;
+  return async function (app: FastifyInstance) {
+    const partnersPage = async (type: ActionType, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, opts: { error?: string; notice?: string; slug?: string; status?: number } = {}) => {
+      const org = request.organizer!.organization!;
+      const action = await findAction(ctx, type, org.id, request.params.id);
+      if (!action) return notFound(request, reply);
+      const [partners, counts] = await Promise.all([partnersOfAction(db, org.id, type, action.id), coalitionCounts(db, org.id, type, action.id)]);
+      const page = adminPage(request, reply, opts.notice);
+      const viaPartners = partners.reduce((n, p) => n + (counts.bySource.get(p.source_code) ?? 0), 0);
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title={`Partners: ${action.title}`}>
+          <h1 safe>{`Partners: ${action.title}`}</h1>
+          <p safe>{`${action.totalText}; ${viaPartners} came through partners' links.`}</p>
+          {partners.length === 0 ? (
+            <p>No partners yet.</p>
+          ) : (
+            <table>
+              <caption>Each partner's link, and counts only: partners see their own supporters, the sponsor sees no one else's.</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Partner</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Their link</th>
+                  <th scope="col" class="num">
+                    Via their link
+                  </th>
+                  <th scope="col" class="num">
+                    Shared with them
+                  </th>
+                  <th scope="col">
+                    <span class="skip">Remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {partners.map((p) => (
+                  <tr>
+                    <th scope="row" safe>
+                      {p.name}
+                    </th>
+                    <td>{p.status}</td>
+                    <td safe>{`${ctx.config.baseUrl}${action.publicPath}?source=${p.source_code}`}</td>
+                    <td class="num" safe>
+                      {String(counts.bySource.get(p.source_code) ?? 0)}
+                    </td>
+                    <td class="num" safe>
+                      {String(counts.sharedWith.get(p.partner_organization_id) ?? 0)}
+                    </td>
+                    <td>
+                      <form method="post" action={`/admin/${type}s/${action.id}/partners/${p.id}/remove`} class="inline">
+                        <CsrfField token={page.csrf} />
+                        <button type="submit" class="secondary" aria-label={`Remove ${p.name}`}>
+                          Remove
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>Invite a partner organization</h2>
+          <ErrorSummary errors={{ partner: opts.error }} />
+          <form method="post" action={`/admin/${type}s/${action.id}/partners`}>
+            <CsrfField token={page.csrf} />
+            <Input name="partner" label="Partner's slug" hint="The short name in the partner's turnout address, like neighbours-for-privacy. Ask the partner for it." value={opts.slug} error={opts.error} required />
+            <button type="submit">Invite</button>
+          </form>
+          <p>
+            <a href={action.consolePath} safe>
+              {`Back to the ${type}`}
+            </a>
+          </p>
+        </AdminLayout>,
+        opts.status ?? 200,
+      );
+    };
+
+    type Params = { Params: { id: string }; Body: Body };
+    for (const type of ['petition', 'event'] as const) {
+      const base = `/${type}s/:id/partners`;
+      app.get<Params & { Querystring: { invited?: string } }>(base, { config: { permission: 'manage_actions' } }, (request, reply) =>
+        partnersPage(type, request, reply, request.query.invited ? { notice: 'The partner is invited. They accept from their console’s Partnerships page.' } : {}),
+      );
+
+      app.post<Params>(base, { config: { permission: 'manage_actions' } }, async (request, reply) => {
+        const org = request.organizer!.organization!;
+        const action = await findAction(ctx, type, org.id, request.params.id);
+        if (!action) return notFound(request, reply);
+        const slug = typeof request.body?.partner === 'string' ? request.body.partner.slice(0, 100) : '';
+        try {
+          await invitePartner(db, { sponsorId: org.id, action: { type, id: action.id }, partnerSlug: slug, byUserId: request.organizer!.session.user_id });
+          // Post-redirect-get, so reloading the page does not send the invitation again.
+          return reply.redirect(`/admin/${type}s/${action.id}/partners?invited=1`, 303);
+        } catch (e) {
+          if (e instanceof CoalitionError) return partnersPage(type, request, reply, { error: e.message, slug, status: 422 });
+          throw e;
+        }
+      });
+
+      app.post<{ Params: { id: string; partnershipId: string } }>(`${base}/:partnershipId/remove`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
+        const org = request.organizer!.organization!;
+        const action = await findAction(ctx, type, org.id, request.params.id);
+        if (!action) return notFound(request, reply);
+        const removed = await removePartner(db, request.params.partnershipId, org.id);
+        if (Number(removed.numDeletedRows) === 0) return notFound(request, reply);
+        forgetPublic(ctx, type, action.slug);
+        await audit(db, { organizationId: org.id, userId: request.organizer!.session.user_id, action: 'partner.removed', subject: action.id });
+        return reply.redirect(`/admin/${type}s/${action.id}/partners`, 303);
+      });
+    }
+
+    app.get('/partnerships', { config: { permission: 'view_reports' } }, async (request, reply) => {
+      const org = request.organizer!.organization!;
+      const partnerships = await partnershipsOf(db, org.id);
+      const page = adminPage(request, reply);
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title="Partnerships">
+          <h1>Partnerships</h1>
+          <p>Actions other organizations sponsor with you as a partner. You get the supporters who choose to share with you; the total is shared.</p>
+          {partnerships.length === 0 ? (
+            <p>No partnerships yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Action</th>
+                  <th scope="col">Sponsor</th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                  <th scope="col">Your link</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {partnerships.map((p) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={p.path} safe>
+                        {p.title}
+                      </a>
+                    </th>
+                    <td safe>{p.sponsor_name}</td>
+                    <td class="num" safe>
+                      {String(p.total)}
+                    </td>
+                    <td safe>{`${ctx.config.baseUrl}${p.path}?source=${p.source_code}`}</td>
+                    <td>
+                      {p.status === 'invited' ? (
+                        <>
+                          <form method="post" action={`/admin/partnerships/${p.id}/accept`} class="inline">
+                            <CsrfField token={page.csrf} />
+                            <button type="submit" class="secondary" aria-label={`Accept partnership on ${p.title}`}>
+                              Accept
+                            </button>
+                          </form>{' '}
+                          <form method="post" action={`/admin/partnerships/${p.id}/decline`} class="inline">
+                            <CsrfField token={page.csrf} />
+                            <button type="submit" class="secondary" aria-label={`Decline partnership on ${p.title}`}>
+                              Decline
+                            </button>
+                          </form>
+                        </>
+                      ) : (
+                        <span>{p.status}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </AdminLayout>,
+      );
+    });
+
+    for (const answer of ['accept', 'decline'] as const) {
+      app.post<{ Params: { id: string } }>(`/partnerships/:id/${answer}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
+        const org = request.organizer!.organization!;
+        const ok = await respondToPartnership(db, { partnershipId: request.params.id, partnerId: org.id, accept: answer === 'accept', byUserId: request.organizer!.session.user_id });
+        if (!ok) return notFound(request, reply);
+        const row = (await partnershipsOf(db, org.id)).find((p) => p.id === request.params.id);
+        if (row) forgetPublic(ctx, row.path.startsWith('/events/') ? 'event' : 'petition', row.slug);
+        return reply.redirect('/admin/partnerships', 303);
+      });
+    }
+  };
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendAdmin(
+    reply,
+    <AdminLayout page={adminPage(request, reply)} title="Not found">
+      <h1>Not found</h1>
+      <p>There is nothing here in this organization. Check the address.</p>
+    </AdminLayout>,
+    404,
+  );
+}

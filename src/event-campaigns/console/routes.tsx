@@ -1,0 +1,470 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../../context.ts';
+import type { EventCampaign } from '../../db/schema.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { audit } from '../../accounts/service.ts';
+import { nowIso } from '../../util/ids.ts';
+import { eventCache } from '../../events/public-cache.ts';
+import { whenText, cityOf } from '../public/pages.tsx';
+import * as repo from '../repository.ts';
+import {
+  campaignTotals,
+  CampaignError,
+  createCampaign,
+  emptyTotals,
+  moderateEvent,
+  revokeHostLink,
+  updateCampaign,
+  CAMPAIGN_LIMITS,
+  type CampaignTotals,
+} from '../service.ts';
+
+type Body = Record<string, unknown>;
+type IdParams = { Params: { id: string }; Body: Body };
+
+const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max + 1) : '');
+const isId = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
+
+function Totals(props: { totals: CampaignTotals; caption: string }): JSX.Element {
+  const { totals } = props;
+  return (
+    <table>
+      <caption safe>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">State</th>
+          <th scope="col" class="num">
+            Events
+          </th>
+          <th scope="col" class="num">
+            RSVPs
+          </th>
+          <th scope="col" class="num">
+            Attended
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {totals.byRegion.map((r) => (
+          <tr>
+            <th scope="row" safe>
+              {r.online ? 'Online' : (r.region ?? 'No state')}
+            </th>
+            <td class="num" safe>{String(r.events)}</td>
+            <td class="num" safe>{String(r.rsvps)}</td>
+            <td class="num" safe>{String(r.attended)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row">All</th>
+          <td class="num" safe>{String(totals.events)}</td>
+          <td class="num" safe>{String(totals.rsvps)}</td>
+          <td class="num" safe>{String(totals.attended)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+function CampaignFields(props: { values: { title?: string; description?: string; status?: string }; errors: Record<string, string | undefined> }): JSX.Element {
+  const { values, errors } = props;
+  return (
+    <>
+      <Input name="title" label="Title" value={values.title} error={errors.title} required />
+      <div class={errors.description ? 'field has-error' : 'field'}>
+        <label for="description">Description</label>
+        <span class="hint" id="description-hint">
+          Shown above the search on the public page. Leave a blank line between paragraphs.
+        </span>
+        {errors.description ? (
+          <span class="error-message" id="description-error" safe>
+            {errors.description}
+          </span>
+        ) : (
+          ''
+        )}
+        <textarea id="description" name="description" rows="6" aria-describedby={errors.description ? 'description-hint description-error' : 'description-hint'} safe>
+          {values.description ?? ''}
+        </textarea>
+      </div>
+      <div class="field">
+        <label for="status">Status</label>
+        <select id="status" name="status">
+          <option value="open" selected={values.status !== 'closed'}>
+            open: anyone can offer to host an event
+          </option>
+          <option value="closed" selected={values.status === 'closed'}>
+            closed: no new events are offered
+          </option>
+        </select>
+      </div>
+    </>
+  );
+}
+
+/** Which field a service message is about ("title must not be empty" is about the title). */
+function fieldOf(message: string): 'title' | 'description' {
+  return message.startsWith('description') ? 'description' : 'title';
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
+
+/**
+ * Event campaigns (a distributed week of action) in the console: the list with totals, a
+ * campaign's page (its events by state, host links), and the moderation of events offered by
+ * hosts. Every route needs manage_actions: host names and emails are on these pages.
+ */
+export function eventCampaignsConsoleRoutes(ctx: Context) {
+  const db = ctx.database.db;
+  return async function (app: FastifyInstance) {
+    const listPage = async (request: FastifyRequest, reply: FastifyReply, opts: { values?: { title?: string; description?: string; status?: string }; errors?: Record<string, string | undefined>; status?: number } = {}) => {
+      const org = request.organizer!.organization!;
+      const [campaigns, totals] = await Promise.all([repo.listCampaigns(db, org.id, { limit: 500, offset: 0 }), campaignTotals(db, org.id)]);
+      const page = adminPage(request, reply);
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title="Week of action">
+          <h1>Week of action</h1>
+          <p>A campaign gathers events that people host across the country: supporters find one near them, and anyone can offer to host one.</p>
+          {campaigns.length === 0 ? (
+            <p>No campaigns yet.</p>
+          ) : (
+            <table>
+              <caption>Confirmed events, accepted RSVPs and people checked in, per campaign</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Campaign</th>
+                  <th scope="col">Status</th>
+                  <th scope="col" class="num">
+                    Events
+                  </th>
+                  <th scope="col" class="num">
+                    RSVPs
+                  </th>
+                  <th scope="col" class="num">
+                    Attended
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {campaigns.map((c) => {
+                  const t = totals.get(c.id) ?? emptyTotals();
+                  return (
+                    <tr>
+                      <th scope="row">
+                        <a href={`/admin/event-campaigns/${c.id}`} safe>
+                          {c.title}
+                        </a>
+                      </th>
+                      <td>{c.status}</td>
+                      <td class="num" safe>{String(t.events)}</td>
+                      <td class="num" safe>{String(t.rsvps)}</td>
+                      <td class="num" safe>{String(t.attended)}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+          <h2>New campaign</h2>
+          <ErrorSummary errors={opts.errors ?? {}} />
+          <form method="post" action="/admin/event-campaigns">
+            <CsrfField token={page.csrf} />
+            <CampaignFields values={opts.values ?? {}} errors={opts.errors ?? {}} />
+            <button type="submit">Create the campaign</button>
+          </form>
+        </AdminLayout>,
+        opts.status ?? 200,
+      );
+    };
+
+    app.get('/event-campaigns', { config: { permission: 'manage_actions' } }, (request, reply) => listPage(request, reply));
+
+    app.post<{ Body: Body }>('/event-campaigns', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const organizer = request.organizer!;
+      const org = organizer.organization!;
+      const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
+      try {
+        const campaign = await createCampaign(db, org.id, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+        await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'event_campaign.created', subject: campaign.id, details: { title: campaign.title } });
+        return reply.redirect(`/admin/event-campaigns/${campaign.id}`, 303);
+      } catch (e) {
+        if (e instanceof CampaignError) return listPage(request, reply, { values, errors: { [fieldOf(e.message)]: sentence(e.message) }, status: 422 });
+        throw e;
+      }
+    });
+
+    const campaignPage = async (
+      request: FastifyRequest<IdParams>,
+      reply: FastifyReply,
+      campaign: EventCampaign,
+      opts: { values?: { title?: string; description?: string; status?: string }; errors?: Record<string, string | undefined>; notice?: string; status?: number } = {},
+    ) => {
+      const org = request.organizer!.organization!;
+      const [events, totals, awaiting] = await Promise.all([
+        repo.campaignEvents(db, org.id, campaign.id),
+        campaignTotals(db, org.id, campaign.id),
+        repo.awaitingModeration(db, org.id, campaign.id),
+      ]);
+      const t = totals.get(campaign.id) ?? emptyTotals();
+      const page = adminPage(request, reply, opts.notice);
+      const url = `${ctx.config.baseUrl}/event_campaigns/${campaign.slug}`;
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title={campaign.title}>
+          <h1 safe>{campaign.title}</h1>
+          <p>
+            Public page: <a href={`/event_campaigns/${campaign.slug}`} safe>{url}</a>
+            <br />
+            Hosts offer events at <span safe>{`${url}/host`}</span>
+          </p>
+          <p>
+            <a href={`/admin/event-campaigns/${campaign.id}/moderation`} safe>
+              {awaiting.length === 0 ? 'Events to review: none' : `Events to review: ${awaiting.length}`}
+            </a>
+          </p>
+          <h2>Totals</h2>
+          <p safe>{`${plural(t.events, 'confirmed event')}, ${plural(t.rsvps, 'RSVP')}, ${t.attended} attended.`}</p>
+          <Totals totals={t} caption="By state (confirmed events only)" />
+          <h2>Events</h2>
+          {events.length === 0 ? (
+            <p>No events yet.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Event</th>
+                  <th scope="col">When and where</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Host</th>
+                  <th scope="col" class="num">
+                    RSVPs
+                  </th>
+                  <th scope="col">
+                    <span class="skip">Host link</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={`/events/${e.slug}`} safe>
+                        {e.title}
+                      </a>
+                    </th>
+                    <td safe>{`${whenText('en', { start_at: e.start_at, end_at: e.start_at, timezone: e.timezone })} · ${e.online ? 'Online' : cityOf(e)}`}</td>
+                    <td>{e.status === 'pending' && !e.host_email_confirmed_at ? 'pending (host has not confirmed their email)' : e.status}</td>
+                    <td>
+                      <span safe>{e.host_name ?? ''}</span> <span safe>{e.host_email ?? ''}</span>
+                    </td>
+                    <td class="num" safe>{String(e.accepted_count)}</td>
+                    <td>
+                      {e.host_email ? (
+                        <form method="post" action={`/admin/event-campaigns/${campaign.id}/events/${e.id}/revoke-host-link`} class="inline">
+                          <CsrfField token={page.csrf} />
+                          <input type="checkbox" id={`send-${e.id}`} name="send_new_link" value="yes" checked />
+                          <label for={`send-${e.id}`}>email a new link</label>
+                          <button type="submit" class="secondary" aria-label={`Revoke the host link of ${e.title}`}>
+                            Revoke host link
+                          </button>
+                        </form>
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <h2>Edit the campaign</h2>
+          <ErrorSummary errors={opts.errors ?? {}} />
+          <form method="post" action={`/admin/event-campaigns/${campaign.id}`}>
+            <CsrfField token={page.csrf} />
+            <CampaignFields values={opts.values ?? campaign} errors={opts.errors ?? {}} />
+            <button type="submit">Save the campaign</button>
+          </form>
+          <p>
+            <a href="/admin/event-campaigns">All campaigns</a>
+          </p>
+        </AdminLayout>,
+        opts.status ?? 200,
+      );
+    };
+
+    const load = async (request: FastifyRequest<IdParams>) => (isId(request.params.id) ? repo.findCampaign(db, request.organizer!.organization!.id, request.params.id) : undefined);
+
+    app.get<IdParams>('/event-campaigns/:id', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const campaign = await load(request);
+      if (!campaign) return notFound(request, reply);
+      return campaignPage(request, reply, campaign, { notice: noticeOf(request.query) });
+    });
+
+    app.post<IdParams>('/event-campaigns/:id', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const campaign = await load(request);
+      if (!campaign) return notFound(request, reply);
+      const organizer = request.organizer!;
+      const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
+      try {
+        const updated = await updateCampaign(db, campaign, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+        await audit(db, { organizationId: campaign.organization_id, userId: organizer.session.user_id, action: 'event_campaign.changed', subject: campaign.id });
+        return campaignPage(request, reply, updated, { notice: 'The campaign is saved.' });
+      } catch (e) {
+        if (e instanceof CampaignError) return campaignPage(request, reply, campaign, { values, errors: { [fieldOf(e.message)]: sentence(e.message) }, status: 422 });
+        throw e;
+      }
+    });
+
+    type EventParams = { Params: { id: string; eventId: string }; Body: Body };
+
+    app.post<EventParams>('/event-campaigns/:id/events/:eventId/revoke-host-link', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const campaign = await load(request);
+      if (!campaign || !isId(request.params.eventId)) return notFound(request, reply);
+      const sendNewLink = request.body?.send_new_link === 'yes';
+      const done = await ctx.committer.submit((uow) =>
+        revokeHostLink(uow, { organizationId: campaign.organization_id, eventId: request.params.eventId, byUserId: request.organizer!.session.user_id, sendNewLink }),
+      );
+      if (!done) return notFound(request, reply);
+      return reply.redirect(`/admin/event-campaigns/${campaign.id}?done=${sendNewLink ? 'revoked_sent' : 'revoked'}`, 303);
+    });
+
+    const moderationPage = async (request: FastifyRequest<IdParams>, reply: FastifyReply, campaign: EventCampaign, notice?: string, status = 200) => {
+      const org = request.organizer!.organization!;
+      const [awaiting, unconfirmed, trusted] = await Promise.all([repo.awaitingModeration(db, org.id, campaign.id), repo.countAwaitingEmail(db, org.id, campaign.id), repo.trustedHosts(db, org.id)]);
+      const page = adminPage(request, reply, notice);
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title={`Review events: ${campaign.title}`}>
+          <h1 safe>{`Review events: ${campaign.title}`}</h1>
+          <p safe>
+            {`Events offered by hosts who confirmed their email. Approve to put an event on the map and send the host their private link; reject to tell them it will not be listed. ${unconfirmed} more wait for their host to confirm their email.`}
+          </p>
+          {awaiting.length === 0 ? (
+            <p>Nothing to review.</p>
+          ) : (
+            (awaiting.map((e) => (
+              <section aria-labelledby={`event-${e.id}`} class="moderation">
+                <h2 id={`event-${e.id}`} safe>
+                  {e.title}
+                </h2>
+                <p>
+                  <span safe>{whenText('en', e)}</span>
+                  <br />
+                  <span safe>{e.online ? `Online: ${e.join_url ?? ''}` : [e.venue, cityOf(e), e.postal_code].filter(Boolean).join(' · ')}</span>
+                  <br />
+                  <span safe>{`Host: ${e.host_name ?? ''} <${e.host_email ?? ''}>`}</span>
+                  <br />
+                  <span safe>{e.capacity === null ? 'No limit on places' : `${e.capacity} places`}</span>
+                </p>
+                {e.description ? (
+                  <blockquote class="petition-text" safe>
+                    {e.description}
+                  </blockquote>
+                ) : (
+                  ''
+                )}
+                <form method="post" action={`/admin/event-campaigns/${campaign.id}/moderation/${e.id}/approve`} class="inline">
+                  <CsrfField token={page.csrf} />
+                  <input type="checkbox" id={`trust-${e.id}`} name="trust" value="yes" />
+                  <label for={`trust-${e.id}`}>Trust this host: their next events go live once they confirm their email</label>
+                  <button type="submit" aria-label={`Approve ${e.title}`}>
+                    Approve
+                  </button>
+                </form>{' '}
+                <form method="post" action={`/admin/event-campaigns/${campaign.id}/moderation/${e.id}/reject`} class="inline">
+                  <CsrfField token={page.csrf} />
+                  <button type="submit" class="danger" aria-label={`Reject ${e.title}`}>
+                    Reject
+                  </button>
+                </form>
+              </section>
+            )).join('') as 'safe')
+          )}
+          <h2>Trusted hosts</h2>
+          {trusted.length === 0 ? (
+            <p>No trusted hosts yet.</p>
+          ) : (
+            <ul>
+              {trusted.map((th) => (
+                <li>
+                  <form method="post" action={`/admin/event-campaigns/${campaign.id}/trusted-hosts/remove`} class="inline">
+                    <CsrfField token={page.csrf} />
+                    <input type="hidden" name="email" value={th.email} />
+                    <span safe>{th.email}</span>
+                    <button type="submit" class="secondary" aria-label={`Stop trusting ${th.email}`}>
+                      Stop trusting
+                    </button>
+                  </form>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <a href={`/admin/event-campaigns/${campaign.id}`}>Back to the campaign</a>
+          </p>
+        </AdminLayout>,
+        status,
+      );
+    };
+
+    app.get<IdParams>('/event-campaigns/:id/moderation', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const campaign = await load(request);
+      if (!campaign) return notFound(request, reply);
+      return moderationPage(request, reply, campaign, noticeOf(request.query));
+    });
+
+    for (const decision of ['approve', 'reject'] as const) {
+      app.post<EventParams>(`/event-campaigns/:id/moderation/:eventId/${decision}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
+        const campaign = await load(request);
+        if (!campaign || !isId(request.params.eventId)) return notFound(request, reply);
+        const event = (await repo.awaitingModeration(db, campaign.organization_id, campaign.id)).find((e) => e.id === request.params.eventId);
+        if (!event) return moderationPage(request, reply, campaign, 'That event was already decided, or is not waiting for a review.', 409);
+        await ctx.committer.submit((uow) =>
+          moderateEvent(uow, { organizationId: campaign.organization_id, eventId: event.id, byUserId: request.organizer!.session.user_id, decision, trustHost: request.body?.trust === 'yes' }),
+        );
+        eventCache(ctx).forget(event.slug);
+        return reply.redirect(`/admin/event-campaigns/${campaign.id}/moderation?done=${decision === 'approve' ? 'approved' : 'rejected'}`, 303);
+      });
+    }
+
+    app.post<IdParams>('/event-campaigns/:id/trusted-hosts/remove', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const campaign = await load(request);
+      if (!campaign) return notFound(request, reply);
+      const email = text(request.body?.email, 254);
+      if (await repo.untrustHost(db, campaign.organization_id, email)) {
+        await audit(db, { organizationId: campaign.organization_id, userId: request.organizer!.session.user_id, action: 'host.untrusted', subject: email });
+      }
+      return reply.redirect(`/admin/event-campaigns/${campaign.id}/moderation?done=untrusted`, 303);
+    });
+  };
+}
+
+const NOTICES: Record<string, string> = {
+  approved: 'Approved: the event is on the map, and the host is getting their private link.',
+  rejected: 'Rejected: the host is told that the event will not be listed.',
+  untrusted: 'That host’s next events will wait for a review again.',
+  revoked: 'The old host link no longer works.',
+  revoked_sent: 'The old host link no longer works; the host is getting a new one.',
+};
+
+function noticeOf(query: unknown): string | undefined {
+  const done = (query as Record<string, unknown> | undefined)?.done;
+  return typeof done === 'string' ? NOTICES[done] : undefined;
+}
+
+function notFound(request: FastifyRequest, reply: FastifyReply) {
+  return sendAdmin(
+    reply,
+    <AdminLayout page={adminPage(request, reply)} title="Not found">
+      <h1>Not found</h1>
+      <p>There is nothing here in this organization. Check the address.</p>
+    </AdminLayout>,
+    404,
+  );
+}

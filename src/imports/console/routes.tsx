@@ -1,0 +1,485 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart, { type Multipart } from '@fastify/multipart';
+import type { Context } from '../../context.ts';
+import type { Import } from '../../db/schema.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { deleteWaitingImport, findImport, importsOf, rejectionsOf } from '../repository.ts';
+import { FileTooLargeError, ImportStateError, receiveUpload, REJECTIONS_KEPT, startImport, SUBSCRIBE_WORDING } from '../service.ts';
+import { FIELD_LABELS, FIELDS, guessMapping, ImportFileError, isField, MAX_FILE_BYTES, mappingProblem, tagProblem, type Field } from '../parse.ts';
+import { csvText } from '../../util/csv.ts';
+
+type Body = Record<string, unknown>;
+type Errors = Record<string, string | undefined>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const number = (n: number) => n.toLocaleString('en-US');
+const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
+
+const STATUS_LABELS: Record<Import['status'], string> = {
+  mapping: 'waiting for you to choose columns',
+  queued: 'queued',
+  running: 'importing',
+  done: 'done',
+  failed: 'failed',
+};
+
+// The multipart parts still to be read, after the CSRF field read before the console's checks.
+const pendingParts = new WeakMap<FastifyRequest, AsyncIterableIterator<Multipart>>();
+
+/**
+ * Reads the upload form's first part, the `_csrf` field, into the body before the console's
+ * preHandler checks it; the file stays unread until the request is allowed. A form whose first
+ * part is not that field fails the check.
+ */
+async function readCsrfField(request: FastifyRequest) {
+  if (!request.isMultipart()) return;
+  const parts = request.parts();
+  const first = await parts.next();
+  let csrf = '';
+  if (!first.done) {
+    if (first.value.type === 'field' && first.value.fieldname === '_csrf') csrf = String(first.value.value);
+    else if (first.value.type === 'file') first.value.file.resume();
+  }
+  request.body = { _csrf: csrf };
+  pendingParts.set(request, parts);
+}
+
+function columnLabel(header: string, i: number): string {
+  return header ? `Column ${i + 1}: ${header}` : `Column ${i + 1}`;
+}
+
+function ImportsTable(props: { imports: Awaited<ReturnType<typeof importsOf>> }): JSX.Element {
+  if (props.imports.length === 0) return <p>No imports yet.</p>;
+  return (
+    <table>
+      <caption>Past imports, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">File</th>
+          <th scope="col">Uploaded</th>
+          <th scope="col">Status</th>
+          <th scope="col" class="num">
+            Rows
+          </th>
+          <th scope="col" class="num">
+            Added
+          </th>
+          <th scope="col" class="num">
+            Merged
+          </th>
+          <th scope="col" class="num">
+            Rejected
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.imports.map((i) => (
+          <tr>
+            <th scope="row">
+              <a href={`/admin/imports/${i.id}`} safe>
+                {i.file_name}
+              </a>
+            </th>
+            <td safe>{[when(i.created_at), i.created_by_email ? `by ${i.created_by_email}` : ''].filter(Boolean).join(' ')}</td>
+            <td safe>{i.status === 'running' ? `importing (${number(i.rows_done)} of ${number(i.total_rows)})` : STATUS_LABELS[i.status]}</td>
+            <td class="num" safe>
+              {number(i.total_rows)}
+            </td>
+            <td class="num" safe>
+              {number(i.added)}
+            </td>
+            <td class="num" safe>
+              {number(i.merged)}
+            </td>
+            <td class="num" safe>
+              {number(i.rejected)}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The mapping form: one select per column, guessed from the header, with the first rows as examples. */
+function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]; tag: string; subscribe: boolean; errors: Errors }): JSX.Element {
+  const header = JSON.parse(props.imp.columns) as string[];
+  const preview = JSON.parse(props.imp.preview) as string[][];
+  const cut = (text: string) => (text.length > 60 ? `${text.slice(0, 59)}…` : text);
+  return (
+    <>
+      <h2>The first rows</h2>
+      <table>
+        <caption safe>{`The first ${preview.length} of ${number(props.imp.total_rows)} rows`}</caption>
+        <thead>
+          <tr>
+            {header.map((h, i) => (
+              <th scope="col" safe>
+                {h || `Column ${i + 1}`}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {preview.map((row) => (
+            <tr>
+              {header.map((_, i) => (
+                <td safe>{cut(row[i] ?? '')}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>What is in each column?</h2>
+      <ErrorSummary errors={props.errors} />
+      <form method="post" action={`/admin/imports/${props.imp.id}/start`}>
+        <CsrfField token={props.csrf} />
+        <table id="mapping">
+          <caption>People are matched to your list by email. Columns you ignore are not stored.</caption>
+          <thead>
+            <tr>
+              <th scope="col">Column</th>
+              <th scope="col">First value</th>
+              <th scope="col">Import as</th>
+            </tr>
+          </thead>
+          <tbody>
+            {header.map((h, i) => (
+              <tr>
+                <th scope="row">
+                  <label for={`column_${i}`} safe>
+                    {columnLabel(h, i)}
+                  </label>
+                </th>
+                <td safe>{cut(preview[0]?.[i] ?? '')}</td>
+                <td>
+                  <select id={`column_${i}`} name={`column_${i}`}>
+                    {FIELDS.map((f) => (
+                      <option value={f} selected={props.mapping[i] === f} safe>
+                        {FIELD_LABELS[f]}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Input name="tag" label="Tag everyone in this file (optional)" value={props.tag} hint="For example: march-2024-rally. Up to 100 characters." error={props.errors.tag} />
+        <div class="checkbox">
+          <input type="checkbox" id="subscribe" name="subscribe" value="yes" checked={props.subscribe} />
+          <label for="subscribe">{SUBSCRIBE_WORDING}</label>
+        </div>
+        <p class="hint">
+          Leave this unticked unless each person agreed to hear from you: new people are then added as not subscribed, and people already on your list keep their
+          subscription as it is.
+        </p>
+        <button type="submit" safe>{`Import ${number(props.imp.total_rows)} rows`}</button>
+      </form>
+      <p>Not the right file? Discard it: nothing from it has been imported.</p>
+      <form method="post" action={`/admin/imports/${props.imp.id}/discard`}>
+        <CsrfField token={props.csrf} />
+        <button type="submit" class="secondary">
+          Discard this file
+        </button>
+      </form>
+    </>
+  );
+}
+
+function Report(props: { imp: Import; rejections: { line: number; reason: string }[] }): JSX.Element {
+  const { imp } = props;
+  const reasons = Object.entries(JSON.parse(imp.reasons) as Record<string, number>).sort((a, b) => b[1] - a[1]);
+  return (
+    <>
+      <h2>Report</h2>
+      <table>
+        <tbody>
+          <tr>
+            <th scope="row">Added (new people)</th>
+            <td class="num" safe>
+              {number(imp.added)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Merged (already on your list, or twice in the file: updated)</th>
+            <td class="num" safe>
+              {number(imp.merged)}
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">Rejected</th>
+            <td class="num" safe>
+              {number(imp.rejected)}
+            </td>
+          </tr>
+        </tbody>
+      </table>
+      {reasons.length > 0 ? (
+        <>
+          <h3>Why rows were rejected</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Reason</th>
+                <th scope="col" class="num">
+                  Rows
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {reasons.map(([reason, n]) => (
+                <tr>
+                  <td safe>{reason}</td>
+                  <td class="num" safe>
+                    {number(n)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <a href={`/admin/imports/${imp.id}/rejected.csv`}>Download the rejected rows (CSV)</a>
+            {imp.rejected > REJECTIONS_KEPT ? ` (the first ${number(REJECTIONS_KEPT)} are kept)` : ''}, fix them and import that file.
+          </p>
+          <h3>{imp.rejected > props.rejections.length ? `The first ${String(props.rejections.length)} rejected rows` : 'Rejected rows'}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col" class="num">
+                  Line
+                </th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {props.rejections.slice(0, 20).map((r) => (
+                <tr>
+                  <td class="num" safe>
+                    {String(r.line)}
+                  </td>
+                  <td safe>{r.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : (
+        ''
+      )}
+    </>
+  );
+}
+
+/** The console's CSV import of people: upload, preview and mapping, progress, report. */
+export function importsRoutes(ctx: Context) {
+  const db = ctx.database.db;
+  return async function (app: FastifyInstance) {
+    // Multipart only here: one file, a few fields. One byte over the limit is read so the service can tell.
+    await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES + 1, files: 1, fields: 4, parts: 6, fieldSize: 1024 } });
+
+    const listPage = async (request: FastifyRequest, reply: FastifyReply, opts: { errors?: Errors; status?: number } = {}) => {
+      const org = request.organizer!.organization!;
+      const page = adminPage(request, reply);
+      const imports = await importsOf(db, org.id);
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title="Import people">
+          <h1>Import people</h1>
+          <ErrorSummary errors={opts.errors ?? {}} />
+          <form method="post" action="/admin/imports" enctype="multipart/form-data">
+            <CsrfField token={page.csrf} />
+            <div class={opts.errors?.file ? 'field has-error' : 'field'}>
+              <label for="file">CSV file</label>
+              <span class="hint" id="file-hint">
+                Up to 50 MB of UTF-8 text, with the column names on the first row. An export from Action Network works as it is. You choose what each column is on
+                the next page; nothing is imported before that.
+              </span>
+              {opts.errors?.file ? (
+                <span class="error-message" id="file-error" safe>
+                  {opts.errors.file}
+                </span>
+              ) : (
+                ''
+              )}
+              <input
+                type="file"
+                id="file"
+                name="file"
+                accept=".csv,text/csv"
+                required
+                aria-describedby={opts.errors?.file ? 'file-hint file-error' : 'file-hint'}
+                aria-invalid={opts.errors?.file ? 'true' : undefined}
+              />
+            </div>
+            <button type="submit">Upload and preview</button>
+          </form>
+          <h2>Past imports</h2>
+          <ImportsTable imports={imports} />
+        </AdminLayout>,
+        opts.status ?? 200,
+      );
+    };
+
+    const notFound = (request: FastifyRequest, reply: FastifyReply) =>
+      sendAdmin(
+        reply,
+        <AdminLayout page={adminPage(request, reply)} title="Import not found">
+          <h1>Import not found</h1>
+          <p>
+            There is no such import in this organization. <a href="/admin/imports">See the imports</a>.
+          </p>
+        </AdminLayout>,
+        404,
+      );
+
+    const importPage = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      imp: Import,
+      opts: { errors?: Errors; mapping?: Field[]; tag?: string; subscribe?: boolean; status?: number } = {},
+    ) => {
+      const page = adminPage(request, reply);
+      const active = imp.status === 'queued' || imp.status === 'running';
+      // Refreshes itself while the import runs (the Refresh header: no script, nothing added to the page's head).
+      if (active) reply.header('refresh', '2');
+      const rejections = imp.status === 'done' || imp.status === 'failed' ? await rejectionsOf(db, imp.organization_id, imp.id, 20) : [];
+      return sendAdmin(
+        reply,
+        <AdminLayout page={page} title={`Import: ${imp.file_name}`}>
+          <p>
+            <a href="/admin/imports">All imports</a>
+          </p>
+          <h1 safe>{`Import: ${imp.file_name}`}</h1>
+          <p safe>{`Uploaded ${when(imp.created_at)}; ${number(imp.total_rows)} rows after the header; ${STATUS_LABELS[imp.status]}.`}</p>
+          {imp.status === 'mapping' ? (
+            <MappingForm
+              imp={imp}
+              csrf={page.csrf}
+              mapping={opts.mapping ?? guessMapping(JSON.parse(imp.columns) as string[])}
+              tag={opts.tag ?? ''}
+              subscribe={opts.subscribe ?? false}
+              errors={opts.errors ?? {}}
+            />
+          ) : (
+            ''
+          )}
+          {imp.status !== 'mapping' ? (
+            <div role="status">
+              <label for="progress" safe>
+                {`${number(imp.rows_done)} of ${number(imp.total_rows)} rows done`}
+              </label>
+              <progress id="progress" max={String(imp.total_rows)} value={String(imp.rows_done)} safe>
+                {`${number(imp.rows_done)} of ${number(imp.total_rows)}`}
+              </progress>
+              {active ? (
+                <p safe>{`So far: ${number(imp.added)} added, ${number(imp.merged)} merged, ${number(imp.rejected)} rejected. This page refreshes itself every 2 seconds.`}</p>
+              ) : (
+                ''
+              )}
+            </div>
+          ) : (
+            ''
+          )}
+          {imp.status === 'failed' ? (
+            <p class="error-message" safe>
+              {imp.error ?? 'The import failed.'}
+            </p>
+          ) : (
+            ''
+          )}
+          {imp.status === 'done' || imp.status === 'failed' ? <Report imp={imp} rejections={rejections} /> : ''}
+        </AdminLayout>,
+        opts.status ?? 200,
+      );
+    };
+
+    const load = (request: FastifyRequest<{ Params: { id: string } }>) =>
+      UUID.test(request.params.id) ? findImport(db, request.organizer!.organization!.id, request.params.id) : Promise.resolve(undefined);
+
+    app.get('/imports', { config: { permission: 'import_people' } }, async (request, reply) => listPage(request, reply));
+
+    app.post('/imports', { config: { permission: 'import_people' }, preValidation: readCsrfField }, async (request, reply) => {
+      const organizer = request.organizer!;
+      const parts = pendingParts.get(request);
+      let id: string | undefined;
+      try {
+        for await (const part of parts ?? []) {
+          if (part.type !== 'file') continue;
+          if (part.fieldname !== 'file' || id || !part.filename) {
+            part.file.resume();
+            continue;
+          }
+          id = await receiveUpload(
+            { db, dataDir: ctx.config.dataDir },
+            { stream: part.file, fileName: part.filename, organizationId: organizer.organization!.id, userId: organizer.session.user_id, truncated: () => part.file.truncated },
+          );
+        }
+      } catch (e) {
+        if (e instanceof ImportFileError) return listPage(request, reply, { errors: { file: e.message }, status: e instanceof FileTooLargeError ? 413 : 422 });
+        const code = (e as { code?: string }).code;
+        if (code === 'FST_REQ_FILE_TOO_LARGE') {
+          return listPage(request, reply, { errors: { file: `This file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB, the most turnout imports at once. Split it into smaller files and import each.` }, status: 413 });
+        }
+        if (code?.startsWith('FST_')) return listPage(request, reply, { errors: { file: 'The upload did not arrive whole. Choose the file and upload it again.' }, status: 400 });
+        throw e;
+      }
+      if (!id) return listPage(request, reply, { errors: { file: 'Choose a CSV file to upload.' }, status: 422 });
+      return reply.redirect(`/admin/imports/${id}`, 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/imports/:id', { config: { permission: 'import_people' } }, async (request, reply) => {
+      const imp = await load(request);
+      return imp ? importPage(request, reply, imp) : notFound(request, reply);
+    });
+
+    app.post<{ Params: { id: string }; Body: Body }>('/imports/:id/start', { config: { permission: 'import_people' } }, async (request, reply) => {
+      const imp = await load(request);
+      if (!imp) return notFound(request, reply);
+      if (imp.status !== 'mapping') return reply.redirect(`/admin/imports/${imp.id}`, 303);
+      const body = request.body ?? {};
+      const header = JSON.parse(imp.columns) as string[];
+      const mapping = header.map((_, i) => {
+        const value = body[`column_${i}`];
+        return isField(value) ? value : 'ignore';
+      });
+      const tag = typeof body.tag === 'string' ? body.tag.trim() : '';
+      const subscribe = body.subscribe === 'yes';
+      const errors: Errors = { mapping: mappingProblem(mapping) ?? undefined, tag: tag ? (tagProblem(tag) ?? undefined) : undefined };
+      if (errors.mapping || errors.tag) return importPage(request, reply, imp, { errors, mapping, tag, subscribe, status: 422 });
+      try {
+        await ctx.committer.submit((uow) =>
+          startImport(uow, { organizationId: imp.organization_id, importId: imp.id, mapping, tag: tag || null, subscribe }),
+        );
+      } catch (e) {
+        if (!(e instanceof ImportStateError)) throw e;
+      }
+      return reply.redirect(`/admin/imports/${imp.id}`, 303);
+    });
+
+    app.post<{ Params: { id: string } }>('/imports/:id/discard', { config: { permission: 'import_people' } }, async (request, reply) => {
+      const imp = await load(request);
+      if (!imp) return notFound(request, reply);
+      // The file goes with the import (its pieces are deleted by the foreign key's cascade).
+      await deleteWaitingImport(db, imp.organization_id, imp.id);
+      return reply.redirect('/admin/imports', 303);
+    });
+
+    app.get<{ Params: { id: string } }>('/imports/:id/rejected.csv', { config: { permission: 'import_people' } }, async (request, reply) => {
+      const imp = await load(request);
+      if (!imp) return notFound(request, reply);
+      const rejections = await rejectionsOf(db, imp.organization_id, imp.id, REJECTIONS_KEPT);
+      const header = JSON.parse(imp.columns) as string[];
+      const csv = csvText(
+        rejections.map((r) => [String(r.line), r.reason, ...(JSON.parse(r.cells) as string[])]),
+        ['line', 'reason', ...header],
+      );
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${imp.created_at.slice(0, 10)}-rejected.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    });
+  };
+}

@@ -1,0 +1,235 @@
+import type { Organizer } from './session.ts';
+import { can, type Permission } from '../../accounts/policy.ts';
+
+export interface AdminPage {
+  organizer: Organizer | null;
+  csrf: string;
+  /** The path of the page, to mark the current section in the menu. */
+  path: string;
+  notice?: string;
+}
+
+const SECTIONS: [string, string, Permission][] = [
+  ['/admin', 'Dashboard', 'view_reports'],
+  ['/admin/petitions', 'Petitions', 'view_reports'],
+  ['/admin/events', 'Events', 'view_reports'],
+  ['/admin/event-campaigns', 'Week of action', 'manage_actions'],
+  ['/admin/partnerships', 'Partnerships', 'view_reports'],
+  ['/admin/people', 'People', 'see_people'],
+  ['/admin/imports', 'Import', 'import_people'],
+  ['/admin/members', 'Members', 'manage_members'],
+  ['/admin/audit', 'Audit log', 'view_audit'],
+  ['/admin/settings', 'Settings', 'manage_settings'],
+];
+
+export function CsrfField(props: { token: string }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+/** The console's frame: a menu by role, the organization switch, sign out. No scripts. */
+export function AdminLayout(props: { page: AdminPage; title: string; children?: JSX.Element | JSX.Element[] }): JSX.Element {
+  const { organizer, csrf, path } = props.page;
+  const org = organizer?.organization;
+  const current = (href: string) => (href === '/admin' ? path === '/admin' : path.startsWith(href));
+  return (
+    <>
+      {'<!doctype html>'}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="robots" content="noindex" />
+          <title safe>{`${props.title} · turnout`}</title>
+          <link rel="stylesheet" href="/assets/turnout.css" />
+        </head>
+        <body class="admin">
+          <a class="skip" href="#main">
+            Skip to main content
+          </a>
+          <header class="site">
+            <a href="/admin">turnout console</a>
+            {organizer ? (
+              <nav aria-label="Account" class="account-nav">
+                {organizer.memberships.length > 1 ? (
+                  <form method="post" action="/admin/switch" class="inline">
+                    <CsrfField token={csrf} />
+                    <label for="switch-org">Organization</label>
+                    <select id="switch-org" name="organization_id">
+                      {organizer.memberships.map((m) => (
+                        <option value={m.id} selected={m.id === org?.id} safe>
+                          {m.name}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="submit" class="secondary">
+                      Switch
+                    </button>
+                  </form>
+                ) : org ? (
+                  <span safe>{org.name}</span>
+                ) : (
+                  ''
+                )}
+                <a href="/admin/account">Your account</a>
+                <form method="post" action="/admin/sign-out" class="inline">
+                  <CsrfField token={csrf} />
+                  <button type="submit" class="link">
+                    Sign out
+                  </button>
+                </form>
+              </nav>
+            ) : (
+              ''
+            )}
+          </header>
+          {organizer && org ? (
+            <nav aria-label="Console" class="console-nav">
+              <ul>
+                {SECTIONS.filter(([, , p]) => can(org.role, p)).map(([href, label]) => (
+                  <li>
+                    <a href={href} aria-current={current(href) ? 'page' : undefined} safe>
+                      {label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          ) : (
+            ''
+          )}
+          <main id="main" class="console">
+            {props.page.notice ? (
+              <p class="notice" role="status" safe>
+                {props.page.notice}
+              </p>
+            ) : (
+              ''
+            )}
+            {props.children as 'safe'}
+          </main>
+        </body>
+      </html>
+    </>
+  );
+}
+
+/** A labelled text input with an optional hint and error, the console's one form field. */
+export function Input(props: {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string;
+  hint?: string;
+  error?: string;
+  autocomplete?: string;
+  required?: boolean;
+  inputmode?: string;
+}): JSX.Element {
+  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${props.name}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <span class="error-message" id={`${props.name}-error`} safe>
+          {props.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <input
+        type={props.type ?? 'text'}
+        id={props.name}
+        name={props.name}
+        value={props.value ?? ''}
+        autocomplete={props.autocomplete}
+        required={props.required}
+        inputmode={props.inputmode as 'numeric' | undefined}
+        aria-describedby={described || undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+/** A labelled multi-line field with an optional hint and error, like `Input`. */
+export function TextArea(props: { name: string; label: string; value: string; hint?: string; error?: string; rows: number }): JSX.Element {
+  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${props.name}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <span class="error-message" id={`${props.name}-error`} safe>
+          {props.error}
+        </span>
+      ) : (
+        ''
+      )}
+      <textarea id={props.name} name={props.name} rows={String(props.rows)} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
+        {props.value}
+      </textarea>
+    </div>
+  );
+}
+
+export function ErrorSummary(props: { errors: Record<string, string | undefined> }): JSX.Element {
+  const wrong = Object.entries(props.errors).filter((e): e is [string, string] => Boolean(e[1]));
+  if (wrong.length === 0) return '';
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        {wrong.map(([field, message]) => (
+          <li>
+            <a href={`#${field}`} safe>
+              {message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Previous and next links under a long list, with where the reader is. */
+export function Pager(props: { label: string; page: number; pages: number; link: (page: number) => string; previous?: string; next?: string }): JSX.Element {
+  if (props.pages <= 1) return '';
+  return (
+    <nav aria-label={props.label}>
+      <p>
+        {props.page > 1 ? (
+          <a href={props.link(props.page - 1)} rel="prev" safe>
+            {props.previous ?? 'Previous'}
+          </a>
+        ) : (
+          ''
+        )}{' '}
+        <span safe>{`Page ${props.page} of ${props.pages}`}</span>{' '}
+        {props.page < props.pages ? (
+          <a href={props.link(props.page + 1)} rel="next" safe>
+            {props.next ?? 'Next'}
+          </a>
+        ) : (
+          ''
+        )}
+      </p>
+    </nav>
+  );
+}

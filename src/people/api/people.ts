@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { Context } from '../../context.ts';
+import type { Database } from '../../db/schema.ts';
+import * as repo from '../../actions/people/repository.ts';
+import { signUpPerson } from '../service.ts';
+import { notFound } from '../../kits/api/errors.ts';
+import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
+import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
+import { PersonBody, readPerson, readTags, TagsBody } from '../../kits/api/person-input.ts';
+import { document, presentPerson } from '../../kits/api/presenters.ts';
+import { organizationOf } from '../../kits/api/auth.ts';
+
+const FILTERS: FieldSpec<repo.PersonComparison['column']> = {
+  identifier: { column: 'id', kind: 'identifier' },
+  created_date: { column: 'created_at', kind: 'date' },
+  modified_date: { column: 'modified_at', kind: 'date' },
+  family_name: { column: 'family_name', kind: 'text' },
+  given_name: { column: 'given_name', kind: 'text' },
+  email_address: { column: 'email', kind: 'email' },
+  postal_code: { column: 'postal_code', kind: 'postal_code' },
+};
+
+const SignupBody = Type.Object({ person: PersonBody, add_tags: Type.Optional(TagsBody) });
+type SignupBody = Static<typeof SignupBody>;
+
+/** The organization's person named by a URL identifier; anyone else's is a 404 like a missing one. */
+export async function loadPerson(db: Kysely<Database>, organizationId: string, rawId: string) {
+  const id = parseIdentifier(rawId);
+  const person = id ? await repo.findPerson(db, organizationId, id) : undefined;
+  if (!person) throw notFound('person', rawId);
+  return person;
+}
+
+export function peopleApi(ctx: Context) {
+  return async function (app: FastifyInstance) {
+    const { db } = ctx.database;
+    const { baseUrl } = ctx.config;
+
+    app.get('/people', async (request) => {
+      const org = organizationOf(request);
+      const query = request.query as Record<string, unknown>;
+      const paging = parsePaging(query);
+      const filter = filterParam(query);
+      const where = toComparisons(parseFilter(filter, Object.keys(FILTERS)), FILTERS);
+      const [rows, total] = await Promise.all([
+        repo.listPeople(db, org.id, where, pageWindow(paging)),
+        repo.countPeople(db, org.id, where),
+      ]);
+      const items = rows.map((row) => presentPerson(baseUrl, row));
+      return collection({ baseUrl, path: '/people', rel: 'osdi:people', items, total, paging, filter });
+    });
+
+    app.get<{ Params: { id: string } }>('/people/:id', async (request) => {
+      const person = await loadPerson(db, organizationOf(request).id, request.params.id);
+      return document(baseUrl, presentPerson(baseUrl, person));
+    });
+
+    // The person signup helper: create, or match by email and refresh, in the token's organization.
+    app.post<{ Body: SignupBody }>('/people', { schema: { body: SignupBody } }, async (request) => {
+      const org = organizationOf(request);
+      const { person, optIn, language } = readPerson(request.body.person);
+      const tags = readTags(request.body.add_tags);
+      const personId = await ctx.committer.submit((uow) =>
+        signUpPerson(uow, { organizationId: org.id, person, language, optIn, optInWording: 'API', tags, sourceId: org.token_id }),
+      );
+      return document(baseUrl, presentPerson(baseUrl, await loadPerson(db, org.id, personId)));
+    });
+  };
+}

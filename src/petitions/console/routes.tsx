@@ -1,0 +1,341 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../../context.ts';
+import type { Petition } from '../../db/schema.ts';
+import { can } from '../../accounts/policy.ts';
+import { audit } from '../../accounts/service.ts';
+import { isCleanText } from '../../actions/people/normalize.ts';
+import * as repo from '../repository.ts';
+import {
+  createPetition,
+  isValidSlug,
+  petitionColumns,
+  PETITION_LIMITS,
+  targetsOf,
+  updatePetition,
+  type PetitionChanges,
+  type PetitionFields,
+} from '../service.ts';
+import { exportSignaturesCsv } from '../export.ts';
+import { newId, nowIso } from '../../util/ids.ts';
+import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import {
+  PetitionDetailPage,
+  PetitionFormPage,
+  PetitionNotFoundPage,
+  PetitionsListPage,
+  type PetitionForm,
+  type PetitionFormErrors,
+} from './pages.tsx';
+
+type Body = Record<string, unknown>;
+type IdParams = { Params: { id: string } };
+
+export const SIGNATURES_PER_PAGE = 50;
+
+// Ids are UUIDs; anything else is a missing petition, not a query.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// A petition's text may be 20,000 characters; form-encoded, characters outside ASCII take up
+// to 12 bytes each, beyond the 64 KiB every other form is allowed.
+const FORM_BODY_LIMIT = 512 * 1024;
+
+/** Notices after a redirect, by key, so a link cannot make the console say anything else. */
+const NOTICES: Record<string, string> = {
+  created: 'Petition created. It is on its public page now.',
+  saved: 'Changes saved.',
+  unchanged: 'Nothing was changed.',
+  opened: 'The petition is open: people can sign it.',
+  closed: 'The petition is closed: its page shows the count without the form.',
+};
+
+const chars = (s: string) => [...s].length;
+const formatted = (n: number) => n.toLocaleString('en-US');
+
+function text(body: Body | undefined, name: string): string {
+  const value = body?.[name];
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
+}
+
+/** The petition form as the organizer typed it (trimmed, line ends made `\n`). */
+export function readPetitionForm(body: Body | undefined): PetitionForm {
+  return {
+    title: text(body, 'title'),
+    slug: text(body, 'slug').toLowerCase(),
+    description: text(body, 'description'),
+    petition_text: text(body, 'petition_text'),
+    targets: text(body, 'targets'),
+    goal: text(body, 'goal'),
+    confirmation_required: body?.confirmation_required === 'yes',
+    status: text(body, 'status'),
+  };
+}
+
+export function petitionFormOf(p: Petition): PetitionForm {
+  return {
+    title: p.title,
+    slug: p.slug,
+    description: p.description,
+    petition_text: p.petition_text,
+    targets: targetsOf(p)
+      .map((t) => t.name)
+      .join('\n'),
+    goal: p.goal === null ? '' : String(p.goal),
+    confirmation_required: p.confirmation_required === 1,
+    status: p.status,
+  };
+}
+
+/**
+ * Checks the form field by field, in the order of the page, and says what to do about each
+ * problem. `current` is the petition being edited: its slug is required and may stay as it is.
+ */
+export function checkPetitionForm(form: PetitionForm, current?: Pick<Petition, 'slug'>): { errors: PetitionFormErrors; fields?: PetitionFields } {
+  const errors: PetitionFormErrors = {};
+  const { title: maxTitle, text: maxText, targets: maxTargets, targetName: maxTarget, goal: maxGoal, slug: maxSlug } = PETITION_LIMITS;
+
+  if (!form.title) errors.title = 'Enter a title';
+  else if (chars(form.title) > maxTitle) errors.title = `The title must be ${maxTitle} characters or fewer (it has ${formatted(chars(form.title))})`;
+  else if (!isCleanText(form.title)) errors.title = 'The title must be one line, without control characters';
+
+  if (!form.slug) {
+    if (current) errors.slug = 'Enter a web address for the petition, like stop-face-surveillance';
+  } else if (form.slug.length > maxSlug) errors.slug = `The web address must be ${maxSlug} characters or fewer`;
+  else if (!isValidSlug(form.slug)) errors.slug = 'The web address can only contain lower-case letters, numbers and single hyphens, like stop-face-surveillance';
+
+  if (chars(form.description) > maxText) errors.description = `The description must be ${formatted(maxText)} characters or fewer (it has ${formatted(chars(form.description))})`;
+  else if (!isCleanText(form.description, true)) errors.description = 'The description contains control characters: remove them';
+
+  if (!form.petition_text) errors.petition_text = 'Enter the petition text';
+  else if (chars(form.petition_text) > maxText) errors.petition_text = `The petition text must be ${formatted(maxText)} characters or fewer (it has ${formatted(chars(form.petition_text))})`;
+  else if (!isCleanText(form.petition_text, true)) errors.petition_text = 'The petition text contains control characters: remove them';
+
+  const targets = form.targets
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (targets.length > maxTargets) errors.targets = `Enter ${maxTargets} targets or fewer (there are ${targets.length})`;
+  else if (targets.some((t) => chars(t) > maxTarget)) errors.targets = `Each target must be ${maxTarget} characters or fewer: shorten the long one or split it over two lines`;
+  else if (!targets.every((t) => isCleanText(t))) errors.targets = 'The targets contain control characters: remove them';
+
+  let goal: number | null = null;
+  const digits = form.goal.replace(/[\s,_]/g, '');
+  if (digits) {
+    if (/^-\d+$/.test(digits) || /^0+$/.test(digits)) errors.goal = 'The goal must be 1 or more';
+    else if (!/^\d+$/.test(digits)) errors.goal = 'Enter the goal as a whole number, like 1000';
+    else if (digits.length > 10 || Number(digits) > maxGoal) errors.goal = `The goal must be ${formatted(maxGoal)} or fewer`;
+    else goal = Number(digits);
+  }
+
+  if (form.status !== 'open' && form.status !== 'closed') errors.status = 'Choose whether the petition is open or closed';
+
+  if (Object.values(errors).some(Boolean)) return { errors };
+  return {
+    errors,
+    fields: {
+      title: form.title,
+      slug: form.slug || undefined,
+      description: form.description,
+      petition_text: form.petition_text,
+      targets: targets.map((name) => ({ name })),
+      goal,
+      confirmation_required: form.confirmation_required,
+      status: form.status as 'open' | 'closed',
+    },
+  };
+}
+
+// Short values go into the audit log as they were and became; long texts only by name.
+const AUDITED_VALUES = ['title', 'slug', 'goal', 'status', 'confirmation_required'] as const;
+
+function changeDetails(before: Petition, after: Petition, changed: (keyof PetitionChanges)[]) {
+  const from: Record<string, unknown> = {};
+  const to: Record<string, unknown> = {};
+  for (const column of AUDITED_VALUES) {
+    if (changed.includes(column)) {
+      from[column] = before[column];
+      to[column] = after[column];
+    }
+  }
+  return { changed, from, to };
+}
+
+/** The console's petitions: list, create, edit, open and close, signatures and their export. */
+export function petitionsConsoleRoutes(ctx: Context) {
+  const db = ctx.database.db;
+
+  /** The organization's petition for a URL id; another organization's is missing, like a wrong id. */
+  const find = (request: FastifyRequest<IdParams>) =>
+    UUID.test(request.params.id) ? repo.findPetition(db, request.organizer!.organization!.id, request.params.id.toLowerCase()) : Promise.resolve(undefined);
+
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => sendAdmin(reply, <PetitionNotFoundPage page={adminPage(request, reply)} />, 404);
+
+  const showForm = (request: FastifyRequest, reply: FastifyReply, o: { petition?: Petition; form: PetitionForm; errors?: PetitionFormErrors; preview?: boolean }) => {
+    const errors = o.errors ?? {};
+    return sendAdmin(
+      reply,
+      <PetitionFormPage page={adminPage(request, reply)} petition={o.petition} form={o.form} errors={errors} preview={o.preview ?? false} />,
+      Object.values(errors).some(Boolean) ? 422 : 200,
+    );
+  };
+
+  /** The form's checks, then whether its web address is free; nothing is written here. */
+  const check = async (form: PetitionForm, current?: Petition) => {
+    const result = checkPetitionForm(form, current);
+    const slug = result.fields?.slug;
+    if (slug && slug !== current?.slug && (await repo.slugExists(db, slug))) {
+      return { errors: { slug: `The web address /petitions/${slug} is already used by another petition: choose another` } };
+    }
+    return result;
+  };
+
+  /** Saves changes, records them in the audit log and drops the cached public page. */
+  const change = async (request: FastifyRequest, petition: Petition, changes: PetitionChanges) => {
+    const result = await updatePetition(db, petition, changes, nowIso());
+    if (result.changed.length > 0) {
+      const organizer = request.organizer!;
+      await audit(db, {
+        organizationId: petition.organization_id,
+        userId: organizer.session.user_id,
+        action: 'petition.changed',
+        subject: petition.id,
+        details: changeDetails(petition, result.petition, result.changed),
+      });
+      ctx.petitionCache.forget(petition.slug);
+      ctx.petitionCache.forget(result.petition.slug);
+    }
+    return result;
+  };
+
+  return async function (app: FastifyInstance) {
+    app.get('/petitions', { config: { permission: 'view_reports' } }, async (request, reply) => {
+      const org = request.organizer!.organization!;
+      const petitions = await repo.petitionsOf(db, org.id);
+      return sendAdmin(reply, <PetitionsListPage page={adminPage(request, reply)} petitions={petitions} canCreate={can(org.role, 'manage_actions')} />);
+    });
+
+    app.get('/petitions/new', { config: { permission: 'manage_actions' } }, async (request, reply) =>
+      showForm(request, reply, { form: readPetitionForm({ status: 'open' }) }),
+    );
+
+    app.post<{ Body: Body }>('/petitions/new', { config: { permission: 'manage_actions' }, bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
+      const organizer = request.organizer!;
+      const org = organizer.organization!;
+      const form = readPetitionForm(request.body);
+      const { errors, fields } = await check(form);
+      if (!fields || request.body?.intent === 'preview') return showForm(request, reply, { form, errors, preview: true });
+      const petition = await createPetition(db, org.id, fields, nowIso());
+      await audit(db, {
+        organizationId: org.id,
+        userId: organizer.session.user_id,
+        action: 'petition.created',
+        subject: petition.id,
+        details: { title: petition.title, slug: petition.slug, status: petition.status },
+      });
+      // A visit before it existed may have cached the slug as missing.
+      ctx.petitionCache.forget(petition.slug);
+      return reply.redirect(`/admin/petitions/${petition.id}?notice=created`, 303);
+    });
+
+    app.get<IdParams & { Querystring: Record<string, unknown> }>('/petitions/:id', { config: { permission: 'view_reports' } }, async (request, reply) => {
+      const petition = await find(request);
+      if (!petition) return notFound(request, reply);
+      const org = request.organizer!.organization!;
+      const notice = typeof request.query.notice === 'string' ? NOTICES[request.query.notice] : undefined;
+      const seePeople = can(org.role, 'see_people');
+      let signatures;
+      if (seePeople) {
+        const search = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 200) : '';
+        const matching = await repo.countSignaturesMatching(db, org.id, petition.id, search);
+        const pages = Math.max(1, Math.ceil(matching / SIGNATURES_PER_PAGE));
+        const wanted = typeof request.query.page === 'string' && /^\d{1,6}$/.test(request.query.page) ? Number(request.query.page) : 1;
+        const page = Math.min(Math.max(wanted, 1), pages);
+        const rows = await repo.searchSignatures(db, org.id, petition.id, search, { limit: SIGNATURES_PER_PAGE, offset: (page - 1) * SIGNATURES_PER_PAGE });
+        signatures = { rows, search, page, pages, matching };
+      }
+      return sendAdmin(
+        reply,
+        <PetitionDetailPage
+          page={adminPage(request, reply, notice)}
+          petition={{ ...petition, targets: targetsOf(petition) }}
+          pending={await repo.countPendingSignatures(db, org.id, petition.id)}
+          can={{ manage: can(org.role, 'manage_actions'), export: can(org.role, 'export_data'), seePeople }}
+          signatures={signatures}
+        />,
+      );
+    });
+
+    app.get<IdParams>('/petitions/:id/edit', { config: { permission: 'manage_actions' } }, async (request, reply) => {
+      const petition = await find(request);
+      if (!petition) return notFound(request, reply);
+      return showForm(request, reply, { petition, form: petitionFormOf(petition) });
+    });
+
+    app.post<IdParams & { Body: Body }>('/petitions/:id/edit', { config: { permission: 'manage_actions' }, bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
+      const petition = await find(request);
+      if (!petition) return notFound(request, reply);
+      const form = readPetitionForm(request.body);
+      const { errors, fields } = await check(form, petition);
+      if (!fields || request.body?.intent === 'preview') return showForm(request, reply, { petition, form, errors, preview: true });
+      const { changed } = await change(request, petition, petitionColumns(fields));
+      return reply.redirect(`/admin/petitions/${petition.id}?notice=${changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
+    });
+
+    for (const status of ['open', 'closed'] as const) {
+      const verb = status === 'open' ? 'open' : 'close';
+      app.post<IdParams>(`/petitions/:id/${verb}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
+        const petition = await find(request);
+        if (!petition) return notFound(request, reply);
+        await change(request, petition, { status });
+        return reply.redirect(`/admin/petitions/${petition.id}?notice=${status === 'open' ? 'opened' : 'closed'}`, 303);
+      });
+    }
+
+    app.get<IdParams>('/petitions/:id/signatures.csv', { config: { permission: 'export_data' } }, async (request, reply) => {
+      const petition = await find(request);
+      if (!petition) return notFound(request, reply);
+      const organizer = request.organizer!;
+      await audit(db, {
+        organizationId: petition.organization_id,
+        userId: organizer.session.user_id,
+        action: 'signatures.exported',
+        subject: petition.id,
+        details: { petition: petition.slug, signatures: petition.signature_count },
+      });
+      const csv = await spoolExport(ctx, petition);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${petition.slug.replace(/[^a-z0-9-]/g, '')}-signatures.csv"`)
+        .header('cache-control', 'no-store')
+        .send(csv);
+    });
+  };
+}
+
+/**
+ * Writes the export to a file, then hands back a stream of it. Reading the database straight
+ * into the response would hold a connection (on SQLite the only one, which every signature
+ * waits for) for as long as the slowest download takes. The file is unlinked at once: the open
+ * stream keeps its bytes until they are sent, and no copy of the signers stays on disk.
+ */
+async function spoolExport(ctx: Context, petition: Petition) {
+  const dir = path.join(ctx.config.dataDir, 'tmp');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, `export-${newId()}.csv`);
+  try {
+    const out = createWriteStream(file, { mode: 0o600 });
+    try {
+      await exportSignaturesCsv(ctx.database, petition.organization_id, petition.id, out);
+    } catch (error) {
+      out.destroy();
+      throw error;
+    }
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const handle = await open(file, 'r');
+    return handle.createReadStream();
+  } finally {
+    await rm(file, { force: true });
+  }
+}

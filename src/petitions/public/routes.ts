@@ -1,0 +1,168 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sendCachedPage } from '../../kits/pages/cached-page.ts';
+import type { Context } from '../../context.ts';
+import { pageContext, sendPage, notFound } from '../../app/build-app.ts';
+import { validatePerson, LIMITS, type FieldErrors } from '../../actions/people/validate.ts';
+import { isCleanText } from '../../actions/people/normalize.ts';
+import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
+import { confirmPetitionSignature, isValidConfirmationToken, signPetition } from '../service.ts';
+import { currentGoal } from '../goal.ts';
+import { validShares } from '../../coalitions/service.ts';
+import { isLanguage, translator } from '../../i18n/index.ts';
+
+type SignBody = Record<string, unknown>;
+
+/** `?source=` codes are kept with the signature when they look like a code, and dropped otherwise. */
+export function cleanSource(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const v = raw.trim();
+  return v && v.length <= 100 && isCleanText(v) ? v : null;
+}
+
+/** The referring site, origin only: which site sent the signer matters, the page they read does not. */
+export function referringSite(request: FastifyRequest): string | null {
+  const referer = request.headers.referer;
+  if (!referer) return null;
+  try {
+    const url = new URL(referer);
+    if (url.host === request.headers.host) return null;
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export function petitionRoutes(ctx: Context) {
+  return async function (app: FastifyInstance) {
+    const cache = ctx.petitionCache;
+    const signLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
+
+    app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/petitions/:slug', async (request, reply) => {
+      const { slug } = request.params;
+      if (slug.endsWith('.json')) {
+        const petition = await cache.get(slug.slice(0, -'.json'.length));
+        if (!petition) return reply.code(404).send({ error: 'Not found' });
+        return reply.header('cache-control', 'public, max-age=5').send({
+          title: petition.title,
+          count: petition.signature_count,
+          goal: currentGoal(petition.signature_count, petition.goal),
+          status: petition.status,
+        });
+      }
+      const petition = await cache.get(slug);
+      if (!petition) return notFound(request, reply);
+      const source = cleanSource(request.query.source);
+      reply.header('cache-control', 'no-cache');
+      // Pages with a source code are rendered each time: there are too many codes to cache.
+      if (source) return sendPage(reply, PetitionPage({ page: pageContext(request), petition, values: { source }, errors: {} }));
+      // A cached page is shared by every visitor, so its links are built from the bare path,
+      // never from this visitor's query string (which can carry tracking or private codes).
+      const html = cache.page(petition, request.lang, () =>
+        PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {} }) as string,
+      );
+      return sendCachedPage(request, reply, html);
+    });
+
+    app.post<{ Params: { slug: string }; Querystring: Record<string, unknown>; Body: SignBody }>(
+      '/petitions/:slug',
+      { config: { rateLimit: signLimit } },
+      async (request, reply) => {
+        const petition = await cache.get(request.params.slug);
+        if (!petition) return notFound(request, reply);
+        const body: SignBody = request.body && typeof request.body === 'object' ? request.body : {};
+        // The form carries the language it was shown in, for browsers that keep no cookie.
+        if (isLanguage(body.lang)) {
+          request.lang = body.lang;
+          request.t = translator(body.lang);
+        }
+        const { person, errors } = validatePerson(body);
+        const comments = typeof body.comments === 'string' ? body.comments.trim() : '';
+        const commentErrors: FieldErrors = {};
+        if (comments && !isCleanText(comments, true)) commentErrors.comments = { key: 'form.error.invalid_text', values: { field: 'field.comments' } };
+        else if (comments.length > LIMITS.comments) commentErrors.comments = { key: 'form.error.too_long', values: { field: 'field.comments', max: LIMITS.comments } };
+        const allErrors = { ...errors, ...commentErrors };
+        const source = cleanSource(request.query.source ?? body.source);
+        const optIn = body.opt_in === 'yes' || body.opt_in === 'on' || body.opt_in === 'true';
+        const shareWith = validShares(body.share, petition.partners, (id) =>
+          request.t('form.share', { org: petition.partners.find((p) => p.id === id)!.name }),
+        );
+        const page = pageContext(request);
+        if (petition.status === 'closed') {
+          return sendPage(reply, MessagePage({ page, title: petition.title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
+        }
+        if (Object.keys(allErrors).length > 0) {
+          const values: SignFormValues = {
+            given_name: str(body.given_name),
+            family_name: str(body.family_name),
+            email: str(body.email),
+            postal_code: str(body.postal_code),
+            country: str(body.country),
+            comments: str(body.comments),
+            opt_in: optIn,
+            share: shareWith.map((x) => x.id),
+            source: source ?? undefined,
+          };
+          return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors }), 422);
+        }
+        await ctx.committer.submit((uow) =>
+          signPetition(uow, petition, {
+            person,
+            comments: comments || null,
+            optIn,
+            optInWording: translator(request.lang)('form.opt_in', { org: petition.organization_name }),
+            language: request.lang,
+            referral: { source, referrer: referringSite(request) },
+            shareWith,
+          }),
+          { sideBySide: true },
+        );
+        return reply.redirect(`/petitions/${petition.slug}/thanks`, 303);
+      },
+    );
+
+    app.get<{ Params: { slug: string } }>('/petitions/:slug/thanks', async (request, reply) => {
+      const petition = await cache.get(request.params.slug);
+      if (!petition) return notFound(request, reply);
+      const url = `${ctx.config.baseUrl}/petitions/${petition.slug}`;
+      const page = { ...pageContext(request), path: `/petitions/${petition.slug}/thanks` };
+      const html = cache.page(petition, `thanks\u0000${request.lang}`, () =>
+        ThanksPage({ page, petition, url, confirm: petition.confirmation_required === 1 }) as string,
+      );
+      return sendCachedPage(request, reply.header('cache-control', 'no-store'), html);
+    });
+
+    const confirmPath = '/petitions/:slug/confirm/:signatureId/:token';
+    type ConfirmParams = { Params: { slug: string; signatureId: string; token: string } };
+
+    // The link in the email only shows a button: mail scanners open every link, and must not confirm.
+    app.get<ConfirmParams>(confirmPath, async (request, reply) => {
+      const { slug, signatureId, token } = request.params;
+      const petition = await cache.get(slug);
+      if (!petition) return notFound(request, reply);
+      const page = pageContext(request);
+      reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+      if (!isValidConfirmationToken(ctx.config.secretKey, signatureId, token)) {
+        return sendPage(reply, MessagePage({ page, title: request.t('confirm.invalid_title'), body: request.t('confirm.invalid_body'), back: `/petitions/${slug}` }), 404);
+      }
+      return sendPage(reply, ConfirmPage({ page, petition, action: `/petitions/${slug}/confirm/${signatureId}/${token}` }));
+    });
+
+    app.post<ConfirmParams>(confirmPath, { config: { rateLimit: signLimit } }, async (request, reply) => {
+      const { slug, signatureId, token } = request.params;
+      const petition = await cache.get(slug);
+      if (!petition) return notFound(request, reply);
+      const page = pageContext(request);
+      const valid = isValidConfirmationToken(ctx.config.secretKey, signatureId, token);
+      const outcome = valid ? await ctx.committer.submit((uow) => confirmPetitionSignature(uow, petition.id, signatureId)) : 'invalid';
+      if (outcome === 'invalid') {
+        return sendPage(reply, MessagePage({ page, title: request.t('confirm.invalid_title'), body: request.t('confirm.invalid_body'), back: `/petitions/${slug}` }), 404);
+      }
+      return sendPage(reply, MessagePage({ page, title: request.t('confirm.done_title'), body: request.t('confirm.done_body', { title: petition.title }), back: `/petitions/${slug}` }));
+    });
+  };
+}
+
+/** A page from the read cache, already encoded. */
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.slice(0, 5000) : undefined;
+}
