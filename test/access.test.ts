@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { targets, harness, form, FORM, type Harness } from './helpers.ts';
 import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
-import { consoleRoutes } from '../src/kits/console/mount.tsx';
+import { consoleRouteList as consoleRoutes } from '../src/kits/console/mount.tsx';
 import { apiRouteList } from '../src/kits/api/mount.ts';
 import { createApiToken } from '../src/orgs/service.ts';
 import { PERMISSIONS, type Permission } from '../src/accounts/policy.ts';

@@ -82,7 +82,7 @@ for (const target of targets()) {
       assert.match(run('demo').stdout, /already there/);
       // Sign through the real app in-process against the same database.
       const { loadConfig } = await import('../src/config.ts');
-      const { createContext } = await import('../src/context.ts');
+      const { createContext } = await import('../src/app/context.ts');
       const { buildApp } = await import('../src/app/build-app.ts');
       const ctx = await createContext(loadConfig(env));
       const app = await buildApp(ctx);

@@ -1,4 +1,5 @@
 import { describe, it, before, after } from 'node:test';
+import { petitionCache } from '../src/petitions/index.ts';
 import assert from 'node:assert/strict';
 import { targets, harness, form, FORM, type Harness } from './helpers.ts';
 import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
@@ -121,7 +122,7 @@ for (const target of targets()) {
 
     it('shares with partners only once a signature is confirmed', async () => {
       await h.ctx.database.db.updateTable('petitions').set({ confirmation_required: 1 }).where('id', '=', petition.id).execute();
-      h.ctx.petitionCache.forget(petition.slug);
+      petitionCache(h.ctx).forget(petition.slug);
       await sign({ email: 'later@example.org', share: ids.b });
       assert.ok(!(await people(ids.b)).some((p) => p.email === 'later@example.org'), 'not shared before confirmation');
       h.mailer.sent = [];

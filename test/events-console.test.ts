@@ -5,7 +5,7 @@ import { targets, harness, form, FORM, type Harness } from './helpers.ts';
 import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
 import { dayFromNow, makeEvent } from './events-support.ts';
 import { rsvp } from '../src/events/service.ts';
-import { consoleRoutes } from '../src/kits/console/mount.tsx';
+import { consoleRouteList as consoleRoutes } from '../src/kits/console/mount.tsx';
 import { newId } from '../src/util/ids.ts';
 
 const day = dayFromNow(40);

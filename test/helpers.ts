@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.ts';
-import { createContext, createWorker, type Context } from '../src/context.ts';
+import { createContext, createWorker, type Context } from '../src/app/context.ts';
 import { dropSchema, ensureSchema } from '../src/db/connect.ts';
 import { buildApp } from '../src/app/build-app.ts';
 import type { Mailer, OutgoingMail } from '../src/mail/mailer.ts';

@@ -6,7 +6,7 @@ import { createUser, grantRole, startSession } from '../src/accounts/service.ts'
 import { createOrganization } from '../src/orgs/service.ts';
 import { createPetition } from '../src/petitions/service.ts';
 import { upsertPerson } from '../src/actions/people/repository.ts';
-import { consoleRoutes } from '../src/kits/console/mount.tsx';
+import { consoleRouteList as consoleRoutes } from '../src/kits/console/mount.tsx';
 import { nowIso } from '../src/util/ids.ts';
 
 interface SignedIn {

@@ -1,4 +1,5 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
+import { petitionCache } from '../src/petitions/index.ts';
 import assert from 'node:assert/strict';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { targets, harness, form, FORM, type Harness } from './helpers.ts';
@@ -217,7 +218,7 @@ for (const target of targets()) {
 
     it('refuses signatures on a closed petition', async () => {
       await h.ctx.database.db.updateTable('petitions').set({ status: 'closed' }).where('id', '=', petitionId).execute();
-      h.ctx.petitionCache.forget(slug);
+      petitionCache(h.ctx).forget(slug);
       const page = await h.app.inject({ url: `/petitions/${slug}` });
       assert.match(page.body, /This petition is closed/);
       assert.doesNotMatch(page.body, /<form/);
@@ -227,7 +228,7 @@ for (const target of targets()) {
     });
 
     it('never shares one visitor’s query string with the next through the page cache', async () => {
-      h.ctx.petitionCache.forget(slug);
+      petitionCache(h.ctx).forget(slug);
       await h.app.inject({ url: `/petitions/${slug}?fbclid=SECRET123` });
       const next = await h.app.inject({ url: `/petitions/${slug}` });
       assert.ok(!next.body.includes('SECRET123'));
@@ -236,7 +237,7 @@ for (const target of targets()) {
 
     it('serves the count as cacheable JSON', async () => {
       await sign(signer({ email: 'json@example.org' }));
-      h.ctx.petitionCache.forget(slug);
+      petitionCache(h.ctx).forget(slug);
       const res = await h.app.inject({ url: `/petitions/${slug}.json` });
       assert.equal(res.statusCode, 200);
       assert.match(res.headers['cache-control'] as string, /max-age=5/);
@@ -247,7 +248,7 @@ for (const target of targets()) {
     describe('with email confirmation on', () => {
       beforeEach(async () => {
         await h.ctx.database.db.updateTable('petitions').set({ confirmation_required: 1 }).where('id', '=', petitionId).execute();
-        h.ctx.petitionCache.forget(slug);
+        petitionCache(h.ctx).forget(slug);
       });
 
       it('counts a signature only once it is confirmed by a POST, not by opening the link', async () => {
@@ -321,7 +322,7 @@ for (const target of targets()) {
 
     it('raises the goal as it is reached', async () => {
       await h.ctx.database.db.updateTable('petitions').set({ signature_count: 100 }).where('id', '=', petitionId).execute();
-      h.ctx.petitionCache.forget(slug);
+      petitionCache(h.ctx).forget(slug);
       const res = await h.app.inject({ url: `/petitions/${slug}.json` });
       assert.equal(res.json().goal, 250);
     });

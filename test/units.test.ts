@@ -6,7 +6,7 @@ import { validatePerson } from '../src/actions/people/validate.ts';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { pickLanguage, translator } from '../src/i18n/index.ts';
-import { slugify } from '../src/petitions/service.ts';
+import { slugify } from '../src/util/slug.ts';
 import { csvText } from '../src/util/csv.ts';
 import { pooled } from '../src/mail/mailer.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';

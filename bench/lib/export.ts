@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { connect } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
+import { capabilityMigrations } from '../../src/app/context.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { newId } from '../../src/util/ids.ts';
 import { MemorySampler, ROOT } from './processes.ts';
@@ -17,7 +18,7 @@ export async function seedSignatures(dataDir: string, rows: number): Promise<{ d
   const file = path.join(dataDir, 'turnout.sqlite');
   const databaseUrl = `sqlite:${file}`;
   const database = connect(databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, capabilityMigrations());
   const { petitionSlug } = await seedDemo(database.db);
   const petition = await database.db.selectFrom('petitions').select(['id', 'organization_id']).where('slug', '=', petitionSlug).executeTakeFirstOrThrow();
   await database.close();

@@ -4,22 +4,14 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import { readFileSync } from 'node:fs';
 import type { Context } from '../context.ts';
-import { pickLanguage, translator, type Language, type Translate } from '../i18n/index.ts';
-import { ErrorPage, type PageContext } from '../kits/pages/layout.tsx';
+import { pickLanguage, translator, type Translate } from '../i18n/index.ts';
+import { ErrorPage } from '../kits/pages/layout.tsx';
+import { isApi, notFound, pageContext, sendPage } from '../kits/pages/page.ts';
 import { clientKey } from '../kits/pages/client-key.ts';
-import { petitionRoutes } from '../petitions/public/routes.ts';
-import { eventCampaignRoutes } from '../event-campaigns/public/routes.ts';
-import { eventRoutes } from '../events/public/routes.ts';
 import { apiRoutes } from '../kits/api/mount.ts';
-import { homeRoutes } from './home.ts';
-import { adminRoutes } from '../kits/console/mount.tsx';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    lang: Language;
-    t: Translate;
-  }
-}
+import { consoleRoutes } from '../kits/console/mount.tsx';
+import { homeRoutes } from './home.tsx';
+import { dashboardRoutes } from './dashboard.tsx';
 
 const CSS = readFileSync(new URL('../kits/pages/assets/turnout.css', import.meta.url));
 
@@ -35,17 +27,6 @@ const SECURITY_HEADERS = {
   'cross-origin-opener-policy': 'same-origin',
   'permissions-policy': 'interest-cohort=(), browsing-topics=()',
 } as const;
-
-/** The page context every public page renders with; `path` drops `lang` so the switch link is clean. */
-export function pageContext(request: FastifyRequest): PageContext {
-  const url = new URL(request.url, 'http://x');
-  url.searchParams.delete('lang');
-  return { lang: request.lang, t: request.t, path: url.pathname + url.search };
-}
-
-export function sendPage(reply: FastifyReply, html: JSX.Element, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
-}
 
 /** Builds the web application without listening; tests call `inject()` on it. */
 export async function buildApp(ctx: Context): Promise<FastifyInstance> {
@@ -132,16 +113,10 @@ export async function buildApp(ctx: Context): Promise<FastifyInstance> {
   app.get('/robots.txt', (_request, reply) => reply.type('text/plain').send('User-agent: *\nDisallow: /api/\n'));
 
   await app.register(homeRoutes(ctx));
-  await app.register(petitionRoutes(ctx));
-  await app.register(eventCampaignRoutes(ctx));
-  await app.register(eventRoutes(ctx));
+  for (const capability of ctx.capabilities) if (capability.publicRoutes) await app.register(capability.publicRoutes(ctx));
   await app.register(apiRoutes(ctx), { prefix: '/api/v2' });
-  await app.register(adminRoutes(ctx), { prefix: '/admin' });
+  await app.register(consoleRoutes(ctx, [dashboardRoutes]), { prefix: '/admin' });
   return app;
-}
-
-export function isApi(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/');
 }
 
 function apiMessage(error: Error & { code?: string }, status: number): string {
@@ -150,12 +125,4 @@ function apiMessage(error: Error & { code?: string }, status: number): string {
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'Request body is empty; send a JSON object';
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'Malformed JSON in request body';
   return error.message;
-}
-
-export function notFound(request: FastifyRequest, reply: FastifyReply) {
-  if (isApi(request)) {
-    return reply.code(404).type('application/hal+json; charset=utf-8').send({ error: 'Not found' });
-  }
-  const t = request.t;
-  return sendPage(reply, ErrorPage({ page: pageContext(request), title: t('error.not_found.title'), body: t('error.not_found.body') }), 404);
 }

@@ -24,7 +24,7 @@ MAIL_FROM (turnout@localhost), DATA_DIR (./data), RATE_LIMITS (on|off; off only 
 const out = (s: string) => process.stdout.write(s + '\n');
 
 async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadConfig()): Promise<T> {
-  const { createContext } = await import('../context.ts');
+  const { createContext } = await import('../app/context.ts');
   const ctx = await createContext(config);
   try {
     return await fn(ctx);
@@ -34,7 +34,7 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadCon
 }
 
 async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
-  const { createContext, createWorker } = await import('../context.ts');
+  const { createContext, createWorker } = await import('../app/context.ts');
   const { buildApp } = await import('../app/build-app.ts');
   const { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } = await import('../demo/seed.ts');
   const ctx = await createContext(config);
@@ -81,7 +81,7 @@ const commands: Record<string, Command> = {
     usage: 'turnout worker [--once]',
     options: { once: { type: 'boolean' } },
     run: async (v) => {
-      const { createContext, createWorker } = await import('../context.ts');
+      const { createContext, createWorker } = await import('../app/context.ts');
       const ctx = await createContext(loadConfig());
       const worker = createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
       if (v.once) {
@@ -109,9 +109,10 @@ const commands: Record<string, Command> = {
       const config = loadConfig();
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
+      const { capabilityMigrations } = await import('../app/context.ts');
       const database = connect(config.databaseUrl);
       try {
-        const applied = await migrateToLatest(database.db);
+        const applied = await migrateToLatest(database.db, capabilityMigrations());
         out(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
       } finally {
         await database.close();
@@ -208,11 +209,12 @@ An existing account is given the role in the organization.`,
       // The database and the export only: no mailer, jobs or web application to load.
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
+      const { capabilityMigrations } = await import('../app/context.ts');
       const { findPetitionBySlug } = await import('../petitions/repository.ts');
       const { exportSignaturesCsv } = await import('../petitions/export.ts');
       const database = connect(loadConfig().databaseUrl);
       try {
-        await migrateToLatest(database.db);
+        await migrateToLatest(database.db, capabilityMigrations());
         const petition = await findPetitionBySlug(database.db, v.petition as string);
         if (!petition) throw new UsageError(`no petition with slug "${v.petition}"`);
         const target = typeof v.output === 'string' ? createWriteStream(v.output) : process.stdout;

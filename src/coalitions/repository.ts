@@ -26,18 +26,6 @@ export const partnersOfAction = (q: Q, sponsorId: string, actionType: ActionType
     .orderBy('organizations.name')
     .execute();
 
-/** Partners who accepted, for the public form's share boxes. */
-export const acceptedPartners = (q: Q, actionType: 'petition' | 'event', actionId: string) =>
-  q
-    .selectFrom('action_partners')
-    .innerJoin('organizations', 'organizations.id', 'action_partners.partner_organization_id')
-    .select(['organizations.id', 'organizations.name'])
-    .where('action_partners.action_type', '=', actionType)
-    .where('action_partners.action_id', '=', actionId)
-    .where('action_partners.status', '=', 'accepted')
-    .orderBy('organizations.name')
-    .execute();
-
 /** Partnerships offered to or held by an organization, with the action's shared total. */
 export async function partnershipsOf(q: Q, partnerId: string) {
   const base = (type: ActionType) =>

@@ -1,23 +1,17 @@
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
-import * as m003 from '../imports/migrations/003_imports.ts';
-import * as m004 from '../coalitions/migrations/004_coalitions.ts';
-import * as m005 from '../events/migrations/005_events.ts';
 import * as m006 from './migrations/006_totp_last_step.ts';
 
-// Migrations are listed here rather than read from a folder, so they work the same under
-// tsx, in tests and from the CLI.
-const migrations: Record<string, Migration> = {
+// The foundation's migrations (organizations, people, accounts, jobs, and the first
+// petitions tables, written before capabilities had folders). Each capability lists its own
+// (Capability.migrations); they are listed rather than read from a folder, so they work the
+// same under tsx, in tests and from the CLI.
+const foundation: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
-  '003_imports': m003,
-  '004_coalitions': m004,
-  '005_events': m005,
   '006_totp_last_step': m006,
 };
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
  * PostgreSQL advisory lock held while migrating and while dropping a schema (`dropSchema`).
@@ -28,20 +22,21 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export const SCHEMA_CHANGE_LOCK = 7_304_251;
 
 /** Brings the database up to the latest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return migrate(db);
+export async function migrateToLatest(db: Kysely<any>, capabilities: Record<string, Migration>): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...foundation, ...capabilities }) };
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return migrate(db, provider);
   // The lock is held by one connection of the pool while the migrator uses the others.
   return db.connection().execute(async (holder) => {
     await sql`SELECT pg_advisory_lock(${SCHEMA_CHANGE_LOCK})`.execute(holder);
     try {
-      return await migrate(db);
+      return await migrate(db, provider);
     } finally {
       await sql`SELECT pg_advisory_unlock(${SCHEMA_CHANGE_LOCK})`.execute(holder);
     }
   });
 }
 
-async function migrate(db: Kysely<any>): Promise<string[]> {
+async function migrate(db: Kysely<any>, provider: MigrationProvider): Promise<string[]> {
   // Unordered: migrations written side by side on branches may land in either order.
   const migrator = new Migrator({ db, provider, migrationTableSchema: await currentSchema(db), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();

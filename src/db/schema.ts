@@ -168,7 +168,8 @@ export interface SignatureTable {
 
 export interface ActionPartnerTable {
   id: string;
-  action_type: 'petition' | 'event';
+  /** The action's type, as its capability names it (`petition`, `event` …). */
+  action_type: string;
   action_id: string;
   sponsor_organization_id: string;
   partner_organization_id: string;

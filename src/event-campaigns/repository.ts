@@ -225,3 +225,36 @@ export async function countCampaignEvents(q: Q, organizationId: string, campaign
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Open campaigns of every organization, for the home page, newest first. */
+export const openCampaigns = (q: Q, limit = 20) =>
+  q
+    .selectFrom('event_campaigns')
+    .innerJoin('organizations', 'organizations.id', 'event_campaigns.organization_id')
+    .select(['event_campaigns.slug', 'event_campaigns.title', 'organizations.name as organization_name'])
+    .where('event_campaigns.status', '=', 'open')
+    .orderBy('event_campaigns.created_at', 'desc')
+    .limit(limit)
+    .execute();
+
+/** An organization's open campaigns with how many offered events wait for a decision, for the dashboard. */
+export const campaignsAwaitingReview = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('event_campaigns')
+    .select((eb) => [
+      'event_campaigns.id',
+      'event_campaigns.title',
+      eb
+        .selectFrom('events')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('events.campaign_id', '=', 'event_campaigns.id')
+        .where('events.organization_id', '=', organizationId)
+        .where('events.status', '=', 'pending')
+        .where('events.host_email_confirmed_at', 'is not', null)
+        .as('awaiting'),
+    ])
+    .where('event_campaigns.organization_id', '=', organizationId)
+    .where('event_campaigns.status', '=', 'open')
+    .orderBy('event_campaigns.created_at', 'desc')
+    .limit(50)
+    .execute();

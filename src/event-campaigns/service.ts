@@ -4,7 +4,7 @@ import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
-import { slugify } from '../petitions/service.ts';
+import { slugify } from '../util/slug.ts';
 import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/service.ts';
 import { type EventColumns } from '../events/fields.ts';
 import * as events from '../events/repository.ts';
@@ -50,7 +50,7 @@ export function checkCampaignFields(f: { title?: string; description?: string })
 }
 
 async function uniqueCampaignSlug(db: Db, wanted: string): Promise<string> {
-  const base = slugify(wanted) === 'petition' ? 'week-of-action' : slugify(wanted);
+  const base = slugify(wanted, 'week-of-action');
   let slug = base;
   for (let n = 2; await repo.campaignSlugExists(db, slug); n++) slug = `${base}-${n}`;
   return slug;

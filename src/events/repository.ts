@@ -243,3 +243,29 @@ export async function countAttendances(q: Q, organizationId: string, by: Attenda
 /** An attendance, only if it belongs to the organization and to the event or person named. */
 export const findAttendanceIn = (q: Q, organizationId: string, by: AttendanceOwner, id: string) =>
   attendancesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
+
+/**
+ * Clears what a person wrote or brought with their RSVPs (phone number, comment, source code,
+ * referring site, a partner share awaiting confirmation); the attendances stay, so counts stay.
+ */
+export async function clearAttendanceDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
+  const r = await q
+    .updateTable('attendances')
+    .set({ phone: null, comment: null, source: null, referrer: null, shared_with: null, modified_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** An organization's events that have not ended, soonest first, for the dashboard. */
+export const upcomingEventsOf = (q: Q, organizationId: string, now: string, limit = 20) =>
+  q
+    .selectFrom('events')
+    .select(['id', 'title', 'start_at', 'end_at', 'timezone', 'status', 'capacity', 'accepted_count', 'waitlist_count'])
+    .where('organization_id', '=', organizationId)
+    .where('end_at', '>', now)
+    .where('status', '!=', 'cancelled')
+    .orderBy('start_at')
+    .limit(limit)
+    .execute();

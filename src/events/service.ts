@@ -5,7 +5,7 @@ import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
 import type { AttendanceStatus, EventRow } from '../db/schema.ts';
 import { newId } from '../util/ids.ts';
-import { parseShares, sharePerson, type Share, type SharedPerson } from '../coalitions/service.ts';
+import { parseShares, sharePerson, type Share, type SharedPerson } from '../actions/partners.ts';
 import * as repo from './repository.ts';
 import { type EventColumns, eventSlug, reminderMinutes } from './fields.ts';
 

@@ -3,7 +3,7 @@ import { UserError } from '../util/errors.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { slugify } from '../petitions/service.ts';
+import { slugify } from '../util/slug.ts';
 import * as repo from './repository.ts';
 
 export class OrganizationError extends UserError {}

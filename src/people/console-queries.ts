@@ -189,17 +189,3 @@ export async function deleteTagsAndConsentsOf(q: Q, organizationId: string, pers
   await q.deleteFrom('taggings').where('person_id', 'in', personIn(organizationId, personId)).execute();
   await q.deleteFrom('consents').where('person_id', 'in', personIn(organizationId, personId)).execute();
 }
-
-/**
- * Clears what a person wrote or brought with their signatures (comment, source code, referring
- * site) and any share with partners still waiting for confirmation (a consent); the signatures stay.
- */
-export async function clearSignatureDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
-  const r = await q
-    .updateTable('signatures')
-    .set({ comments: null, source: null, referrer: null, shared_with: null, modified_at: now })
-    .where('organization_id', '=', organizationId)
-    .where('person_id', '=', personId)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
-}

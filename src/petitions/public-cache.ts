@@ -1,8 +1,9 @@
 import { PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import type { Context } from '../context.ts';
 import { findPetitionBySlug } from './repository.ts';
-import { acceptedPartners } from '../coalitions/repository.ts';
+import { acceptedPartners } from '../actions/partners.ts';
 import { targetsOf } from './service.ts';
 import type { PublicPetition } from './public/pages.tsx';
 
@@ -36,4 +37,16 @@ export class PetitionReadCache extends PublicReadCache<CachedPetition> {
       partners: await acceptedPartners(this.db, 'petition', row.id),
     };
   }
+}
+
+const caches = new WeakMap<Context, PetitionReadCache>();
+
+/** The process's public reads of petitions, shared by the pages, the console and the API (which forget a slug on change). */
+export function petitionCache(ctx: Context): PetitionReadCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new PetitionReadCache(ctx.database.db);
+    caches.set(ctx, cache);
+  }
+  return cache;
 }

@@ -322,3 +322,17 @@ export async function countPendingSignatures(q: Q, organizationId: string, petit
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Clears what a person wrote or brought with their signatures (comment, source code, referring
+ * site) and any share with partners still waiting for confirmation (a consent); the signatures stay.
+ */
+export async function clearSignatureDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
+  const r = await q
+    .updateTable('signatures')
+    .set({ comments: null, source: null, referrer: null, shared_with: null, modified_at: now })
+    .where('organization_id', '=', organizationId)
+    .where('person_id', '=', personId)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

@@ -5,9 +5,11 @@ import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
 import { newId } from '../util/ids.ts';
-import { parseShares, shareSignature, type Share } from '../coalitions/service.ts';
+import { parseShares, type Share } from '../actions/partners.ts';
+import { shareSignature } from './shares.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import * as repo from './repository.ts';
+import { slugify } from '../util/slug.ts';
 
 export const JOB_AUTORESPONSE = 'petition.autoresponse';
 export const JOB_CONFIRMATION = 'petition.confirmation';
@@ -153,19 +155,6 @@ export interface PetitionFields {
   status: 'open' | 'closed';
   slug?: string;
   origin_system?: string;
-}
-
-/** Makes a URL slug from a title: lower case ASCII words joined by hyphens. */
-export function slugify(title: string): string {
-  const base = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60)
-    .replace(/-+$/, '');
-  return base || 'petition';
 }
 
 export async function uniqueSlug(db: Kysely<Database>, wanted: string): Promise<string> {

@@ -1,41 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../../context.ts';
+import type { ActionKind, Context, PartneredAction } from '../../context.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
-import { findPetition } from '../../petitions/repository.ts';
-import { findEvent } from '../../events/repository.ts';
-import { eventCache } from '../../events/public-cache.ts';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { coalitionCounts, partnersOfAction, partnershipsOf, removePartner, type ActionType } from '../repository.ts';
 import { CoalitionError, invitePartner, respondToPartnership } from '../service.ts';
 import { audit } from '../../accounts/service.ts';
 
 type Body = Record<string, unknown>;
 
-interface CoalitionAction {
-  type: ActionType;
-  id: string;
-  title: string;
-  slug: string;
-  total: number;
-  /** What the total counts, in a sentence: "12 signatures in all". */
-  totalText: string;
-  consolePath: string;
-  publicPath: string;
-}
+type CoalitionAction = PartneredAction;
 
-/** The actions that can have partners, found within the organizer's organization only. */
-async function findAction(ctx: Context, type: ActionType, organizationId: string, id: string): Promise<CoalitionAction | undefined> {
-  if (type === 'petition') {
-    const p = await findPetition(ctx.database.db, organizationId, id);
-    return p && { type, id: p.id, title: p.title, slug: p.slug, total: p.signature_count, totalText: `${p.signature_count} signatures in all`, consolePath: `/admin/petitions/${p.id}`, publicPath: `/petitions/${p.slug}` };
-  }
-  const e = await findEvent(ctx.database.db, organizationId, id);
-  return e && { type, id: e.id, title: e.title, slug: e.slug, total: e.accepted_count, totalText: `${e.accepted_count} accepted RSVPs in all`, consolePath: `/admin/events/${e.id}`, publicPath: `/events/${e.slug}` };
-}
-
-function forgetPublic(ctx: Context, type: ActionType, slug: string) {
-  if (type === 'petition') ctx.petitionCache.forget(slug);
-  else eventCache(ctx).forget(slug);
+/** The action types that can have partners: every capability's `actions`. */
+function actionKinds(ctx: Context): Map<string, ActionKind> {
+  return new Map(ctx.capabilities.flatMap((c) => c.actions ?? []).map((kind) => [kind.type, kind]));
 }
 
 /**
@@ -46,9 +23,12 @@ function forgetPublic(ctx: Context, type: ActionType, slug: string) {
 export function coalitionRoutes(ctx: Context) {
   const db = ctx.database.db;
   return async function (app: FastifyInstance) {
+    const kinds = actionKinds(ctx);
+    const findAction = (type: ActionType, organizationId: string, id: string) => kinds.get(type)!.find(ctx, organizationId, id);
+    const forgetPublic = (type: ActionType, slug: string) => kinds.get(type)?.forget(ctx, slug);
     const partnersPage = async (type: ActionType, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, opts: { error?: string; notice?: string; slug?: string; status?: number } = {}) => {
       const org = request.organizer!.organization!;
-      const action = await findAction(ctx, type, org.id, request.params.id);
+      const action = await findAction(type, org.id, request.params.id);
       if (!action) return notFound(request, reply);
       const [partners, counts] = await Promise.all([partnersOfAction(db, org.id, type, action.id), coalitionCounts(db, org.id, type, action.id)]);
       const page = adminPage(request, reply, opts.notice);
@@ -124,7 +104,7 @@ export function coalitionRoutes(ctx: Context) {
     };
 
     type Params = { Params: { id: string }; Body: Body };
-    for (const type of ['petition', 'event'] as const) {
+    for (const type of [...kinds.keys()] as ActionType[]) {
       const base = `/${type}s/:id/partners`;
       app.get<Params & { Querystring: { invited?: string } }>(base, { config: { permission: 'manage_actions' } }, (request, reply) =>
         partnersPage(type, request, reply, request.query.invited ? { notice: 'The partner is invited. They accept from their console’s Partnerships page.' } : {}),
@@ -132,7 +112,7 @@ export function coalitionRoutes(ctx: Context) {
 
       app.post<Params>(base, { config: { permission: 'manage_actions' } }, async (request, reply) => {
         const org = request.organizer!.organization!;
-        const action = await findAction(ctx, type, org.id, request.params.id);
+        const action = await findAction(type, org.id, request.params.id);
         if (!action) return notFound(request, reply);
         const slug = typeof request.body?.partner === 'string' ? request.body.partner.slice(0, 100) : '';
         try {
@@ -147,11 +127,11 @@ export function coalitionRoutes(ctx: Context) {
 
       app.post<{ Params: { id: string; partnershipId: string } }>(`${base}/:partnershipId/remove`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
         const org = request.organizer!.organization!;
-        const action = await findAction(ctx, type, org.id, request.params.id);
+        const action = await findAction(type, org.id, request.params.id);
         if (!action) return notFound(request, reply);
         const removed = await removePartner(db, request.params.partnershipId, org.id);
         if (Number(removed.numDeletedRows) === 0) return notFound(request, reply);
-        forgetPublic(ctx, type, action.slug);
+        forgetPublic(type, action.slug);
         await audit(db, { organizationId: org.id, userId: request.organizer!.session.user_id, action: 'partner.removed', subject: action.id });
         return reply.redirect(`/admin/${type}s/${action.id}/partners`, 303);
       });
@@ -229,7 +209,7 @@ export function coalitionRoutes(ctx: Context) {
         const ok = await respondToPartnership(db, { partnershipId: request.params.id, partnerId: org.id, accept: answer === 'accept', byUserId: request.organizer!.session.user_id });
         if (!ok) return notFound(request, reply);
         const row = (await partnershipsOf(db, org.id)).find((p) => p.id === request.params.id);
-        if (row) forgetPublic(ctx, row.path.startsWith('/events/') ? 'event' : 'petition', row.slug);
+        if (row) forgetPublic(row.path.startsWith('/events/') ? 'event' : 'petition', row.slug);
         return reply.redirect('/admin/partnerships', 303);
       });
     }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
 import type { EventCampaign } from '../../db/schema.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { audit } from '../../accounts/service.ts';
 import { nowIso } from '../../util/ids.ts';
 import { eventCache } from '../../events/public-cache.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
-import { notFound, pageContext, sendPage } from '../../app/build-app.ts';
+import { notFound, pageContext, sendPage } from '../../kits/pages/page.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';

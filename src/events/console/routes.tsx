@@ -10,7 +10,7 @@ import * as repo from '../repository.ts';
 import { cancelEvent, createEvent, EventClosedError, recordCheckIn, setCapacity, updateEvent } from '../service.ts';
 import { checkEvent, EVENT_FIELD_LIMITS, inputOf, type EventInput, DEFAULT_REMINDERS } from '../fields.ts';
 import { eventCache } from '../public-cache.ts';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { AttendeesPage, CancelEventPage, EventDetailPage, EventFormPage, EventNotFoundPage, EventsListPage, type EventForm, type EventFormErrors } from './pages.tsx';
 
 type Body = Record<string, unknown>;

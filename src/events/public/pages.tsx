@@ -433,32 +433,36 @@ export function CancelConfirmPage(props: { page: PageContext; title: string; pat
 }
 
 /** Upcoming public events on this site. Unlisted events are not here: they are reached by their link. */
-export function EventListPage(props: {
-  page: PageContext;
-  events: { slug: string; title: string; start_at: string; end_at: string; timezone: string; online: number; locality: string | null; region: string | null; organization_name: string }[];
-}): JSX.Element {
+export type ListedEvent = { slug: string; title: string; start_at: string; end_at: string; timezone: string; online: number; locality: string | null; region: string | null; organization_name: string };
+
+/** Events as a list a reader scans: title, when on the event's own clock, where, who. */
+export function EventList(props: { page: PageContext; events: ListedEvent[] }): JSX.Element {
+  const { page } = props;
+  const { t } = page;
+  return (
+    <ul class="petition-list">
+      {props.events.map((e) => (
+        <li>
+          <a href={`/events/${e.slug}`} safe>
+            {e.title}
+          </a>
+          <br />
+          <span safe>{eventWhen(e, page.lang)}</span>
+          <br />
+          <span safe>{e.online ? t('eventpage.online') : eventArea(e)}</span> · <span safe>{e.organization_name}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function EventListPage(props: { page: PageContext; events: ListedEvent[] }): JSX.Element {
   const { page } = props;
   const { t } = page;
   return (
     <Layout page={page} title={t('eventpage.list_title')}>
       <h1 safe>{t('eventpage.list_title')}</h1>
-      {props.events.length === 0 ? (
-        <p safe>{t('eventpage.list_empty')}</p>
-      ) : (
-        <ul class="petition-list">
-          {props.events.map((e) => (
-            <li>
-              <a href={`/events/${e.slug}`} safe>
-                {e.title}
-              </a>
-              <br />
-              <span safe>{eventWhen(e, page.lang)}</span>
-              <br />
-              <span safe>{e.online ? t('eventpage.online') : eventArea(e)}</span> · <span safe>{e.organization_name}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {props.events.length === 0 ? <p safe>{t('eventpage.list_empty')}</p> : <EventList page={page} events={props.events} />}
     </Layout>
   );
 }

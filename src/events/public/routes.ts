@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import type { Context } from '../../context.ts';
-import { pageContext, sendPage, notFound } from '../../app/build-app.ts';
+import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
 import { validatePerson, type FieldErrors } from '../../actions/people/validate.ts';
-import { cleanSource, referringSite } from '../../petitions/public/routes.ts';
-import { validShares } from '../../coalitions/service.ts';
+import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
+import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator, type MessageKey } from '../../i18n/index.ts';
 import { nowIso } from '../../util/ids.ts';
 import { attendeeToken, cancelAttendance, cleanPhone, closedReason, EventClosedError, rsvp, shareRsvp, tokenMatches } from '../service.ts';

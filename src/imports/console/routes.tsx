@@ -3,7 +3,7 @@ import multipart, { type Multipart } from '@fastify/multipart';
 import type { Context } from '../../context.ts';
 import type { Import } from '../../db/schema.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { deleteWaitingImport, findImport, importsOf, rejectionsOf } from '../repository.ts';
 import { FileTooLargeError, ImportStateError, receiveUpload, REJECTIONS_KEPT, startImport, SUBSCRIBE_WORDING } from '../service.ts';
 import { FIELD_LABELS, FIELDS, guessMapping, ImportFileError, isField, MAX_FILE_BYTES, mappingProblem, tagProblem, type Field } from '../parse.ts';

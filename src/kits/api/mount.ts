@@ -3,18 +3,14 @@ import type { Context } from '../../context.ts';
 import { requireToken } from './auth.ts';
 import { apiUrl, curies, HAL_JSON, link, MAX_PAGE_SIZE, NAMESPACE } from './hal.ts';
 import { typeboxCompiler } from './schema.ts';
-import { petitionApi } from '../../petitions/api/routes.ts';
-import { signatureApi } from '../../petitions/api/signatures.ts';
-import { peopleApi } from '../../people/api/people.ts';
-import { tagApi } from '../../people/api/tags.ts';
-import { eventCampaignApi } from '../../event-campaigns/api/routes.ts';
-import { eventApi } from '../../events/api/routes.ts';
-import { attendanceApi } from '../../events/api/attendances.ts';
 
 /** Every API route as registered (the access test walks this list). */
 export const apiRouteList = new Map<string, { method: string; url: string }>();
 
-/** `/api/v2`: Action Network's API v2 (OSDI 1.1), mounted with that prefix by buildApp. */
+/**
+ * `/api/v2`: Action Network's API v2 (OSDI 1.1), mounted with that prefix by buildApp: every
+ * capability's endpoints, and the entry point with every capability's links.
+ */
 export function apiRoutes(ctx: Context) {
   return async function (app: FastifyInstance) {
     app.setValidatorCompiler(typeboxCompiler);
@@ -47,22 +43,11 @@ export function apiRoutes(ctx: Context) {
       max_page_size: MAX_PAGE_SIZE,
       _links: {
         self: link(apiUrl(baseUrl, '/'), 'turnout API entry point'),
-        'osdi:people': link(apiUrl(baseUrl, '/people'), 'The collection of people in the system'),
-        'osdi:petitions': link(apiUrl(baseUrl, '/petitions'), 'The collection of petitions in the system'),
-        'osdi:person_signup_helper': link(apiUrl(baseUrl, '/people'), 'The person signup helper for the system'),
-        'osdi:tags': link(apiUrl(baseUrl, '/tags'), 'The collection of tags in the system'),
-        'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system'),
-        'osdi:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
+        ...Object.assign({}, ...ctx.capabilities.map((c) => c.apiLinks?.(baseUrl) ?? {})),
         curies: curies(baseUrl),
       },
     }));
 
-    await app.register(petitionApi(ctx));
-    await app.register(signatureApi(ctx));
-    await app.register(peopleApi(ctx));
-    await app.register(tagApi(ctx));
-    await app.register(eventCampaignApi(ctx));
-    await app.register(eventApi(ctx));
-    await app.register(attendanceApi(ctx));
+    for (const capability of ctx.capabilities) if (capability.apiRoutes) await app.register(capability.apiRoutes(ctx));
   };
 }

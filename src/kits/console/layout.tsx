@@ -1,5 +1,6 @@
 import type { Organizer } from './session.ts';
-import { can, type Permission } from '../../accounts/policy.ts';
+import { can } from '../../accounts/policy.ts';
+import type { ConsoleSection } from '../../context.ts';
 
 export interface AdminPage {
   organizer: Organizer | null;
@@ -7,20 +8,10 @@ export interface AdminPage {
   /** The path of the page, to mark the current section in the menu. */
   path: string;
   notice?: string;
+  /** The menu: every capability's sections, in order. */
+  sections: readonly ConsoleSection[];
 }
 
-const SECTIONS: [string, string, Permission][] = [
-  ['/admin', 'Dashboard', 'view_reports'],
-  ['/admin/petitions', 'Petitions', 'view_reports'],
-  ['/admin/events', 'Events', 'view_reports'],
-  ['/admin/event-campaigns', 'Week of action', 'manage_actions'],
-  ['/admin/partnerships', 'Partnerships', 'view_reports'],
-  ['/admin/people', 'People', 'see_people'],
-  ['/admin/imports', 'Import', 'import_people'],
-  ['/admin/members', 'Members', 'manage_members'],
-  ['/admin/audit', 'Audit log', 'view_audit'],
-  ['/admin/settings', 'Settings', 'manage_settings'],
-];
 
 export function CsrfField(props: { token: string }): JSX.Element {
   return <input type="hidden" name="_csrf" value={props.token} />;
@@ -85,7 +76,7 @@ export function AdminLayout(props: { page: AdminPage; title: string; children?: 
           {organizer && org ? (
             <nav aria-label="Console" class="console-nav">
               <ul>
-                {SECTIONS.filter(([, , p]) => can(org.role, p)).map(([href, label]) => (
+                {props.page.sections.filter((s) => can(org.role, s.permission)).map(({ href, label }) => (
                   <li>
                     <a href={href} aria-current={current(href) ? 'page' : undefined} safe>
                       {label}

@@ -1,58 +1,29 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../../context.ts';
-import { csrfToken, csrfValid, gate, loadOrganizer } from './session.ts';
-import { AdminLayout, type AdminPage } from './layout.tsx';
-import { authRoutes } from '../../accounts/console/auth-routes.tsx';
-import { accountRoutes } from '../../accounts/console/account-routes.tsx';
-import { membersRoutes } from '../../accounts/console/members-routes.tsx';
-import { dashboardRoutes } from '../../app/dashboard.tsx';
-import { importsRoutes } from '../../imports/console/routes.tsx';
-import { petitionsConsoleRoutes } from '../../petitions/console/routes.tsx';
-import { coalitionRoutes } from '../../coalitions/console/routes.tsx';
-import { eventCampaignsConsoleRoutes } from '../../event-campaigns/console/routes.tsx';
-import { eventsConsoleRoutes } from '../../events/console/routes.tsx';
-import { peopleConsoleRoutes } from '../../people/console/routes.tsx';
-
-/** Console routes registered by other capabilities (petitions, people, imports …). */
-export type ConsoleRoutes = (ctx: Context) => (app: FastifyInstance) => Promise<void>;
+import type { FastifyInstance } from 'fastify';
+import type { ConsoleSection, Context, Routes } from '../../context.ts';
+import { csrfValid, gate, loadOrganizer } from './session.ts';
+import { refuse } from './page.tsx';
 
 /** Every console route with its permission, as registered (the access test walks this list). */
-export const consoleRoutes = new Map<string, { method: string; url: string; permission: string }>();
-
-export function adminPage(request: FastifyRequest, reply: FastifyReply, notice?: string): AdminPage {
-  return { organizer: request.organizer, csrf: csrfToken(request, reply), path: request.url.split('?')[0]!, notice };
-}
-
-export function sendAdmin(reply: FastifyReply, html: JSX.Element, status = 200) {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
-}
-
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, title: string, body: string) {
-  return sendAdmin(
-    reply,
-    AdminLayout({
-      page: adminPage(request, reply),
-      title,
-      children: [<h1 safe>{title}</h1>, <p safe>{body}</p>],
-    }),
-    status,
-  );
-}
+export const consoleRouteList = new Map<string, { method: string; url: string; permission: string }>();
 
 /**
- * The organizer's console under /admin. Every route must declare `config.permission`; the one
- * hook here loads the session, checks CSRF on every POST, and applies the gate, so no route can
- * forget either.
+ * The organizer's console under /admin: every capability's console routes and menu sections
+ * (ctx.capabilities), and `extra` routes of the app's own (the dashboard). Every route must
+ * declare `config.permission`; the one hook here loads the session, checks CSRF on every POST,
+ * and applies the gate, so no route can forget either.
  */
-export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
+export function consoleRoutes(ctx: Context, extra: Routes[] = []) {
+  const sections: ConsoleSection[] = ctx.capabilities.flatMap((c) => c.consoleSections ?? []).sort((a, b) => a.order - b.order);
   return async function (app: FastifyInstance) {
     app.decorateRequest('organizer', null);
+    app.decorateRequest('consoleSections', null as unknown as readonly ConsoleSection[]);
     app.addHook('onRoute', (route) => {
       const permission = route.config?.permission;
       if (!permission) throw new Error(`console route ${route.method} ${route.url} declares no permission`);
-      for (const method of [route.method].flat()) if (method !== 'HEAD') consoleRoutes.set(`${method} ${route.url}`, { method, url: route.url, permission });
+      for (const method of [route.method].flat()) if (method !== 'HEAD') consoleRouteList.set(`${method} ${route.url}`, { method, url: route.url, permission });
     });
     app.addHook('preHandler', async (request, reply) => {
+      request.consoleSections = sections;
       request.organizer = await loadOrganizer(ctx, request);
       const permission = request.routeOptions.config.permission!;
       if (request.method === 'POST' && !csrfValid(request)) {
@@ -69,16 +40,7 @@ export function adminRoutes(ctx: Context, extra: ConsoleRoutes[] = []) {
       if (verdict === 'enroll_two_factor') return reply.redirect('/admin/account?enroll=1', 303);
       return refuse(request, reply, 403, 'Not allowed', 'Your role in this organization does not allow this. Ask an owner of the organization.');
     });
-    await app.register(authRoutes(ctx));
-    await app.register(accountRoutes(ctx));
-    await app.register(membersRoutes(ctx));
-    await app.register(dashboardRoutes(ctx));
-    await app.register(importsRoutes(ctx));
-    await app.register(petitionsConsoleRoutes(ctx));
-    await app.register(coalitionRoutes(ctx));
-    await app.register(eventCampaignsConsoleRoutes(ctx));
-    await app.register(eventsConsoleRoutes(ctx));
-    await app.register(peopleConsoleRoutes(ctx));
     for (const routes of extra) await app.register(routes(ctx));
+    for (const capability of ctx.capabilities) if (capability.consoleRoutes) await app.register(capability.consoleRoutes(ctx));
   };
 }

@@ -4,12 +4,12 @@ import * as repo from '../../actions/people/repository.ts';
 import * as queries from '../console-queries.ts';
 import { erasePerson } from '../service.ts';
 import { countSignatures } from '../../petitions/repository.ts';
-import { parseShares } from '../../coalitions/service.ts';
+import { parseShares } from '../../actions/partners.ts';
 import { audit } from '../../accounts/service.ts';
 import { can } from '../../accounts/policy.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { ErasePage, PEOPLE_PER_PAGE, PeopleListPage, PersonNotFoundPage, PersonPage, isErased, type PersonView } from './pages.tsx';
 
 type Body = Record<string, unknown>;
@@ -186,7 +186,8 @@ export function peopleConsoleRoutes(ctx: Context) {
     app.post<{ Params: Params }>('/people/:id/erase', { config: { permission: 'erase_people' } }, async (request, reply) => {
       const organizer = request.organizer!;
       const org = organizer.organization!;
-      const erased = await erasePerson(db, org.id, request.params.id, { userId: organizer.session.user_id });
+      const erasers = ctx.capabilities.flatMap((c) => (c.erase ? [c.erase] : []));
+      const erased = await erasePerson(db, org.id, request.params.id, erasers, { userId: organizer.session.user_id });
       if (!erased) return notFound(request, reply);
       return renderPerson(request, reply, { notice: 'Erased. Their signatures are kept, without their name, and still counted.' });
     });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { petitionCache } from '../public-cache.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Context } from '../../context.ts';
@@ -59,7 +60,7 @@ export function petitionApi(ctx: Context) {
     app.post('/petitions', { schema: { body: PetitionCreateBody } }, async (request) => {
       const org = organizationOf(request);
       const petition = await createPetition(db, org.id, petitionFields(request.body), nowIso());
-      ctx.petitionCache.forget(petition.slug);
+      petitionCache(ctx).forget(petition.slug);
       return document(baseUrl, presentPetition(baseUrl, petition));
     });
 
@@ -68,7 +69,7 @@ export function petitionApi(ctx: Context) {
       const org = organizationOf(request);
       const petition = await loadPetition(db, org.id, request.params.id);
       const { petition: updated, changed } = await updatePetition(db, petition, petitionChanges(request.body), nowIso());
-      if (changed.length > 0) ctx.petitionCache.forget(petition.slug);
+      if (changed.length > 0) petitionCache(ctx).forget(petition.slug);
       return document(baseUrl, presentPetition(baseUrl, updated));
     });
   };

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { petitionCache } from '../public-cache.ts';
 import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,7 +21,7 @@ import {
 } from '../service.ts';
 import { exportSignaturesCsv } from '../export.ts';
 import { newId, nowIso } from '../../util/ids.ts';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
+import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import {
   PetitionDetailPage,
   PetitionFormPage,
@@ -203,8 +204,8 @@ export function petitionsConsoleRoutes(ctx: Context) {
         subject: petition.id,
         details: changeDetails(petition, result.petition, result.changed),
       });
-      ctx.petitionCache.forget(petition.slug);
-      ctx.petitionCache.forget(result.petition.slug);
+      petitionCache(ctx).forget(petition.slug);
+      petitionCache(ctx).forget(result.petition.slug);
     }
     return result;
   };
@@ -235,7 +236,7 @@ export function petitionsConsoleRoutes(ctx: Context) {
         details: { title: petition.title, slug: petition.slug, status: petition.status },
       });
       // A visit before it existed may have cached the slug as missing.
-      ctx.petitionCache.forget(petition.slug);
+      petitionCache(ctx).forget(petition.slug);
       return reply.redirect(`/admin/petitions/${petition.id}?notice=created`, 303);
     });
 

@@ -332,29 +332,3 @@ export function MessagePage(props: { page: PageContext; title: string; body: str
   return NoticePage({ ...props, back: props.back ? { href: props.back, label: props.page.t('thanks.back') } : undefined });
 }
 
-export function HomePage(props: {
-  page: PageContext;
-  petitions: { slug: string; title: string; signature_count: number; organization_name: string }[];
-}): JSX.Element {
-  const { t } = props.page;
-  return (
-    <Layout page={props.page} title={t('home.title')}>
-      <h1 safe>{t('home.title')}</h1>
-      {props.petitions.length === 0 ? (
-        <p safe>{t('home.empty')}</p>
-      ) : (
-        <ul class="petition-list">
-          {props.petitions.map((p) => (
-            <li>
-              <a href={`/petitions/${p.slug}`} safe>
-                {p.title}
-              </a>
-              <br />
-              <span safe>{p.organization_name}</span> · <span safe>{t('petition.signatures', { count: p.signature_count })}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </Layout>
-  );
-}

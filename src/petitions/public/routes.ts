@@ -1,40 +1,22 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { petitionCache } from '../public-cache.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import type { Context } from '../../context.ts';
-import { pageContext, sendPage, notFound } from '../../app/build-app.ts';
+import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
+import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
 import { validatePerson, LIMITS, type FieldErrors } from '../../actions/people/validate.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
 import { confirmPetitionSignature, isValidConfirmationToken, signPetition } from '../service.ts';
 import { currentGoal } from '../goal.ts';
-import { validShares } from '../../coalitions/service.ts';
+import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 
 type SignBody = Record<string, unknown>;
 
-/** `?source=` codes are kept with the signature when they look like a code, and dropped otherwise. */
-export function cleanSource(raw: unknown): string | null {
-  if (typeof raw !== 'string') return null;
-  const v = raw.trim();
-  return v && v.length <= 100 && isCleanText(v) ? v : null;
-}
-
-/** The referring site, origin only: which site sent the signer matters, the page they read does not. */
-export function referringSite(request: FastifyRequest): string | null {
-  const referer = request.headers.referer;
-  if (!referer) return null;
-  try {
-    const url = new URL(referer);
-    if (url.host === request.headers.host) return null;
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
-  } catch {
-    return null;
-  }
-}
-
 export function petitionRoutes(ctx: Context) {
   return async function (app: FastifyInstance) {
-    const cache = ctx.petitionCache;
+    const cache = petitionCache(ctx);
     const signLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
 
     app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/petitions/:slug', async (request, reply) => {

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../../context.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
-import { SESSION_COOKIE, sessionCookieOptions } from '../../kits/console/session.ts';
-import * as accounts from '../service.ts';
-import { findUserByEmail, findUser, upsertMembership, useAccountLink } from '../repository.ts';
-import { passwordProblem } from '../passwords.ts';
-import { findOrganization } from '../../orgs/repository.ts';
-import { JOB_PASSWORD_RESET } from '../jobs.ts';
-import { normalizeEmail, isValidEmail } from '../../actions/people/normalize.ts';
-import { nowIso } from '../../util/ids.ts';
+import type { Context } from '../context.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../kits/console/page.tsx';
+import { SESSION_COOKIE, sessionCookieOptions } from '../kits/console/session.ts';
+import * as accounts from '../accounts/service.ts';
+import { findUserByEmail, findUser, upsertMembership, useAccountLink } from '../accounts/repository.ts';
+import { passwordProblem } from '../accounts/passwords.ts';
+import { findOrganization } from '../orgs/repository.ts';
+import { JOB_PASSWORD_RESET } from '../accounts/jobs.ts';
+import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
+import { nowIso } from '../util/ids.ts';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Context } from '../../context.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
-import { SESSION_COOKIE, sessionCookieOptions } from '../../kits/console/session.ts';
-import * as accounts from '../service.ts';
-import { findUser, unusedRecoveryCodes, updateSession } from '../repository.ts';
-import { seal, unseal } from '../secrets.ts';
+import type { Context } from '../context.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../kits/console/page.tsx';
+import { SESSION_COOKIE, sessionCookieOptions } from '../kits/console/session.ts';
+import * as accounts from '../accounts/service.ts';
+import { findUser, unusedRecoveryCodes, updateSession } from '../accounts/repository.ts';
+import { seal, unseal } from '../accounts/secrets.ts';
 
 type Body = Record<string, unknown>;
 const PENDING_TOTP_COOKIE = 'turnout_totp_setup';

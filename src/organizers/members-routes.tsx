@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../../context.ts';
-import type { Role } from '../../db/schema.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/mount.tsx';
-import * as accounts from '../service.ts';
-import { countOwners, membersOf, removeMembership, auditEvents } from '../repository.ts';
-import { setRequireTwoFactor } from '../../orgs/repository.ts';
-import { canGrant, isRole, ROLES } from '../policy.ts';
-import { JOB_INVITATION } from '../jobs.ts';
-import { normalizeEmail, isValidEmail } from '../../actions/people/normalize.ts';
+import type { Context } from '../context.ts';
+import type { Role } from '../db/schema.ts';
+import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/layout.tsx';
+import { adminPage, sendAdmin } from '../kits/console/page.tsx';
+import * as accounts from '../accounts/service.ts';
+import { countOwners, membersOf, removeMembership, auditEvents } from '../accounts/repository.ts';
+import { setRequireTwoFactor } from '../orgs/repository.ts';
+import { canGrant, isRole, ROLES } from '../accounts/policy.ts';
+import { JOB_INVITATION } from '../accounts/jobs.ts';
+import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
 
 type Body = Record<string, unknown>;
 

@@ -1,0 +1,16 @@
+import type { Capability } from '../context.ts';
+import { petitions } from '../petitions/index.ts';
+import { events } from '../events/index.ts';
+import { eventCampaigns } from '../event-campaigns/index.ts';
+import { coalitions } from '../coalitions/index.ts';
+import { people } from '../people/index.ts';
+import { imports } from '../imports/index.ts';
+import { organizers } from '../organizers/index.ts';
+
+/**
+ * The one list of what turnout does. Adding a capability is a folder under src/ with an
+ * index.ts that exports a `Capability`, and one line here (docs/ADDING-A-CAPABILITY.md). The
+ * public pages, the console and its menu, the API and its entry point, the worker's jobs, the
+ * migrations, the home page, the dashboard and erasure are all built from it, in this order.
+ */
+export const CAPABILITIES: readonly Capability[] = [petitions, events, eventCampaigns, coalitions, people, imports, organizers];

@@ -1,0 +1,15 @@
+import type { Capability } from '../context.ts';
+import { coalitionRoutes } from './console/routes.tsx';
+import * as m004 from './migrations/004_coalitions.ts';
+
+/**
+ * Coalitions: a sponsor invites partner organizations to an action (any capability's
+ * `actions`); each partner accepts, gets its own share box on the public form, and sees counts,
+ * never the sponsor's supporters. Sharing itself is part of the action core (actions/partners.ts).
+ */
+export const coalitions: Capability = {
+  name: 'coalitions',
+  consoleRoutes: coalitionRoutes,
+  consoleSections: [{ href: '/admin/partnerships', label: 'Partnerships', permission: 'view_reports', order: 40 }],
+  migrations: { '004_coalitions': m004 },
+};

@@ -1,0 +1,35 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Language, Translate } from '../../i18n/index.ts';
+import { ErrorPage, type PageContext } from './layout.tsx';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The reader's language, chosen once per request (?lang=, then the cookie, then Accept-Language). */
+    lang: Language;
+    t: Translate;
+  }
+}
+
+/** The page context every public page renders with; `path` drops `lang` so the switch link is clean. */
+export function pageContext(request: FastifyRequest): PageContext {
+  const url = new URL(request.url, 'http://x');
+  url.searchParams.delete('lang');
+  return { lang: request.lang, t: request.t, path: url.pathname + url.search };
+}
+
+export function sendPage(reply: FastifyReply, html: JSX.Element, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(html);
+}
+
+export function isApi(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/');
+}
+
+/** The 404 answer: JSON under /api/, a translated page elsewhere. */
+export function notFound(request: FastifyRequest, reply: FastifyReply) {
+  if (isApi(request)) {
+    return reply.code(404).type('application/hal+json; charset=utf-8').send({ error: 'Not found' });
+  }
+  const t = request.t;
+  return sendPage(reply, ErrorPage({ page: pageContext(request), title: t('error.not_found.title'), body: t('error.not_found.body') }), 404);
+}
