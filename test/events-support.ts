@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Harness } from './helpers.ts';
 import { createEvent, type NewEventOptions } from '../src/events/service.ts';
 import { checkEvent, type EventInput, DEFAULT_REMINDERS } from '../src/events/fields.ts';
-import type { EventRow } from '../src/db/schema.ts';
+import type { EventRow } from '../src/events/tables.ts';
 
 /** A day `days` from now on Chicago's calendar, as a form would send it. */
 export function dayFromNow(days: number, zone = 'America/Chicago'): string {

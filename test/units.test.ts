@@ -1,15 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { currentGoal } from '../src/petitions/goal.ts';
 import { normalizeEmail, isValidEmail, normalizePostalCode, isCleanText } from '../src/actions/people/normalize.ts';
 import { validatePerson } from '../src/actions/people/validate.ts';
-import { en } from '../src/i18n/en.ts';
-import { es } from '../src/i18n/es.ts';
-import { pickLanguage, translator } from '../src/i18n/index.ts';
+import { pickLanguage, registerMessages, registeredCatalogs, translator } from '../src/i18n/index.ts';
 import { slugify } from '../src/util/slug.ts';
 import { csvText } from '../src/util/csv.ts';
 import { pooled } from '../src/mail/mailer.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
+
+// Every capability's texts (src/<capability>/messages.ts), registered as its index.ts would.
+const SRC = new URL('../src/', import.meta.url);
+const messageFiles = readdirSync(SRC, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(new URL(`${entry.name}/messages.ts`, SRC)))
+  .map((entry) => new URL(`${entry.name}/messages.ts`, SRC));
+for (const file of messageFiles) await import(file.href);
 
 describe('goal ladder', () => {
   it('climbs 100, 250, 500, 1,000, 2,500 … above the count', () => {
@@ -55,13 +61,19 @@ describe('people', () => {
 });
 
 describe('translations', () => {
-  it('has every English text in Spanish, with the same placeholders', () => {
+  it('has every English text in Spanish, with the same placeholders, in every catalog', () => {
     // An argument is `{name}` or `{name, plural, …}`; the words inside plural branches are text.
     const placeholders = (s: string) => [...new Set([...s.matchAll(/\{(\w+)\s*[,}]/g)].map((m) => m[1]))].sort();
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      assert.ok(es[key] !== undefined, key);
-      assert.deepEqual(placeholders(es[key]), placeholders(en[key]), key);
+    const catalogs = registeredCatalogs();
+    assert.ok(messageFiles.length >= 3, 'the capabilities’ messages.ts files are found');
+    assert.equal(catalogs.length, messageFiles.length + 1, 'the site-wide catalog and one per messages.ts are registered');
+    for (const { en, es } of catalogs) {
+      assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
+      for (const key of Object.keys(en)) assert.deepEqual(placeholders(es[key]!), placeholders(en[key]!), key);
     }
+  });
+  it('refuses a key registered twice, naming it', () => {
+    assert.throws(() => registerMessages({ en: { 'petition.signatures': 'x' }, es: { 'petition.signatures': 'x' } }), /petition\.signatures/);
   });
   it('follows an explicit choice, then the cookie, then the browser', () => {
     assert.equal(pickLanguage({ query: 'es', cookie: 'en', acceptLanguage: 'en' }), 'es');

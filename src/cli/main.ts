@@ -210,8 +210,8 @@ An existing account is given the role in the organization.`,
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
       const { capabilityMigrations } = await import('../app/context.ts');
-      const { findPetitionBySlug } = await import('../petitions/repository.ts');
-      const { exportSignaturesCsv } = await import('../petitions/export.ts');
+      const { findPetitionBySlug } = await import('../petitions/index.ts');
+      const { exportSignaturesCsv } = await import('../petitions/index.ts');
       const database = connect(loadConfig().databaseUrl);
       try {
         await migrateToLatest(database.db, capabilityMigrations());

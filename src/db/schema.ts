@@ -131,41 +131,6 @@ export interface ConsentTable {
   created_at: string;
 }
 
-export interface PetitionTable {
-  id: string;
-  organization_id: string;
-  slug: string;
-  title: string;
-  description: string;
-  petition_text: string;
-  /** JSON array of `{ name }`. */
-  targets: string;
-  goal: number | null;
-  confirmation_required: number;
-  status: 'open' | 'closed';
-  signature_count: ColumnType<number, number | undefined, number>;
-  origin_system: string;
-  created_at: string;
-  modified_at: string;
-}
-
-export interface SignatureTable {
-  id: string;
-  petition_id: string;
-  organization_id: string;
-  person_id: string;
-  comments: string | null;
-  source: string | null;
-  referrer: string | null;
-  language: string;
-  /** null while an email confirmation is pending. */
-  confirmed_at: string | null;
-  /** JSON array of `{ id, wording }`: partner organizations the signer chose to share with. */
-  shared_with: ColumnType<string | null, string | null | undefined, string | null>;
-  created_at: string;
-  modified_at: string;
-}
-
 export interface ActionPartnerTable {
   id: string;
   /** The action's type, as its capability names it (`petition`, `event` …). */
@@ -196,6 +161,11 @@ export interface JobTable {
   finished_at: string | null;
 }
 
+/**
+ * The core's tables. Each capability declares its own in its `tables.ts` and merges them in
+ * here by module augmentation (`declare module '../db/schema.ts' { interface Database { … } }`),
+ * so adding a capability never edits this file. A table the core queries belongs here.
+ */
 export interface Database {
   organizations: OrganizationTable;
   api_tokens: ApiTokenTable;
@@ -203,8 +173,6 @@ export interface Database {
   tags: TagTable;
   taggings: TaggingTable;
   consents: ConsentTable;
-  petitions: PetitionTable;
-  signatures: SignatureTable;
   jobs: JobTable;
   users: UserTable;
   memberships: MembershipTable;
@@ -219,171 +187,7 @@ export type Organization = Selectable<OrganizationTable>;
 export type Person = Selectable<PersonTable>;
 export type NewPerson = Insertable<PersonTable>;
 export type PersonUpdate = Updateable<PersonTable>;
-export type Petition = Selectable<PetitionTable>;
-export type NewPetition = Insertable<PetitionTable>;
-export type PetitionUpdate = Updateable<PetitionTable>;
-export type Signature = Selectable<SignatureTable>;
-export type NewSignature = Insertable<SignatureTable>;
 export type Job = Selectable<JobTable>;
 export type NewJob = Insertable<JobTable>;
 export type User = Selectable<UserTable>;
 export type Session = Selectable<SessionTable>;
-
-// Events and event campaigns (migration 005), merged into `Database` like the blocks above.
-
-export type EventStatus = 'pending' | 'confirmed' | 'rejected' | 'cancelled';
-export type AttendanceStatus = 'accepted' | 'waitlisted' | 'cancelled';
-
-export interface EventCampaignTable {
-  id: string;
-  organization_id: string;
-  slug: string;
-  title: string;
-  description: string;
-  status: 'open' | 'closed';
-  origin_system: string;
-  created_at: string;
-  modified_at: string;
-}
-
-export interface EventTable {
-  id: string;
-  organization_id: string;
-  campaign_id: string | null;
-  slug: string;
-  title: string;
-  description: string;
-  /** What attendees need to know; shown only to people who RSVP'd, like the address. */
-  instructions: string;
-  /** UTC instants (ISO-8601); the wall-clock time is shown in `timezone`. */
-  start_at: string;
-  end_at: string;
-  /** IANA zone, e.g. America/Chicago. */
-  timezone: string;
-  online: number;
-  /** Revealed only to attendees. */
-  join_url: string | null;
-  venue: string | null;
-  /** JSON array of street lines; revealed only to attendees. */
-  address_lines: string;
-  locality: string | null;
-  region: string | null;
-  postal_code: string | null;
-  country: string;
-  latitude: number | null;
-  longitude: number | null;
-  capacity: number | null;
-  visibility: 'public' | 'unlisted';
-  status: EventStatus;
-  /** JSON array of minutes before the start at which attendees are reminded. */
-  reminders: string;
-  host_name: string | null;
-  host_email: string | null;
-  host_email_confirmed_at: string | null;
-  /** Bumped to revoke every host link issued before. */
-  host_link_version: ColumnType<number, number | undefined, number>;
-  accepted_count: ColumnType<number, number | undefined, number>;
-  waitlist_count: ColumnType<number, number | undefined, number>;
-  attended_count: ColumnType<number, number | undefined, number>;
-  origin_system: string;
-  created_at: string;
-  modified_at: string;
-}
-
-export interface AttendanceTable {
-  id: string;
-  event_id: string;
-  organization_id: string;
-  person_id: string;
-  status: AttendanceStatus;
-  attended: ColumnType<number, number | undefined, number>;
-  /** Order on the waitlist (smaller first); null when not waitlisted. */
-  waitlist_position: number | null;
-  phone: string | null;
-  comment: string | null;
-  source: string | null;
-  referrer: string | null;
-  language: string;
-  shared_with: ColumnType<string | null, string | null | undefined, string | null>;
-  created_at: string;
-  modified_at: string;
-  cancelled_at: string | null;
-}
-
-export interface TrustedHostTable {
-  organization_id: string;
-  email: string;
-  created_at: string;
-}
-
-export interface Database {
-  event_campaigns: EventCampaignTable;
-  events: EventTable;
-  attendances: AttendanceTable;
-  trusted_hosts: TrustedHostTable;
-}
-
-export type EventRow = Selectable<EventTable>;
-export type NewEvent = Insertable<EventTable>;
-export type Attendance = Selectable<AttendanceTable>;
-export type EventCampaign = Selectable<EventCampaignTable>;
-
-// CSV imports of people (migration 003). Declared here and merged into `Database` below, so
-// capabilities written side by side each append their own tables.
-
-export type ImportStatus = 'mapping' | 'queued' | 'running' | 'done' | 'failed';
-
-export interface ImportTable {
-  id: string;
-  organization_id: string;
-  created_by: string | null;
-  file_name: string;
-  file_size: number;
-  /** mapping: waiting for the organizer to say what each column is; then queued, running, done or failed. */
-  status: ImportStatus;
-  /** JSON array of the header row's cells. */
-  columns: string;
-  /** JSON array of the first rows, as read. */
-  preview: string;
-  total_rows: number;
-  /** JSON array: the field each column goes to (`ignore`, `email`, `given_name` …). */
-  mapping: string | null;
-  tag: string | null;
-  /** 1 when the organizer said everyone in the file agreed to be emailed. */
-  subscribe: ColumnType<number, number | undefined, number>;
-  rows_done: ColumnType<number, number | undefined, number>;
-  added: ColumnType<number, number | undefined, number>;
-  merged: ColumnType<number, number | undefined, number>;
-  rejected: ColumnType<number, number | undefined, number>;
-  /** JSON object: how many rows were rejected for each reason (all of them, not only the rows kept). */
-  reasons: ColumnType<string, string | undefined, string>;
-  /** The job allowed to work on the import; an older copy of it (after a crash) stands down. */
-  runner_job_id: string | null;
-  error: string | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
-
-export interface ImportFilePieceTable {
-  import_id: string;
-  seq: number;
-  data: Buffer;
-}
-
-export interface ImportRejectionTable {
-  import_id: string;
-  /** The line of the file the row starts on (the header is line 1). */
-  line: number;
-  reason: string;
-  /** JSON array: the row's cells as they were in the file. */
-  cells: string;
-}
-
-export interface Database {
-  imports: ImportTable;
-  import_file_pieces: ImportFilePieceTable;
-  import_rejections: ImportRejectionTable;
-}
-
-export type Import = Selectable<ImportTable>;

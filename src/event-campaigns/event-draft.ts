@@ -1,8 +1,9 @@
 import type { MessageKey } from '../i18n/index.ts';
-import type { EventRow } from '../db/schema.ts';
+import './messages.ts';
+import type { EventRow } from '../events/index.ts';
 import { isCleanText, isValidEmail, normalizeEmail } from '../actions/people/normalize.ts';
 import type { FieldErrors } from '../actions/people/validate.ts';
-import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/fields.ts';
+import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/index.ts';
 import { lookupZip, zipShape } from './places.ts';
 
 /** US time zones a host can choose, west to east; the label key names each in the page's language. */

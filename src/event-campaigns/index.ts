@@ -1,4 +1,5 @@
 import type { Capability } from '../context.ts';
+import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { eventCampaignRoutes } from './public/routes.ts';
 import { eventCampaignsConsoleRoutes } from './console/routes.tsx';

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import './messages.ts';
 import type { Database } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { isLanguage, translator, type Language } from '../i18n/index.ts';
-import { findAttendance, findEventById } from '../events/repository.ts';
-import { hostToken } from '../events/service.ts';
+import { findAttendance, findEventById } from '../events/index.ts';
+import { hostToken } from '../events/index.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import { findOrganization } from '../orgs/repository.ts';
 import { findCampaign, hostLanguage } from './repository.ts';

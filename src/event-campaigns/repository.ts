@@ -1,5 +1,6 @@
 import { type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
-import type { Database, EventCampaignTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { EventCampaignTable } from './tables.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 

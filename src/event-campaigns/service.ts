@@ -1,13 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, EventCampaign, EventRow } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { EventCampaign } from './tables.ts';
+import type { EventRow } from '../events/index.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { slugify } from '../util/slug.ts';
-import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/service.ts';
-import { type EventColumns } from '../events/fields.ts';
-import * as events from '../events/repository.ts';
+import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/index.ts';
+import { type EventColumns } from '../events/index.ts';
+import { eventQueries as events } from '../events/index.ts';
 import { newId } from '../util/ids.ts';
 import * as repo from './repository.ts';
 
@@ -25,7 +27,15 @@ export const HOST_MESSAGE_LIMITS = { subject: 150, body: 5000 } as const;
 
 type Db = Kysely<Database>;
 
-export class CampaignError extends Error {}
+/** A campaign the rules refuse; `field` names the field at fault, when one is. */
+export class CampaignError extends Error {
+  constructor(
+    message: string,
+    readonly field?: 'title' | 'description',
+  ) {
+    super(message);
+  }
+}
 
 export interface CampaignFields {
   title: string;
@@ -35,16 +45,16 @@ export interface CampaignFields {
   origin_system?: string;
 }
 
-/** Checks a campaign's fields as the console and the API send them; the message names the field. */
-export function checkCampaignFields(f: { title?: string; description?: string }): string | null {
+/** Checks a campaign's fields as the console and the API send them: the field at fault and what is wrong with it. */
+export function checkCampaignFields(f: { title?: string; description?: string }): { field: 'title' | 'description'; message: string } | null {
   if (f.title !== undefined) {
-    if (!f.title.trim()) return 'title must not be empty';
-    if (!isCleanText(f.title.trim())) return 'title contains line breaks, control or invalid characters';
-    if (f.title.trim().length > CAMPAIGN_LIMITS.title) return `title must be ${CAMPAIGN_LIMITS.title} characters or fewer`;
+    if (!f.title.trim()) return { field: 'title', message: 'title must not be empty' };
+    if (!isCleanText(f.title.trim())) return { field: 'title', message: 'title contains line breaks, control or invalid characters' };
+    if (f.title.trim().length > CAMPAIGN_LIMITS.title) return { field: 'title', message: `title must be ${CAMPAIGN_LIMITS.title} characters or fewer` };
   }
   if (f.description !== undefined) {
-    if (!isCleanText(f.description, true)) return 'description contains control or invalid characters';
-    if (f.description.length > CAMPAIGN_LIMITS.description) return `description must be ${CAMPAIGN_LIMITS.description} characters or fewer`;
+    if (!isCleanText(f.description, true)) return { field: 'description', message: 'description contains control or invalid characters' };
+    if (f.description.length > CAMPAIGN_LIMITS.description) return { field: 'description', message: `description must be ${CAMPAIGN_LIMITS.description} characters or fewer` };
   }
   return null;
 }
@@ -58,7 +68,7 @@ async function uniqueCampaignSlug(db: Db, wanted: string): Promise<string> {
 
 export async function createCampaign(db: Db, organizationId: string, f: CampaignFields, now: string): Promise<EventCampaign> {
   const problem = checkCampaignFields(f);
-  if (problem) throw new CampaignError(problem);
+  if (problem) throw new CampaignError(problem.message, problem.field);
   const id = newId();
   await repo.insertCampaign(db, {
     id,
@@ -81,7 +91,7 @@ export async function updateCampaign(
   now: string,
 ): Promise<EventCampaign> {
   const problem = checkCampaignFields(changes);
-  if (problem) throw new CampaignError(problem);
+  if (problem) throw new CampaignError(problem.message, problem.field);
   const set = {
     ...(changes.title !== undefined ? { title: changes.title.trim() } : {}),
     ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),

@@ -1,5 +1,5 @@
 import { createEvent } from 'ics';
-import type { EventRow } from '../db/schema.ts';
+import type { EventRow } from './tables.ts';
 import { placeLines } from './format.ts';
 
 type CalendarEvent = Pick<

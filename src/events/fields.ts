@@ -2,10 +2,11 @@
 // in the event's own time zone (stored as UTC instants), and the checks the console, the API
 // and the host form share before createEvent/updateEvent (service.ts) write anything.
 import { DateTime, IANAZone } from 'luxon';
+import './messages.ts';
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { isCleanText, isCountryCode, normalizePostalCode } from '../actions/people/normalize.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import type { EventRow } from '../db/schema.ts';
+import type { EventRow } from './tables.ts';
 
 export const DEFAULT_REMINDERS = [1440, 180];
 

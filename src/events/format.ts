@@ -1,4 +1,4 @@
-import type { EventRow } from '../db/schema.ts';
+import type { EventRow } from './tables.ts';
 import type { Language } from '../i18n/index.ts';
 import { addressLinesOf } from './fields.ts';
 

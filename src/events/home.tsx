@@ -1,4 +1,5 @@
 import type { Context } from '../context.ts';
+import './messages.ts';
 import type { PageContext } from '../kits/pages/layout.tsx';
 import { nowIso } from '../util/ids.ts';
 import { publicUpcomingEvents } from './repository.ts';

@@ -1,4 +1,5 @@
 import type { Capability } from '../context.ts';
+import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { eventRoutes } from './public/routes.ts';
 import { eventsConsoleRoutes } from './console/routes.tsx';
@@ -18,6 +19,7 @@ export { EventCreateBody, presentEvent } from './api/routes.ts';
 export { findAttendance, findEventById, findEventBySlug, insertEvent, searchAttendees } from './repository.ts';
 export * as eventQueries from './repository.ts';
 export { createEvent, EventClosedError, hostToken, recordCheckIn, tokenMatches, updateEvent } from './service.ts';
+export type { EventRow } from './tables.ts';
 
 /** Events with RSVPs, capacity and a waitlist, reminders and check-in. */
 export const events: Capability = {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import './messages.ts';
 import type { Database, Job } from '../db/schema.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { JobHandler } from '../jobs/worker.ts';

@@ -1,6 +1,7 @@
 import { PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Kysely } from 'kysely';
-import type { Database, EventRow } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { EventRow } from './tables.ts';
 import type { Context } from '../context.ts';
 import { acceptedPartners } from '../actions/partners.ts';
 import { findEventBySlug } from './repository.ts';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction, type Insertable, type Updateable } from 'kysely';
-import type { AttendanceTable, Database, EventTable } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { AttendanceTable, EventTable } from './tables.ts';
 import type { Dialect } from '../db/connect.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;

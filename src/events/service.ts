@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
-import type { AttendanceStatus, EventRow } from '../db/schema.ts';
+import type { AttendanceStatus, EventRow } from './tables.ts';
 import { newId } from '../util/ids.ts';
 import { parseShares, sharePerson, type Share, type SharedPerson } from '../actions/partners.ts';
 import * as repo from './repository.ts';

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, ImportStatus } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { ImportStatus } from './tables.ts';
 import { newId } from '../util/ids.ts';
 import { chunks } from '../util/chunks.ts';
 import { personKey, upsertPeople } from '../actions/people/repository.ts';

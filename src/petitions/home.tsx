@@ -1,4 +1,5 @@
 import type { Context } from '../context.ts';
+import './messages.ts';
 import type { PageContext } from '../kits/pages/layout.tsx';
 import { listOpenPetitions } from './repository.ts';
 

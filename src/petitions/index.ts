@@ -1,4 +1,5 @@
 import type { Capability } from '../context.ts';
+import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { petitionRoutes } from './public/routes.ts';
 import { petitionsConsoleRoutes } from './console/routes.tsx';
@@ -13,6 +14,7 @@ import { clearSignatureDetailsOf, findPetition } from './repository.ts';
 // What other capabilities, the CLI and the tests may use of petitions.
 export { petitionCache } from './public-cache.ts';
 export { countSignatures, findPetitionBySlug } from './repository.ts';
+export { createPetition } from './service.ts';
 export { exportSignaturesCsv } from './export.ts';
 
 /** Petitions: a text, targets and a count; people sign from the public page or through the API. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
-import type { Database, NewPetition, NewSignature, PetitionUpdate } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { NewPetition, NewSignature, PetitionUpdate } from './tables.ts';
 import type { SharedStatement } from '../actions/unit-of-work.ts';
 import { chunks } from '../util/chunks.ts';
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database, Petition, PetitionUpdate } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { Petition, PetitionUpdate } from './tables.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
@@ -35,14 +36,23 @@ export interface SignResult {
   awaitingConfirmation: boolean;
 }
 
-type SignablePetition = Pick<Petition, 'id' | 'organization_id' | 'confirmation_required'>;
+type SignablePetition = Pick<Petition, 'id' | 'organization_id' | 'confirmation_required' | 'status'>;
+
+/** A closed petition takes no signatures, from the public form or the API. */
+export class PetitionClosedError extends Error {
+  constructor(readonly petitionId: string) {
+    super(`petition ${petitionId} is closed and takes no more signatures`);
+  }
+}
 
 /**
  * Records a signature through the shared action core. A repeat signer is counted once and is
  * treated exactly like a first-time signer on the page, so the form never tells whether an
  * email has signed before; if their signature still awaits confirmation, the email is sent again.
+ * Throws PetitionClosedError, before writing anything, when the petition is closed.
  */
 export async function signPetition(uow: UnitOfWork, petition: SignablePetition, s: Signing): Promise<SignResult> {
+  if (petition.status === 'closed') throw new PetitionClosedError(petition.id);
   const personId = await recordTaker(
     uow,
     {

@@ -4,9 +4,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
 import type { Kysely } from 'kysely';
 import type { Context } from '../../context.ts';
-import type { Database, EventCampaign, EventRow } from '../../db/schema.ts';
+import type { Database } from '../../db/schema.ts';
+import type { EventCampaign } from '../tables.ts';
+import type { EventRow } from '../../events/index.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
-import { canonicalZone, checkEvent, type EventInput, DEFAULT_REMINDERS } from '../../events/fields.ts';
+import { canonicalZone, checkEvent, type EventInput, DEFAULT_REMINDERS } from '../../events/index.ts';
 import * as repo from '../repository.ts';
 import { addCampaignEvent, campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../service.ts';
 import { lookupZip } from '../places.ts';
@@ -16,7 +18,7 @@ import { organizationOf } from '../../kits/api/auth.ts';
 import { badRequest, notFound } from '../../kits/api/errors.ts';
 import { apiUrl, collection, identifiers, link, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
 import { document } from '../../kits/api/presenters.ts';
-import { EventCreateBody, presentEvent } from '../../events/api/routes.ts';
+import { EventCreateBody, presentEvent } from '../../events/index.ts';
 import { Nullable } from '../../kits/api/schema.ts';
 
 // Event campaigns in Action Network's shape: GET /event_campaigns, GET /event_campaigns/:id,

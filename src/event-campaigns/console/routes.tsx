@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
-import type { EventCampaign } from '../../db/schema.ts';
+import type { EventCampaign } from '../tables.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { audit } from '../../accounts/service.ts';
 import { nowIso } from '../../util/ids.ts';
-import { eventCache } from '../../events/public-cache.ts';
 import { whenText, cityOf } from '../public/pages.tsx';
 import * as repo from '../repository.ts';
 import {
@@ -13,18 +12,13 @@ import {
   CampaignError,
   createCampaign,
   emptyTotals,
-  moderateEvent,
   revokeHostLink,
   updateCampaign,
   CAMPAIGN_LIMITS,
   type CampaignTotals,
 } from '../service.ts';
-
-type Body = Record<string, unknown>;
-type IdParams = { Params: { id: string }; Body: Body };
-
-const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max + 1) : '');
-const isId = (v: string) => /^[0-9a-f-]{36}$/i.test(v);
+import { isId, notFound, noticeOf, text, type Body, type EventParams, type IdParams } from './route-helpers.tsx';
+import { registerModerationRoutes } from './moderation-routes.tsx';
 
 function Totals(props: { totals: CampaignTotals; caption: string }): JSX.Element {
   const { totals } = props;
@@ -103,11 +97,6 @@ function CampaignFields(props: { values: { title?: string; description?: string;
       </div>
     </>
   );
-}
-
-/** Which field a service message is about ("title must not be empty" is about the title). */
-function fieldOf(message: string): 'title' | 'description' {
-  return message.startsWith('description') ? 'description' : 'title';
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -194,7 +183,7 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
         await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'event_campaign.created', subject: campaign.id, details: { title: campaign.title } });
         return reply.redirect(`/admin/event-campaigns/${campaign.id}`, 303);
       } catch (e) {
-        if (e instanceof CampaignError) return listPage(request, reply, { values, errors: { [fieldOf(e.message)]: sentence(e.message) }, status: 422 });
+        if (e instanceof CampaignError) return listPage(request, reply, { values, errors: { [e.field ?? 'title']: sentence(e.message) }, status: 422 });
         throw e;
       }
     });
@@ -316,12 +305,10 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
         await audit(db, { organizationId: campaign.organization_id, userId: organizer.session.user_id, action: 'event_campaign.changed', subject: campaign.id });
         return campaignPage(request, reply, updated, { notice: 'The campaign is saved.' });
       } catch (e) {
-        if (e instanceof CampaignError) return campaignPage(request, reply, campaign, { values, errors: { [fieldOf(e.message)]: sentence(e.message) }, status: 422 });
+        if (e instanceof CampaignError) return campaignPage(request, reply, campaign, { values, errors: { [e.field ?? 'title']: sentence(e.message) }, status: 422 });
         throw e;
       }
     });
-
-    type EventParams = { Params: { id: string; eventId: string }; Body: Body };
 
     app.post<EventParams>('/event-campaigns/:id/events/:eventId/revoke-host-link', { config: { permission: 'manage_actions' } }, async (request, reply) => {
       const campaign = await load(request);
@@ -334,137 +321,6 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
       return reply.redirect(`/admin/event-campaigns/${campaign.id}?done=${sendNewLink ? 'revoked_sent' : 'revoked'}`, 303);
     });
 
-    const moderationPage = async (request: FastifyRequest<IdParams>, reply: FastifyReply, campaign: EventCampaign, notice?: string, status = 200) => {
-      const org = request.organizer!.organization!;
-      const [awaiting, unconfirmed, trusted] = await Promise.all([repo.awaitingModeration(db, org.id, campaign.id), repo.countAwaitingEmail(db, org.id, campaign.id), repo.trustedHosts(db, org.id)]);
-      const page = adminPage(request, reply, notice);
-      return sendAdmin(
-        reply,
-        <AdminLayout page={page} title={`Review events: ${campaign.title}`}>
-          <h1 safe>{`Review events: ${campaign.title}`}</h1>
-          <p safe>
-            {`Events offered by hosts who confirmed their email. Approve to put an event on the map and send the host their private link; reject to tell them it will not be listed. ${unconfirmed} more wait for their host to confirm their email.`}
-          </p>
-          {awaiting.length === 0 ? (
-            <p>Nothing to review.</p>
-          ) : (
-            (awaiting.map((e) => (
-              <section aria-labelledby={`event-${e.id}`} class="moderation">
-                <h2 id={`event-${e.id}`} safe>
-                  {e.title}
-                </h2>
-                <p>
-                  <span safe>{whenText('en', e)}</span>
-                  <br />
-                  <span safe>{e.online ? `Online: ${e.join_url ?? ''}` : [e.venue, cityOf(e), e.postal_code].filter(Boolean).join(' · ')}</span>
-                  <br />
-                  <span safe>{`Host: ${e.host_name ?? ''} <${e.host_email ?? ''}>`}</span>
-                  <br />
-                  <span safe>{e.capacity === null ? 'No limit on places' : `${e.capacity} places`}</span>
-                </p>
-                {e.description ? (
-                  <blockquote class="petition-text" safe>
-                    {e.description}
-                  </blockquote>
-                ) : (
-                  ''
-                )}
-                <form method="post" action={`/admin/event-campaigns/${campaign.id}/moderation/${e.id}/approve`} class="inline">
-                  <CsrfField token={page.csrf} />
-                  <input type="checkbox" id={`trust-${e.id}`} name="trust" value="yes" />
-                  <label for={`trust-${e.id}`}>Trust this host: their next events go live once they confirm their email</label>
-                  <button type="submit" aria-label={`Approve ${e.title}`}>
-                    Approve
-                  </button>
-                </form>{' '}
-                <form method="post" action={`/admin/event-campaigns/${campaign.id}/moderation/${e.id}/reject`} class="inline">
-                  <CsrfField token={page.csrf} />
-                  <button type="submit" class="danger" aria-label={`Reject ${e.title}`}>
-                    Reject
-                  </button>
-                </form>
-              </section>
-            )).join('') as 'safe')
-          )}
-          <h2>Trusted hosts</h2>
-          {trusted.length === 0 ? (
-            <p>No trusted hosts yet.</p>
-          ) : (
-            <ul>
-              {trusted.map((th) => (
-                <li>
-                  <form method="post" action={`/admin/event-campaigns/${campaign.id}/trusted-hosts/remove`} class="inline">
-                    <CsrfField token={page.csrf} />
-                    <input type="hidden" name="email" value={th.email} />
-                    <span safe>{th.email}</span>
-                    <button type="submit" class="secondary" aria-label={`Stop trusting ${th.email}`}>
-                      Stop trusting
-                    </button>
-                  </form>
-                </li>
-              ))}
-            </ul>
-          )}
-          <p>
-            <a href={`/admin/event-campaigns/${campaign.id}`}>Back to the campaign</a>
-          </p>
-        </AdminLayout>,
-        status,
-      );
-    };
-
-    app.get<IdParams>('/event-campaigns/:id/moderation', { config: { permission: 'manage_actions' } }, async (request, reply) => {
-      const campaign = await load(request);
-      if (!campaign) return notFound(request, reply);
-      return moderationPage(request, reply, campaign, noticeOf(request.query));
-    });
-
-    for (const decision of ['approve', 'reject'] as const) {
-      app.post<EventParams>(`/event-campaigns/:id/moderation/:eventId/${decision}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
-        const campaign = await load(request);
-        if (!campaign || !isId(request.params.eventId)) return notFound(request, reply);
-        const event = (await repo.awaitingModeration(db, campaign.organization_id, campaign.id)).find((e) => e.id === request.params.eventId);
-        if (!event) return moderationPage(request, reply, campaign, 'That event was already decided, or is not waiting for a review.', 409);
-        await ctx.committer.submit((uow) =>
-          moderateEvent(uow, { organizationId: campaign.organization_id, eventId: event.id, byUserId: request.organizer!.session.user_id, decision, trustHost: request.body?.trust === 'yes' }),
-        );
-        eventCache(ctx).forget(event.slug);
-        return reply.redirect(`/admin/event-campaigns/${campaign.id}/moderation?done=${decision === 'approve' ? 'approved' : 'rejected'}`, 303);
-      });
-    }
-
-    app.post<IdParams>('/event-campaigns/:id/trusted-hosts/remove', { config: { permission: 'manage_actions' } }, async (request, reply) => {
-      const campaign = await load(request);
-      if (!campaign) return notFound(request, reply);
-      const email = text(request.body?.email, 254);
-      if (await repo.untrustHost(db, campaign.organization_id, email)) {
-        await audit(db, { organizationId: campaign.organization_id, userId: request.organizer!.session.user_id, action: 'host.untrusted', subject: email });
-      }
-      return reply.redirect(`/admin/event-campaigns/${campaign.id}/moderation?done=untrusted`, 303);
-    });
+    registerModerationRoutes(app, ctx, load);
   };
-}
-
-const NOTICES: Record<string, string> = {
-  approved: 'Approved: the event is on the map, and the host is getting their private link.',
-  rejected: 'Rejected: the host is told that the event will not be listed.',
-  untrusted: 'That host’s next events will wait for a review again.',
-  revoked: 'The old host link no longer works.',
-  revoked_sent: 'The old host link no longer works; the host is getting a new one.',
-};
-
-function noticeOf(query: unknown): string | undefined {
-  const done = (query as Record<string, unknown> | undefined)?.done;
-  return typeof done === 'string' ? NOTICES[done] : undefined;
-}
-
-function notFound(request: FastifyRequest, reply: FastifyReply) {
-  return sendAdmin(
-    reply,
-    <AdminLayout page={adminPage(request, reply)} title="Not found">
-      <h1>Not found</h1>
-      <p>There is nothing here in this organization. Check the address.</p>
-    </AdminLayout>,
-    404,
-  );
 }

@@ -1,6 +1,7 @@
 import type { PageContext } from '../../kits/pages/layout.tsx';
+import '../messages.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
-import { EVENT_FIELD_LIMITS } from '../../events/fields.ts';
+import { EVENT_FIELD_LIMITS } from '../../events/index.ts';
 import { EVENT_FORM_FIELDS, TIMEZONES, type EventFormValues } from '../event-draft.ts';
 import { errorText, SelectField, TextArea, TextField } from '../../kits/pages/form-parts.tsx';
 

@@ -1,5 +1,6 @@
 import { Layout, type PageContext } from '../../kits/pages/layout.tsx';
-import type { EventRow } from '../../db/schema.ts';
+import '../messages.ts';
+import type { EventRow } from '../../events/index.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import type { EventFormValues } from '../event-draft.ts';
 import { EVENT_FIELD_ORDER, EventFields } from './event-form.tsx';

@@ -1,4 +1,5 @@
 import { Layout, type PageContext } from '../../kits/pages/layout.tsx';
+import '../messages.ts';
 import type { Language } from '../../i18n/index.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { HOST_NAME_MAX, type EventFormValues } from '../event-draft.ts';

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import '../messages.ts';
 import type { Context } from '../../context.ts';
 import { notFound, pageContext, sendPage } from '../../kits/pages/page.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
-import { findEventById, findEventBySlug, searchAttendees } from '../../events/repository.ts';
-import { EventClosedError, hostToken } from '../../events/service.ts';
-import { eventCache } from '../../events/public-cache.ts';
+import { findEventById, findEventBySlug, searchAttendees } from '../../events/index.ts';
+import { EventClosedError, hostToken } from '../../events/index.ts';
+import { eventCache } from '../../events/index.ts';
 import { nowIso } from '../../util/ids.ts';
 import { checkHostEvent, parseHost, valuesOf, type EventFormValues } from '../event-draft.ts';
 import { HostManagePage } from './host-pages.tsx';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Context } from '../../context.ts';
-import type { Attendance } from '../../db/schema.ts';
+import type { Attendance } from '../tables.ts';
 import * as repo from '../repository.ts';
 import { findPerson } from '../../actions/people/repository.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
@@ -15,7 +15,7 @@ import { apiUrl, collection, filterParam, identifiers, link, pageWindow, parseId
 import { PersonBody, readPerson, readTags, TagsBody } from '../../kits/api/person-input.ts';
 import { document, presentPerson } from '../../kits/api/presenters.ts';
 import { loadEvent } from './routes.ts';
-import { loadPerson } from '../../people/api/people.ts';
+import { loadPerson } from '../../kits/api/people.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
 

@@ -34,7 +34,7 @@ export async function eventsDashboard(ctx: Context, organizationId: string): Pro
                 </a>
               </th>
               <td safe>{eventWhen(e, 'en')}</td>
-              <td safe>{e.status}</td>
+              <td>{e.status}</td>
               <td class="num" safe>
                 {e.capacity ? `${e.accepted_count} of ${e.capacity}` : String(e.accepted_count)}
               </td>

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
-import type { EventRow } from '../../db/schema.ts';
+import type { EventRow } from '../tables.ts';
 import { can } from '../../accounts/policy.ts';
 import { audit } from '../../accounts/service.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import '../messages.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import type { Context } from '../../context.ts';
 import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';

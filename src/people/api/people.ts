@@ -10,6 +10,7 @@ import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filte
 import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
 import { PersonBody, readPerson, readTags, TagsBody } from '../../kits/api/person-input.ts';
 import { document, presentPerson } from '../../kits/api/presenters.ts';
+import { loadPerson } from '../../kits/api/people.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 
 const FILTERS: FieldSpec<repo.PersonComparison['column']> = {
@@ -24,14 +25,6 @@ const FILTERS: FieldSpec<repo.PersonComparison['column']> = {
 
 const SignupBody = Type.Object({ person: PersonBody, add_tags: Type.Optional(TagsBody) });
 type SignupBody = Static<typeof SignupBody>;
-
-/** The organization's person named by a URL identifier; anyone else's is a 404 like a missing one. */
-export async function loadPerson(db: Kysely<Database>, organizationId: string, rawId: string) {
-  const id = parseIdentifier(rawId);
-  const person = id ? await repo.findPerson(db, organizationId, id) : undefined;
-  if (!person) throw notFound('person', rawId);
-  return person;
-}
 
 export function peopleApi(ctx: Context) {
   return async function (app: FastifyInstance) {

@@ -3,7 +3,7 @@ import type { Context } from '../../context.ts';
 import * as repo from '../../actions/people/repository.ts';
 import * as queries from '../console-queries.ts';
 import { erasePerson } from '../service.ts';
-import { countSignatures } from '../../petitions/repository.ts';
+import { countSignatures } from '../../petitions/index.ts';
 import { parseShares } from '../../actions/partners.ts';
 import { audit } from '../../accounts/service.ts';
 import { can } from '../../accounts/policy.ts';

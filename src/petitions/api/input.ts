@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { PetitionUpdate } from '../../db/schema.ts';
+import type { PetitionUpdate } from '../tables.ts';
 import { PETITION_LIMITS, type PetitionFields } from '../service.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { badRequest } from '../../kits/api/errors.ts';

@@ -11,7 +11,8 @@ import { notFound } from '../../kits/api/errors.ts';
 import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
 import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
 import { petitionChanges, petitionFields, PetitionCreateBody, PetitionUpdateBody } from './input.ts';
-import { document, presentPetition } from '../../kits/api/presenters.ts';
+import { document } from '../../kits/api/presenters.ts';
+import { presentPetition } from './presenters.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 
 const FILTERS: FieldSpec<repo.PetitionComparison['column']> = {

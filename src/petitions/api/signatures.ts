@@ -5,15 +5,16 @@ import * as repo from '../repository.ts';
 import { findPerson } from '../../actions/people/repository.ts';
 import { LIMITS } from '../../actions/people/validate.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
-import { signPetition } from '../service.ts';
+import { signPetition, PetitionClosedError } from '../service.ts';
 import type { Referral } from '../../actions/core.ts';
 import { ApiError, badRequest, notFound } from '../../kits/api/errors.ts';
 import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
 import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
 import { PersonBody, readPerson, readTags, TagsBody } from '../../kits/api/person-input.ts';
-import { document, presentPerson, presentSignature } from '../../kits/api/presenters.ts';
+import { document, presentPerson } from '../../kits/api/presenters.ts';
+import { presentSignature } from './presenters.ts';
 import { loadPetition } from './routes.ts';
-import { loadPerson } from '../../people/api/people.ts';
+import { loadPerson } from '../../kits/api/people.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
 
@@ -106,21 +107,26 @@ export function signatureApi(ctx: Context) {
         const tags = readTags(body.add_tags);
         const comments = readComments(body.comments);
         const referral = readReferral(body['action_network:referrer_data'] ?? body.referrer_data);
-        if (petition.status === 'closed') throw new ApiError(409, 'This petition is closed and takes no more signatures');
-        const result = await ctx.committer.submit((uow) =>
-          signPetition(uow, petition, {
-            person,
-            comments,
-            optIn,
-            optInWording: 'API',
-            language: language ?? 'en',
-            referral,
-            tags,
-            // As at Action Network, an autoresponse is sent only when the client asks for one.
-            autoresponse: body.triggers?.autoresponse?.enabled === true,
-          }),
-          { sideBySide: true },
-        );
+        const result = await ctx.committer
+          .submit(
+            (uow) =>
+              signPetition(uow, petition, {
+                person,
+                comments,
+                optIn,
+                optInWording: 'API',
+                language: language ?? 'en',
+                referral,
+                tags,
+                // As at Action Network, an autoresponse is sent only when the client asks for one.
+                autoresponse: body.triggers?.autoresponse?.enabled === true,
+              }),
+            { sideBySide: true },
+          )
+          .catch((error: unknown) => {
+            if (error instanceof PetitionClosedError) throw new ApiError(409, 'This petition is closed and takes no more signatures');
+            throw error;
+          });
         const signature = await repo.findSignatureIn(db, org.id, { petitionId: petition.id }, result.signatureId);
         const signer = signature && (await findPerson(db, org.id, signature.person_id));
         if (!signature || !signer) throw new Error(`signature ${result.signatureId} was recorded but cannot be read back`);

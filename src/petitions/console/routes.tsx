@@ -4,7 +4,7 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
-import type { Petition } from '../../db/schema.ts';
+import type { Petition } from '../tables.ts';
 import { can } from '../../accounts/policy.ts';
 import { audit } from '../../accounts/service.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';

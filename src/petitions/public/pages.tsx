@@ -1,4 +1,5 @@
 import { Layout, NoticePage, type PageContext } from '../../kits/pages/layout.tsx';
+import '../messages.ts';
 import { formatNumber, type Language, type MessageKey } from '../../i18n/index.ts';
 import { countryCodes } from '../../actions/people/normalize.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';

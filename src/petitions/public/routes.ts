@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import '../messages.ts';
 import { petitionCache } from '../public-cache.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import type { Context } from '../../context.ts';
@@ -7,7 +8,7 @@ import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
 import { validatePerson, LIMITS, type FieldErrors } from '../../actions/people/validate.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
-import { confirmPetitionSignature, isValidConfirmationToken, signPetition } from '../service.ts';
+import { confirmPetitionSignature, isValidConfirmationToken, PetitionClosedError, signPetition } from '../service.ts';
 import { currentGoal } from '../goal.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
@@ -69,9 +70,7 @@ export function petitionRoutes(ctx: Context) {
           request.t('form.share', { org: petition.partners.find((p) => p.id === id)!.name }),
         );
         const page = pageContext(request);
-        if (petition.status === 'closed') {
-          return sendPage(reply, MessagePage({ page, title: petition.title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
-        }
+        const closed = () => sendPage(reply, MessagePage({ page, title: petition.title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
         if (Object.keys(allErrors).length > 0) {
           const values: SignFormValues = {
             given_name: str(body.given_name),
@@ -86,18 +85,23 @@ export function petitionRoutes(ctx: Context) {
           };
           return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors }), 422);
         }
-        await ctx.committer.submit((uow) =>
-          signPetition(uow, petition, {
-            person,
-            comments: comments || null,
-            optIn,
-            optInWording: translator(request.lang)('form.opt_in', { org: petition.organization_name }),
-            language: request.lang,
-            referral: { source, referrer: referringSite(request) },
-            shareWith,
-          }),
-          { sideBySide: true },
-        );
+        try {
+          await ctx.committer.submit((uow) =>
+            signPetition(uow, petition, {
+              person,
+              comments: comments || null,
+              optIn,
+              optInWording: translator(request.lang)('form.opt_in', { org: petition.organization_name }),
+              language: request.lang,
+              referral: { source, referrer: referringSite(request) },
+              shareWith,
+            }),
+            { sideBySide: true },
+          );
+        } catch (error) {
+          if (error instanceof PetitionClosedError) return closed();
+          throw error;
+        }
         return reply.redirect(`/petitions/${petition.slug}/thanks`, 303);
       },
     );

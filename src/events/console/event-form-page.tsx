@@ -1,0 +1,205 @@
+// The event form (new and edit) of the console: its fields as typed, the time zones and reminder
+// choices it offers. Moved out of pages.tsx, which re-exports it, to keep that file short.
+import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import type { EventRow } from '../tables.ts';
+
+/** What the event form holds, as typed: kept as it is when the form comes back with errors. */
+export interface EventForm {
+  title: string;
+  slug: string;
+  description: string;
+  instructions: string;
+  start_date: string;
+  start_time: string;
+  end_date: string;
+  end_time: string;
+  timezone: string;
+  capacity: string;
+  location_type: string;
+  join_url: string;
+  venue: string;
+  address_line1: string;
+  address_line2: string;
+  locality: string;
+  region: string;
+  postal_code: string;
+  country: string;
+  visibility: string;
+  reminders: number[];
+}
+
+export type EventFormErrors = Partial<Record<keyof EventForm, string>>;
+
+/** Reminder offsets offered as boxes; others set through the API stay listed and ticked. */
+export const REMINDER_CHOICES: [number, string][] = [
+  [10080, 'A week before'],
+  [2880, 'Two days before'],
+  [1440, 'A day before'],
+  [180, 'Three hours before'],
+  [60, 'An hour before'],
+];
+
+/** US zones first, as organizers here mostly need them; every other zone follows. */
+const US_ZONES: [string, string][] = [
+  ['America/New_York', 'Eastern (New York)'],
+  ['America/Chicago', 'Central (Chicago)'],
+  ['America/Denver', 'Mountain (Denver)'],
+  ['America/Phoenix', 'Arizona (Phoenix)'],
+  ['America/Los_Angeles', 'Pacific (Los Angeles)'],
+  ['America/Anchorage', 'Alaska (Anchorage)'],
+  ['Pacific/Honolulu', 'Hawaii (Honolulu)'],
+  ['America/Puerto_Rico', 'Atlantic (Puerto Rico)'],
+];
+let otherZones: string[] | undefined;
+const allZones = () => (otherZones ??= Intl.supportedValuesOf('timeZone').filter((z) => !US_ZONES.some(([u]) => u === z)));
+
+const number = (n: number) => n.toLocaleString('en-US');
+
+function Radios(props: { name: keyof EventForm; legend: string; value: string; error?: string; options: [string, string][] }): JSX.Element {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <fieldset aria-describedby={props.error ? `${props.name}-error` : undefined}>
+        <legend safe>{props.legend}</legend>
+        {props.error ? (
+          <span class="error-message" id={`${props.name}-error`} safe>
+            {props.error}
+          </span>
+        ) : (
+          ''
+        )}
+        {props.options.map(([value, label], i) => (
+          <div class="checkbox">
+            <input type="radio" id={i === 0 ? props.name : `${props.name}-${value}`} name={props.name} value={value} checked={props.value === value} />
+            <label for={i === 0 ? props.name : `${props.name}-${value}`} safe>
+              {label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+export function EventFormPage(props: { page: AdminPage; event?: Pick<EventRow, 'id' | 'title' | 'slug'>; form: EventForm; errors: EventFormErrors }): JSX.Element {
+  const { page, event, form, errors } = props;
+  const action = event ? `/admin/events/${event.id}/edit` : '/admin/events/new';
+  const heading = event ? `Edit: ${event.title}` : 'New event';
+  const wrong = Object.values(errors).some(Boolean);
+  const zoneError = errors.timezone;
+  const reminderChoices = [...REMINDER_CHOICES, ...form.reminders.filter((m) => !REMINDER_CHOICES.some(([c]) => c === m)).map((m): [number, string] => [m, `${number(m)} minutes before`])];
+  return (
+    <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
+      <p>{event ? <a href={`/admin/events/${event.id}`}>Back to the event</a> : <a href="/admin/events">Back to events</a>}</p>
+      <h1 safe>{heading}</h1>
+      {event ? <p class="hint">Attendees are emailed when you change the time or the place.</p> : ''}
+      <ErrorSummary errors={errors} />
+      <form method="post" action={action} novalidate>
+        <CsrfField token={page.csrf} />
+        <Input name="title" label="Title" value={form.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
+        {event ? (
+          ''
+        ) : (
+          <Input
+            name="slug"
+            label="Web address (optional)"
+            value={form.slug}
+            error={errors.slug}
+            hint="The end of the event's address, like vigil-for-privacy in /events/vigil-for-privacy. Leave it empty to make one from the title."
+          />
+        )}
+        <TextArea name="description" label="Description (optional)" value={form.description} error={errors.description} hint="Shown on the public page, in Markdown." rows={5} />
+        <TextArea
+          name="instructions"
+          label="Instructions for attendees (optional)"
+          value={form.instructions}
+          error={errors.instructions}
+          hint="Sent with the address to people who RSVP, never shown on the public page: which door, what to bring."
+          rows={4}
+        />
+        <Input name="start_date" label="Start date" type="date" value={form.start_date} error={errors.start_date} hint="Like 2026-03-14." required />
+        <Input name="start_time" label="Start time" type="time" value={form.start_time} error={errors.start_time} hint="On the clock of the event's time zone, like 18:00." required />
+        <Input name="end_date" label="End date" type="date" value={form.end_date} error={errors.end_date} required />
+        <Input name="end_time" label="End time" type="time" value={form.end_time} error={errors.end_time} required />
+        <div class={zoneError ? 'field has-error' : 'field'}>
+          <label for="timezone">Time zone</label>
+          <span class="hint" id="timezone-hint">
+            Where the event happens: its times are shown to everyone on this clock.
+          </span>
+          {zoneError ? (
+            <span class="error-message" id="timezone-error" safe>
+              {zoneError}
+            </span>
+          ) : (
+            ''
+          )}
+          <select id="timezone" name="timezone" aria-describedby={zoneError ? 'timezone-hint timezone-error' : 'timezone-hint'}>
+            <optgroup label="United States">
+              {US_ZONES.map(([zone, label]) => (
+                <option value={zone} selected={form.timezone === zone} safe>
+                  {label}
+                </option>
+              ))}
+            </optgroup>
+            <optgroup label="Everywhere">
+              {allZones().map((zone) => (
+                <option value={zone} selected={form.timezone === zone} safe>
+                  {zone}
+                </option>
+              ))}
+            </optgroup>
+          </select>
+        </div>
+        <Input name="capacity" label="Capacity (optional)" value={form.capacity} error={errors.capacity} inputmode="numeric" hint="How many people can come. Leave it empty for no limit; once full, RSVPs join a waitlist." />
+        <Radios
+          name="location_type"
+          legend="Where"
+          value={form.location_type}
+          error={errors.location_type}
+          options={[
+            ['in_person', 'In person'],
+            ['online', 'Online'],
+          ]}
+        />
+        <Input name="join_url" label="Link to join (online events)" type="url" value={form.join_url} error={errors.join_url} hint="Sent only to people who RSVP, never shown on the public page." />
+        <Input name="venue" label="Venue (in person, optional)" value={form.venue} error={errors.venue} hint="A building or a room, like Harold Washington Library." />
+        <Input name="address_line1" label="Street address (in person)" value={form.address_line1} error={errors.address_line1} autocomplete="address-line1" hint="Sent only to people who RSVP; the public page shows the city, state and ZIP." />
+        <Input name="address_line2" label="Address line 2 (optional)" value={form.address_line2} autocomplete="address-line2" />
+        <Input name="locality" label="City" value={form.locality} error={errors.locality} autocomplete="address-level2" />
+        <Input name="region" label="State" value={form.region} error={errors.region} autocomplete="address-level1" hint="Two letters, like IL." />
+        <Input name="postal_code" label="ZIP code" value={form.postal_code} error={errors.postal_code} autocomplete="postal-code" />
+        <Input name="country" label="Country" value={form.country} error={errors.country} hint="Two letters, like US." />
+        <Radios
+          name="visibility"
+          legend="Who can find it"
+          value={form.visibility}
+          error={errors.visibility}
+          options={[
+            ['public', 'Public: listed on this site'],
+            ['unlisted', 'Unlisted: only people with the link'],
+          ]}
+        />
+        <div class={errors.reminders ? 'field has-error' : 'field'}>
+          <fieldset aria-describedby={errors.reminders ? 'reminders-error' : undefined}>
+            <legend>Email reminders to attendees</legend>
+            {errors.reminders ? (
+              <span class="error-message" id="reminders-error" safe>
+                {errors.reminders}
+              </span>
+            ) : (
+              ''
+            )}
+            {reminderChoices.map(([minutes, label], i) => (
+              <div class="checkbox">
+                <input type="checkbox" id={i === 0 ? 'reminders' : `reminders-${minutes}`} name="reminders" value={String(minutes)} checked={form.reminders.includes(minutes)} />
+                <label for={i === 0 ? 'reminders' : `reminders-${minutes}`} safe>
+                  {label}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+        </div>
+        <button type="submit">Save event</button>
+      </form>
+    </AdminLayout>
+  );
+}
