@@ -5,6 +5,7 @@ import type { FieldErrors } from '../../actions/people/validate.ts';
 import { HOST_NAME_MAX, type EventFormValues } from '../event-draft.ts';
 import { EVENT_FIELD_ORDER, EventFields } from './event-form.tsx';
 import { ErrorSummary, SelectField, TextField } from '../../kits/pages/form-parts.tsx';
+import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
 import { campaignMap, type MapCity } from '../map.ts';
 import { DEFAULT_DISTANCE, DISTANCES, eventPoint } from '../places.ts';
 import type { PublicCampaignEvent } from '../repository.ts';
@@ -268,18 +269,6 @@ export function NoticePage(props: { page: PageContext; title: string; body: stri
 
 /** The host's email link shows a button: mail scanners open links, and must not confirm anything. */
 export function HostConfirmPage(props: { page: PageContext; title: string; action: string }): JSX.Element {
-  const { page } = props;
-  const { t } = page;
-  return (
-    <Layout page={page} title={t('host.confirm_title')}>
-      <h1 safe>{t('host.confirm_title')}</h1>
-      <p safe>{t('host.confirm_body', { title: props.title })}</p>
-      <form method="post" action={props.action}>
-        <input type="hidden" name="lang" value={page.lang} />
-        <button type="submit" safe>
-          {t('host.confirm_button')}
-        </button>
-      </form>
-    </Layout>
-  );
+  const { t } = props.page;
+  return ConfirmButtonPage({ page: props.page, title: t('host.confirm_title'), body: t('host.confirm_body', { title: props.title }), action: props.action, button: t('host.confirm_button') });
 }

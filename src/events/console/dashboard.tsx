@@ -2,6 +2,7 @@ import type { Context } from '../../context.ts';
 import { nowIso } from '../../util/ids.ts';
 import { eventWhen } from '../format.ts';
 import { upcomingEventsOf } from '../repository.ts';
+import { DataTable } from '../../kits/console/table.tsx';
 
 /** The dashboard's events: the organization's next events and their RSVPs. */
 export async function eventsDashboard(ctx: Context, organizationId: string): Promise<JSX.Element | null> {
@@ -10,41 +11,17 @@ export async function eventsDashboard(ctx: Context, organizationId: string): Pro
   return (
     <section aria-labelledby="dashboard-events">
       <h2 id="dashboard-events">Upcoming events</h2>
-      <table>
-        <caption>The next events and their RSVPs</caption>
-        <thead>
-          <tr>
-            <th scope="col">Event</th>
-            <th scope="col">When</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">
-              Going
-            </th>
-            <th scope="col" class="num">
-              Waitlist
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr>
-              <th scope="row">
-                <a href={`/admin/events/${e.id}`} safe>
-                  {e.title}
-                </a>
-              </th>
-              <td safe>{eventWhen(e, 'en')}</td>
-              <td>{e.status}</td>
-              <td class="num" safe>
-                {e.capacity ? `${e.accepted_count} of ${e.capacity}` : String(e.accepted_count)}
-              </td>
-              <td class="num" safe>
-                {String(e.waitlist_count)}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        caption="The next events and their RSVPs"
+        rows={events}
+        columns={[
+          { label: 'Event', head: true, text: (e) => e.title, href: (e) => `/admin/events/${e.id}` },
+          { label: 'When', text: (e) => eventWhen(e, 'en') },
+          { label: 'Status', text: (e) => e.status },
+          { label: 'Going', num: true, text: (e) => (e.capacity ? `${e.accepted_count} of ${e.capacity}` : String(e.accepted_count)) },
+          { label: 'Waitlist', num: true, text: (e) => String(e.waitlist_count) },
+        ]}
+      />
     </section>
   );
 }

@@ -1,4 +1,6 @@
 import { AdminLayout, CsrfField, type AdminPage } from '../../kits/console/layout.tsx';
+import { ListPage, NotFoundPage } from '../../kits/console/list-pages.tsx';
+import { number } from '../../kits/console/format.ts';
 import type { EventRow } from '../tables.ts';
 import { eventWhen, placeLines } from '../format.ts';
 
@@ -7,66 +9,26 @@ export { EventFormPage, REMINDER_CHOICES, type EventForm, type EventFormErrors }
 export { AttendeesPage, type AttendeeRow } from './attendees-page.tsx';
 
 const STATUS_TEXT: Record<EventRow['status'], string> = { pending: 'awaiting approval', confirmed: 'confirmed', rejected: 'rejected', cancelled: 'cancelled' };
-const number = (n: number) => n.toLocaleString('en-US');
 
 type ListedEvent = Pick<EventRow, 'id' | 'title' | 'start_at' | 'end_at' | 'timezone' | 'status' | 'visibility' | 'capacity' | 'accepted_count' | 'waitlist_count' | 'attended_count'>;
 
 export function EventsListPage(props: { page: AdminPage; events: ListedEvent[]; canCreate: boolean }): JSX.Element {
   return (
-    <AdminLayout page={props.page} title="Events">
-      <h1>Events</h1>
-      {props.canCreate ? (
-        <p>
-          <a href="/admin/events/new">New event</a>
-        </p>
-      ) : (
-        ''
-      )}
-      {props.events.length === 0 ? (
-        <p>No events yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Event</th>
-              <th scope="col">When (its own time zone)</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Going
-              </th>
-              <th scope="col" class="num">
-                Waitlist
-              </th>
-              <th scope="col" class="num">
-                Checked in
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.events.map((e) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/events/${e.id}`} safe>
-                    {e.title}
-                  </a>
-                </th>
-                <td safe>{eventWhen(e, 'en')}</td>
-                <td safe>{`${STATUS_TEXT[e.status]}${e.visibility === 'unlisted' ? ', unlisted' : ''}`}</td>
-                <td class="num" safe>
-                  {e.capacity === null ? number(e.accepted_count) : `${number(e.accepted_count)} of ${number(e.capacity)}`}
-                </td>
-                <td class="num" safe>
-                  {number(e.waitlist_count)}
-                </td>
-                <td class="num" safe>
-                  {number(e.attended_count)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </AdminLayout>
+    <ListPage
+      page={props.page}
+      title="Events"
+      create={props.canCreate ? { href: '/admin/events/new', label: 'New event' } : undefined}
+      empty="No events yet."
+      rows={props.events}
+      columns={[
+        { label: 'Event', head: true, text: (e) => e.title, href: (e) => `/admin/events/${e.id}` },
+        { label: 'When (its own time zone)', text: (e) => eventWhen(e, 'en') },
+        { label: 'Status', text: (e) => `${STATUS_TEXT[e.status]}${e.visibility === 'unlisted' ? ', unlisted' : ''}` },
+        { label: 'Going', num: true, text: (e) => (e.capacity === null ? number(e.accepted_count) : `${number(e.accepted_count)} of ${number(e.capacity)}`) },
+        { label: 'Waitlist', num: true, text: (e) => number(e.waitlist_count) },
+        { label: 'Checked in', num: true, text: (e) => number(e.attended_count) },
+      ]}
+    />
   );
 }
 
@@ -187,12 +149,10 @@ export function CancelEventPage(props: { page: AdminPage; event: EventRow }): JS
 }
 
 export function EventNotFoundPage(props: { page: AdminPage }): JSX.Element {
-  return (
-    <AdminLayout page={props.page} title="Event not found">
-      <h1>Event not found</h1>
-      <p>
-        There is no such event in this organization. <a href="/admin/events">Go to the list of events</a>.
-      </p>
-    </AdminLayout>
-  );
+  return NotFoundPage({
+    page: props.page,
+    title: 'Event not found',
+    body: 'There is no such event in this organization.',
+    back: { href: '/admin/events', label: 'Go to the list of events' },
+  });
 }

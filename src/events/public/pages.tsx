@@ -1,7 +1,9 @@
 import { Layout, NoticePage, type PageContext } from '../../kits/pages/layout.tsx';
 import '../messages.ts';
-import type { MessageKey } from '../../i18n/index.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
+import { ErrorSummary, TextField } from '../../kits/pages/form-parts.tsx';
+import { ConsentBoxes, formAction, PERSON_FIELDS, PersonFields, type PersonValues } from '../../kits/pages/person-fields.tsx';
+import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import type { PublicEvent } from '../public-cache.ts';
 import { eventArea, eventWhen } from '../format.ts';
@@ -9,11 +11,7 @@ import { eventArea, eventWhen } from '../format.ts';
 // The attendee's private pages live in attendance-pages.tsx; the routes import them from here.
 export { AttendancePage, CancelConfirmPage, type AttendeeView } from './attendance-pages.tsx';
 
-export interface RsvpFormValues {
-  given_name?: string;
-  family_name?: string;
-  email?: string;
-  postal_code?: string;
+export interface RsvpFormValues extends PersonValues {
   phone?: string;
   opt_in?: boolean;
   /** Ids of the partners whose share box is ticked. */
@@ -21,67 +19,8 @@ export interface RsvpFormValues {
   source?: string;
 }
 
-const FIELDS = {
-  given_name: { label: 'form.given_name', type: 'text', autocomplete: 'given-name', maxlength: 100, required: true },
-  family_name: { label: 'form.family_name', type: 'text', autocomplete: 'family-name', maxlength: 100, required: true },
-  email: { label: 'form.email', type: 'email', autocomplete: 'email', maxlength: 254, required: true },
-  postal_code: { label: 'form.postal_code', type: 'text', autocomplete: 'postal-code', maxlength: 20, required: true },
-  // A text input with the phone keypad: the shared stylesheet sizes text, email and url inputs.
-  phone: { label: 'eventpage.phone', type: 'text', autocomplete: 'tel', maxlength: 30, required: false, inputmode: 'tel' },
-} as const satisfies Record<string, { label: MessageKey; type: string; autocomplete: string; maxlength: number; required: boolean; inputmode?: string }>;
-type FieldName = keyof typeof FIELDS;
-
-// `autofocus` is a global attribute the JSX types know only on controls (see the petition page).
-const AUTOFOCUS = { autofocus: true } as Record<string, unknown>;
-
-function errorText(page: PageContext, errors: FieldErrors, field: string): string | undefined {
-  const e = errors[field];
-  if (!e) return undefined;
-  const values = { ...e.values };
-  if (typeof values.field === 'string') values.field = page.t(values.field as MessageKey);
-  const text = page.t(e.key, values);
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function Field(props: { page: PageContext; name: FieldName; value: string | undefined; error: string | undefined; hint?: string }): JSX.Element {
-  const { page, name } = props;
-  const f = FIELDS[name];
-  const describedBy = [props.hint ? `${name}-hint` : '', props.error ? `${name}-error` : ''].filter(Boolean).join(' ');
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={name} safe>
-        {page.t(f.label)}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <span class="error-message" id={`${name}-error`} safe>
-          {props.error}
-        </span>
-      ) : (
-        ''
-      )}
-      <input
-        type={f.type}
-        id={name}
-        name={name}
-        value={props.value ?? ''}
-        autocomplete={f.autocomplete}
-        required={f.required}
-        maxlength={String(f.maxlength)}
-        aria-describedby={describedBy || undefined}
-        aria-invalid={props.error ? 'true' : undefined}
-        spellcheck={f.type === 'email' ? 'false' : undefined}
-        inputmode={'inputmode' in f ? (f.inputmode as 'tel') : undefined}
-      />
-    </div>
-  );
-}
+/** The form's fields in order: the error summary links to them in this order. */
+const ORDER: readonly string[] = [...PERSON_FIELDS, 'phone'];
 
 /** Why a public page shows no form: the event is cancelled or already over. */
 export function eventState(event: Pick<PublicEvent, 'status' | 'end_at'>, now: string): 'open' | 'cancelled' | 'past' {
@@ -142,10 +81,8 @@ export function EventPage(props: { page: PageContext; event: PublicEvent; now: s
   const { t, lang } = page;
   const state = eventState(event, props.now);
   const full = isFull(event);
-  const order: string[] = ['given_name', 'family_name', 'email', 'postal_code', 'phone'];
-  const wrong = order.filter((f) => errors[f]);
-  const action = values.source ? `/events/${event.slug}?source=${encodeURIComponent(values.source)}` : `/events/${event.slug}`;
-  const title = wrong.length > 0 ? `${t('error.summary')}: ${event.title}` : event.title;
+  const action = formAction(`/events/${event.slug}`, values.source);
+  const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${event.title}` : event.title;
   const heading = full ? t('eventpage.waitlist_heading') : t('eventpage.rsvp_heading');
   return (
     <Layout page={page} title={title}>
@@ -190,45 +127,13 @@ export function EventPage(props: { page: PageContext; event: PublicEvent; now: s
               {t('eventpage.spots_left', { count: event.capacity - event.accepted_count })}
             </p>
           )}
-          {wrong.length > 0 ? (
-            <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" {...AUTOFOCUS}>
-              <h2 id="error-summary-title" safe>
-                {t('error.summary')}
-              </h2>
-              <ul>
-                {wrong.map((f) => (
-                  <li>
-                    <a href={`#${f}`} safe>
-                      {errorText(page, errors, f)}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : (
-            ''
-          )}
+          <ErrorSummary page={page} errors={errors} order={ORDER} />
           <form method="post" action={action} novalidate>
             <input type="hidden" name="lang" value={lang} />
-            <Field page={page} name="given_name" value={values.given_name} error={errorText(page, errors, 'given_name')} />
-            <Field page={page} name="family_name" value={values.family_name} error={errorText(page, errors, 'family_name')} />
-            <Field page={page} name="email" value={values.email} error={errorText(page, errors, 'email')} hint={t('eventpage.email_hint')} />
-            <Field page={page} name="postal_code" value={values.postal_code} error={errorText(page, errors, 'postal_code')} />
-            <Field page={page} name="phone" value={values.phone} error={errorText(page, errors, 'phone')} hint={t('eventpage.phone_hint')} />
-            <div class="checkbox">
-              <input type="checkbox" id="opt_in" name="opt_in" value="yes" checked={values.opt_in === true} />
-              <label for="opt_in" safe>
-                {t('form.opt_in', { org: event.organization_name })}
-              </label>
-            </div>
-            {event.partners.map((p) => (
-              <div class="checkbox">
-                <input type="checkbox" id={`share-${p.id}`} name="share" value={p.id} checked={values.share?.includes(p.id) === true} />
-                <label for={`share-${p.id}`} safe>
-                  {t('form.share', { org: p.name })}
-                </label>
-              </div>
-            ))}
+            <PersonFields page={page} values={values} errors={errors} emailHint={t('eventpage.email_hint')} />
+            {/* A text input with the phone keypad: the shared stylesheet sizes text, email and url inputs. */}
+            <TextField page={page} name="phone" label={t('eventpage.phone')} hint={t('eventpage.phone_hint')} value={values.phone} errors={errors} autocomplete="tel" inputmode="tel" maxlength={30} />
+            <ConsentBoxes page={page} organization={event.organization_name} partners={event.partners} optIn={values.opt_in} share={values.share} />
             <button type="submit" safe>
               {full ? t('eventpage.submit_waitlist') : t('eventpage.submit')}
             </button>
@@ -246,12 +151,7 @@ export function RsvpThanksPage(props: { page: PageContext; event: PublicEvent; s
   const accepted = props.status === 'accepted';
   const title = accepted ? t('rsvp.accepted_title') : t('rsvp.waitlisted_title');
   const text = t('rsvp.share_text', { title: event.title });
-  const shares: [string, string][] = [
-    [t('thanks.share_email'), `mailto:?subject=${encodeURIComponent(t('rsvp.share_subject', { title: event.title }))}&body=${encodeURIComponent(`${text}\n${url}`)}`],
-    ['WhatsApp', `https://wa.me/?text=${encodeURIComponent(`${text} ${url}`)}`],
-    ['Facebook', `https://www.facebook.com/sharer/sharer.php?u=${encodeURIComponent(url)}`],
-    ['Bluesky', `https://bsky.app/intent/compose?text=${encodeURIComponent(`${text} ${url}`)}`],
-  ];
+  const shares = shareLinks(page, { subject: t('rsvp.share_subject', { title: event.title }), text, url });
   return (
     <Layout page={page} title={title}>
       <h1 safe>{title}</h1>
@@ -260,21 +160,7 @@ export function RsvpThanksPage(props: { page: PageContext; event: PublicEvent; s
       </p>
       <p safe>{eventWhen(event, page.lang)}</p>
       <h2 safe>{t('rsvp.share')}</h2>
-      <ul class="share">
-        {shares.map(([name, href]) => (
-          <li>
-            <a href={href} rel="noopener noreferrer" safe>
-              {name}
-            </a>
-          </li>
-        ))}
-      </ul>
-      <div class="field">
-        <label for="share-url" safe>
-          {t('thanks.share_copy')}
-        </label>
-        <input type="url" id="share-url" readonly value={url} />
-      </div>
+      <ShareList page={page} shares={shares} url={url} />
       <p>
         <a href={`/events/${event.slug}`} safe>
           {t('eventpage.back')}

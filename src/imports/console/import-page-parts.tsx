@@ -3,13 +3,16 @@
 // share with the routes. Moved out of routes.tsx to keep that file short.
 import type { Import } from '../tables.ts';
 import { CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
+import { DataTable } from '../../kits/console/table.tsx';
+import { number } from '../../kits/console/format.ts';
 import type { importsOf } from '../repository.ts';
 import { REJECTIONS_KEPT, SUBSCRIBE_WORDING } from '../service.ts';
 import { FIELD_LABELS, FIELDS, type Field } from '../parse.ts';
 
 export type Errors = Record<string, string | undefined>;
 
-export const number = (n: number) => n.toLocaleString('en-US');
+// The routes write counts as these pages do.
+export { number };
 export const when = (iso: string) => `${iso.replace('T', ' ').slice(0, 16)} UTC`;
 
 export const STATUS_LABELS: Record<Import['status'], string> = {
@@ -25,55 +28,21 @@ function columnLabel(header: string, i: number): string {
 }
 
 export function ImportsTable(props: { imports: Awaited<ReturnType<typeof importsOf>> }): JSX.Element {
-  if (props.imports.length === 0) return <p>No imports yet.</p>;
   return (
-    <table>
-      <caption>Past imports, newest first</caption>
-      <thead>
-        <tr>
-          <th scope="col">File</th>
-          <th scope="col">Uploaded</th>
-          <th scope="col">Status</th>
-          <th scope="col" class="num">
-            Rows
-          </th>
-          <th scope="col" class="num">
-            Added
-          </th>
-          <th scope="col" class="num">
-            Merged
-          </th>
-          <th scope="col" class="num">
-            Rejected
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.imports.map((i) => (
-          <tr>
-            <th scope="row">
-              <a href={`/admin/imports/${i.id}`} safe>
-                {i.file_name}
-              </a>
-            </th>
-            <td safe>{[when(i.created_at), i.created_by_email ? `by ${i.created_by_email}` : ''].filter(Boolean).join(' ')}</td>
-            <td safe>{i.status === 'running' ? `importing (${number(i.rows_done)} of ${number(i.total_rows)})` : STATUS_LABELS[i.status]}</td>
-            <td class="num" safe>
-              {number(i.total_rows)}
-            </td>
-            <td class="num" safe>
-              {number(i.added)}
-            </td>
-            <td class="num" safe>
-              {number(i.merged)}
-            </td>
-            <td class="num" safe>
-              {number(i.rejected)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Past imports, newest first"
+      empty="No imports yet."
+      rows={props.imports}
+      columns={[
+        { label: 'File', head: true, text: (i) => i.file_name, href: (i) => `/admin/imports/${i.id}` },
+        { label: 'Uploaded', text: (i) => [when(i.created_at), i.created_by_email ? `by ${i.created_by_email}` : ''].filter(Boolean).join(' ') },
+        { label: 'Status', text: (i) => (i.status === 'running' ? `importing (${number(i.rows_done)} of ${number(i.total_rows)})` : STATUS_LABELS[i.status]) },
+        { label: 'Rows', num: true, text: (i) => number(i.total_rows) },
+        { label: 'Added', num: true, text: (i) => number(i.added) },
+        { label: 'Merged', num: true, text: (i) => number(i.merged) },
+        { label: 'Rejected', num: true, text: (i) => number(i.rejected) },
+      ]}
+    />
   );
 }
 
@@ -194,51 +163,25 @@ export function Report(props: { imp: Import; rejections: { line: number; reason:
       {reasons.length > 0 ? (
         <>
           <h3>Why rows were rejected</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Reason</th>
-                <th scope="col" class="num">
-                  Rows
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {reasons.map(([reason, n]) => (
-                <tr>
-                  <td safe>{reason}</td>
-                  <td class="num" safe>
-                    {number(n)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={reasons}
+            columns={[
+              { label: 'Reason', text: ([reason]) => reason },
+              { label: 'Rows', num: true, text: ([, n]) => number(n) },
+            ]}
+          />
           <p>
             <a href={`/admin/imports/${imp.id}/rejected.csv`}>Download the rejected rows (CSV)</a>
             {imp.rejected > REJECTIONS_KEPT ? ` (the first ${number(REJECTIONS_KEPT)} are kept)` : ''}, fix them and import that file.
           </p>
           <h3>{imp.rejected > props.rejections.length ? `The first ${String(props.rejections.length)} rejected rows` : 'Rejected rows'}</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col" class="num">
-                  Line
-                </th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {props.rejections.slice(0, 20).map((r) => (
-                <tr>
-                  <td class="num" safe>
-                    {String(r.line)}
-                  </td>
-                  <td safe>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={props.rejections.slice(0, 20)}
+            columns={[
+              { label: 'Line', num: true, text: (r) => String(r.line) },
+              { label: 'Reason', text: (r) => r.reason },
+            ]}
+          />
         </>
       ) : (
         ''

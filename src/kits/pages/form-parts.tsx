@@ -39,6 +39,38 @@ export function ErrorSummary(props: { page: PageContext; errors: FieldErrors; or
   );
 }
 
+/** The ids a control's `aria-describedby` names: its hint, then its error. */
+export function describedBy(name: string, hint: string | undefined, error: string | undefined): string | undefined {
+  return [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** What every field shows around its control: the label, then the hint and the error the control is described by. */
+export function FieldFrame(props: { name: string; label: string; hint?: string; error?: string; children: JSX.Element }): JSX.Element {
+  const { name } = props;
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={name} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${name}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <span class="error-message" id={`${name}-error`} safe>
+          {props.error}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.children as 'safe'}
+    </div>
+  );
+}
+
 export function TextField(props: {
   page: PageContext;
   name: string;
@@ -48,33 +80,15 @@ export function TextField(props: {
   type?: 'text' | 'email' | 'url' | 'date' | 'time';
   hint?: string;
   autocomplete?: string;
-  inputmode?: 'numeric' | 'text' | 'url' | 'email';
+  inputmode?: 'numeric' | 'text' | 'url' | 'email' | 'tel';
   maxlength?: number;
   required?: boolean;
   width?: 'short';
 }): JSX.Element {
   const { name } = props;
   const error = errorText(props.page, props.errors, name);
-  const describedBy = [props.hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {error ? (
-        <span class="error-message" id={`${name}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
+    <FieldFrame name={name} label={props.label} hint={props.hint} error={error}>
       <input
         type={props.type ?? 'text'}
         id={name}
@@ -84,41 +98,23 @@ export function TextField(props: {
         inputmode={props.inputmode}
         maxlength={props.maxlength ? String(props.maxlength) : undefined}
         required={props.required}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy(name, props.hint, error)}
         aria-invalid={error ? 'true' : undefined}
         spellcheck={props.type === 'email' || props.type === 'url' ? 'false' : undefined}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
 export function TextArea(props: { page: PageContext; name: string; label: string; value: string | undefined; errors: FieldErrors; hint?: string; maxlength: number; rows?: number }): JSX.Element {
   const { name } = props;
   const error = errorText(props.page, props.errors, name);
-  const describedBy = [props.hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {error ? (
-        <span class="error-message" id={`${name}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea id={name} name={name} rows={String(props.rows ?? 5)} maxlength={String(props.maxlength)} aria-describedby={describedBy || undefined} aria-invalid={error ? 'true' : undefined} safe>
+    <FieldFrame name={name} label={props.label} hint={props.hint} error={error}>
+      <textarea id={name} name={name} rows={String(props.rows ?? 5)} maxlength={String(props.maxlength)} aria-describedby={describedBy(name, props.hint, error)} aria-invalid={error ? 'true' : undefined} safe>
         {props.value ?? ''}
       </textarea>
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -134,27 +130,9 @@ export function SelectField(props: {
 }): JSX.Element {
   const { name } = props;
   const error = errorText(props.page, props.errors, name);
-  const describedBy = [props.hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div class={error ? 'field has-error' : 'field'}>
-      <label for={name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {error ? (
-        <span class="error-message" id={`${name}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
-      <select id={name} name={name} aria-describedby={describedBy || undefined} aria-invalid={error ? 'true' : undefined}>
+    <FieldFrame name={name} label={props.label} hint={props.hint} error={error}>
+      <select id={name} name={name} aria-describedby={describedBy(name, props.hint, error)} aria-invalid={error ? 'true' : undefined}>
         {props.placeholder !== undefined ? (
           <option value="" selected={!props.value} safe>
             {props.placeholder}
@@ -168,6 +146,6 @@ export function SelectField(props: {
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }

@@ -1,4 +1,6 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, Pager, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { ListPage, NotFoundPage, PeopleList, personColumns, searchLink } from '../../kits/console/list-pages.tsx';
+import { minute, number } from '../../kits/console/format.ts';
 import { currentGoal } from '../goal.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 
@@ -46,8 +48,6 @@ export interface SignatureRow {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
-const minute = (iso: string) => iso.slice(0, 16).replace('T', ' ');
-const number = (n: number) => n.toLocaleString('en-US');
 
 function goalText(p: Pick<ListedPetition, 'goal' | 'signature_count'>): string {
   return p.goal === null ? `automatic (now ${number(currentGoal(p.signature_count, null))})` : number(p.goal);
@@ -55,54 +55,20 @@ function goalText(p: Pick<ListedPetition, 'goal' | 'signature_count'>): string {
 
 export function PetitionsListPage(props: { page: AdminPage; petitions: ListedPetition[]; canCreate: boolean }): JSX.Element {
   return (
-    <AdminLayout page={props.page} title="Petitions">
-      <h1>Petitions</h1>
-      {props.canCreate ? (
-        <p>
-          <a href="/admin/petitions/new">New petition</a>
-        </p>
-      ) : (
-        ''
-      )}
-      {props.petitions.length === 0 ? (
-        <p>No petitions yet.</p>
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Petition</th>
-              <th scope="col">Status</th>
-              <th scope="col" class="num">
-                Signatures
-              </th>
-              <th scope="col" class="num">
-                Goal
-              </th>
-              <th scope="col">Created (UTC)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.petitions.map((p) => (
-              <tr>
-                <th scope="row">
-                  <a href={`/admin/petitions/${p.id}`} safe>
-                    {p.title}
-                  </a>
-                </th>
-                <td>{p.status === 'open' ? 'open' : 'closed'}</td>
-                <td class="num" safe>
-                  {number(p.signature_count)}
-                </td>
-                <td class="num" safe>
-                  {goalText(p)}
-                </td>
-                <td safe>{day(p.created_at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </AdminLayout>
+    <ListPage
+      page={props.page}
+      title="Petitions"
+      create={props.canCreate ? { href: '/admin/petitions/new', label: 'New petition' } : undefined}
+      empty="No petitions yet."
+      rows={props.petitions}
+      columns={[
+        { label: 'Petition', head: true, text: (p) => p.title, href: (p) => `/admin/petitions/${p.id}` },
+        { label: 'Status', text: (p) => (p.status === 'open' ? 'open' : 'closed') },
+        { label: 'Signatures', num: true, text: (p) => number(p.signature_count) },
+        { label: 'Goal', num: true, text: goalText },
+        { label: 'Created (UTC)', text: (p) => day(p.created_at) },
+      ]}
+    />
   );
 }
 
@@ -294,71 +260,37 @@ export function PetitionDetailPage(props: {
 }
 
 function SignatureTable(props: { petitionId: string; rows: SignatureRow[]; search: string; page: number; pages: number; matching: number }): JSX.Element {
-  const link = (page: number) => {
-    const query = new URLSearchParams();
-    if (props.search) query.set('q', props.search);
-    if (page > 1) query.set('page', String(page));
-    const qs = query.toString();
-    return `/admin/petitions/${props.petitionId}${qs ? `?${qs}` : ''}#signatures`;
-  };
-  const name = (r: SignatureRow) => [r.given_name, r.family_name].filter(Boolean).join(' ');
+  const link = (page: number) => searchLink(`/admin/petitions/${props.petitionId}`, props.search, page, '#signatures');
   return (
     <section aria-labelledby="signatures">
       <h2 id="signatures">Signatures</h2>
-      <form method="get" action={`/admin/petitions/${props.petitionId}#signatures`} class="inline">
-        <label for="q">Search by name or email</label>
-        <input type="text" id="q" name="q" value={props.search} />
-        <button type="submit" class="secondary">
-          Search
-        </button>
-      </form>
-      <p role="status" safe>
-        {props.search
-          ? `${number(props.matching)} ${props.matching === 1 ? 'signature matches' : 'signatures match'} “${props.search}”.`
-          : `${number(props.matching)} ${props.matching === 1 ? 'signature' : 'signatures'}, newest first.`}
-      </p>
-      {props.rows.length === 0 ? (
-        ''
-      ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">ZIP</th>
-              <th scope="col">Comment</th>
-              <th scope="col">Source</th>
-              <th scope="col">Signed (UTC)</th>
-              <th scope="col">Confirmed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((r) => (
-              <tr>
-                <td safe>{name(r)}</td>
-                <td safe>{r.email ?? '(erased)'}</td>
-                <td safe>{r.postal_code ?? ''}</td>
-                <td safe>{r.comments ?? ''}</td>
-                <td safe>{r.source ?? ''}</td>
-                <td safe>{minute(r.created_at)}</td>
-                <td>{r.confirmed_at ? 'yes' : 'not yet'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <Pager label="Pages of signatures" page={props.page} pages={props.pages} link={link} previous="Newer" next="Older" />
+      <PeopleList
+        action={`/admin/petitions/${props.petitionId}#signatures`}
+        search={props.search}
+        status={
+          props.search
+            ? `${number(props.matching)} ${props.matching === 1 ? 'signature matches' : 'signatures match'} “${props.search}”.`
+            : `${number(props.matching)} ${props.matching === 1 ? 'signature' : 'signatures'}, newest first.`
+        }
+        rows={props.rows}
+        columns={[
+          ...personColumns<SignatureRow>(),
+          { label: 'Comment', text: (r) => r.comments ?? '' },
+          { label: 'Source', text: (r) => r.source ?? '' },
+          { label: 'Signed (UTC)', text: (r) => minute(r.created_at) },
+          { label: 'Confirmed', text: (r) => (r.confirmed_at ? 'yes' : 'not yet') },
+        ]}
+        pager={{ label: 'Pages of signatures', page: props.page, pages: props.pages, link, previous: 'Newer', next: 'Older' }}
+      />
     </section>
   );
 }
 
 export function PetitionNotFoundPage(props: { page: AdminPage }): JSX.Element {
-  return (
-    <AdminLayout page={props.page} title="Petition not found">
-      <h1>Petition not found</h1>
-      <p>
-        There is no such petition in this organization. <a href="/admin/petitions">Go to the list of petitions</a>.
-      </p>
-    </AdminLayout>
-  );
+  return NotFoundPage({
+    page: props.page,
+    title: 'Petition not found',
+    body: 'There is no such petition in this organization.',
+    back: { href: '/admin/petitions', label: 'Go to the list of petitions' },
+  });
 }
