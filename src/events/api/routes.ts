@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type, type Static } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Context } from '../../context.ts';
@@ -8,122 +7,31 @@ import type { Database } from '../../db/schema.ts';
 import type { EventRow } from '../tables.ts';
 import * as repo from '../repository.ts';
 import { cancelEvent, createEvent, EventClosedError, updateEvent } from '../service.ts';
-import { addressLinesOf, canonicalZone, checkEvent, EVENT_FIELD_LIMITS, inputOf, utcToWallClock, type EventInput, DEFAULT_REMINDERS, reminderMinutes } from '../fields.ts';
+import { canonicalZone, checkEvent, inputOf, utcToWallClock, type EventInput, DEFAULT_REMINDERS } from '../fields.ts';
 import { eventCache } from '../public-cache.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
-import { ApiError, badRequest, notFound } from '../../kits/api/errors.ts';
-import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
-import { apiUrl, collection, filterParam, identifiers, link, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
+import { ApiError, badRequest } from '../../kits/api/errors.ts';
+import type { FieldSpec } from '../../kits/api/filter.ts';
+import { collectionRoute, COMMON_FILTERS } from '../../kits/api/list.ts';
+import { loadByIdentifier } from '../../kits/api/load.ts';
 import { document } from '../../kits/api/presenters.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
-import { Nullable } from '../../kits/api/schema.ts';
+import { EventCreateBody, EventUpdateBody, presentEvent, STATUS } from './resource.ts';
 
 const FILTERS: FieldSpec<repo.EventComparison['column']> = {
-  identifier: { column: 'id', kind: 'identifier' },
-  created_date: { column: 'created_at', kind: 'date' },
-  modified_date: { column: 'modified_at', kind: 'date' },
+  ...COMMON_FILTERS,
   origin_system: { column: 'origin_system', kind: 'text' },
   title: { column: 'title', kind: 'text' },
   start_date: { column: 'start_at', kind: 'date' },
   end_date: { column: 'end_at', kind: 'date' },
 };
 
-// OSDI's statuses: an event awaiting approval is "tentative"; a rejected one will not happen.
-const STATUS = { pending: 'tentative', confirmed: 'confirmed', rejected: 'cancelled', cancelled: 'cancelled' } as const;
-
-/** An instant on the event's own clock with its offset (`2026-03-14T18:00:00-05:00`): right as an instant, and readable as local time. */
-export function localDate(instant: string, zone: string): string {
-  return DateTime.fromISO(instant, { zone }).toISO({ suppressMilliseconds: true })!;
-}
-
-/** An event as Action Network's resource; the street address is here because the token's organization owns it. */
-export function presentEvent(baseUrl: string, e: EventRow) {
-  const self = apiUrl(baseUrl, `/events/${e.id}`);
-  return {
-    identifiers: identifiers(e.id),
-    origin_system: e.origin_system,
-    created_date: e.created_at,
-    modified_date: e.modified_at,
-    title: e.title,
-    name: e.title,
-    description: e.description,
-    instructions: e.instructions,
-    browser_url: `${baseUrl}/events/${e.slug}`,
-    type: 'open',
-    status: STATUS[e.status],
-    start_date: localDate(e.start_at, e.timezone),
-    end_date: localDate(e.end_at, e.timezone),
-    all_day: false,
-    timezone_identifier: e.timezone,
-    capacity: e.capacity,
-    total_accepted: Number(e.accepted_count),
-    visibility: e.visibility === 'public' ? 'public' : 'private',
-    location: {
-      venue: e.venue,
-      address_lines: addressLinesOf(e),
-      locality: e.locality,
-      region: e.region,
-      postal_code: e.postal_code,
-      country: e.country,
-      ...(e.latitude !== null && e.longitude !== null ? { location: { latitude: e.latitude, longitude: e.longitude } } : {}),
-    },
-    reminders: reminderMinutes(e).map((minutes) => ({ method: 'email', minutes })),
-    'turnout:status': e.status,
-    'turnout:online': e.online === 1,
-    'turnout:join_url': e.join_url,
-    'turnout:total_waitlisted': Number(e.waitlist_count),
-    'turnout:total_attended': Number(e.attended_count),
-    _links: {
-      self: link(self),
-      'osdi:attendances': link(`${self}/attendances`),
-      'osdi:record_attendance_helper': link(`${self}/attendances`),
-    },
-  };
-}
-
 /** The organization's event named by a URL identifier; another organization's is a 404 like a missing one. */
-export async function loadEvent(db: Kysely<Database>, organizationId: string, rawId: string) {
-  const id = parseIdentifier(rawId);
-  const event = id ? await repo.findEvent(db, organizationId, id) : undefined;
-  if (!event) throw notFound('event', rawId);
-  return event;
-}
+export const loadEvent = (db: Kysely<Database>, organizationId: string, rawId: string) =>
+  loadByIdentifier('event', rawId, (id) => repo.findEvent(db, organizationId, id));
 
-const Text = (max: number) => Type.Optional(Nullable(Type.String({ maxLength: max })));
-
-const LocationBody = Type.Object({
-  venue: Text(EVENT_FIELD_LIMITS.line),
-  address_lines: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: EVENT_FIELD_LIMITS.line }), { maxItems: EVENT_FIELD_LIMITS.addressLines }))),
-  locality: Text(EVENT_FIELD_LIMITS.locality),
-  region: Text(EVENT_FIELD_LIMITS.locality),
-  postal_code: Text(20),
-  country: Text(2),
-  location: Type.Optional(Nullable(Type.Object({ latitude: Type.Optional(Nullable(Type.Number())), longitude: Type.Optional(Nullable(Type.Number())) }))),
-});
-
-const fields = {
-  title: Type.Optional(Type.String({ maxLength: EVENT_FIELD_LIMITS.title })),
-  name: Type.Optional(Type.String({ maxLength: EVENT_FIELD_LIMITS.title })),
-  description: Text(EVENT_FIELD_LIMITS.text),
-  instructions: Text(EVENT_FIELD_LIMITS.text),
-  end_date: Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  timezone_identifier: Type.Optional(Type.String({ maxLength: 100 })),
-  capacity: Type.Optional(Nullable(Type.Integer())),
-  visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private'), Type.Literal('unlisted')])),
-  status: Type.Optional(Type.String({ maxLength: 20 })),
-  location: Type.Optional(Nullable(LocationBody)),
-  reminders: Type.Optional(Nullable(Type.Array(Type.Object({ method: Type.Optional(Type.String()), minutes: Type.Integer() }), { maxItems: 10 }))),
-  origin_system: Type.Optional(Type.String({ maxLength: 100 })),
-  'turnout:online': Type.Optional(Type.Boolean()),
-  'turnout:join_url': Type.Optional(Nullable(Type.String({ maxLength: EVENT_FIELD_LIMITS.joinUrl }))),
-};
-
-export const EventCreateBody = Type.Object({ ...fields, start_date: Type.String({ maxLength: 40 }) });
-export type EventCreateBody = Static<typeof EventCreateBody>;
-export const EventUpdateBody = Type.Object({ ...fields, start_date: Type.Optional(Type.String({ maxLength: 40 })) });
-export type EventUpdateBody = Static<typeof EventUpdateBody>;
 
 const DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -248,15 +156,7 @@ export function eventApi(ctx: Context) {
     const { baseUrl } = ctx.config;
     const cache = eventCache(ctx);
 
-    app.get('/events', async (request) => {
-      const org = organizationOf(request);
-      const query = request.query as Record<string, unknown>;
-      const paging = parsePaging(query);
-      const filter = filterParam(query);
-      const where = toComparisons(parseFilter(filter, Object.keys(FILTERS)), FILTERS);
-      const [rows, total] = await Promise.all([repo.listEvents(db, org.id, where, pageWindow(paging)), repo.countEvents(db, org.id, where)]);
-      return collection({ baseUrl, path: '/events', rel: 'osdi:events', items: rows.map((row) => presentEvent(baseUrl, row)), total, paging, filter });
-    });
+    collectionRoute(fastify, { db, baseUrl, path: '/events', rel: 'osdi:events', filters: FILTERS, list: repo.listEvents, count: repo.countEvents, present: presentEvent });
 
     app.get<IdParams>('/events/:id', async (request) => {
       const event = await loadEvent(db, organizationOf(request).id, request.params.id);

@@ -1,22 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
 import type { Context } from '../../context.ts';
-import type { Database } from '../../db/schema.ts';
 import * as repo from '../../actions/people/repository.ts';
 import { signUpPerson } from '../service.ts';
-import { notFound } from '../../kits/api/errors.ts';
-import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
-import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
+import type { FieldSpec } from '../../kits/api/filter.ts';
+import { collectionRoute, COMMON_FILTERS } from '../../kits/api/list.ts';
 import { PersonBody, readPerson, readTags, TagsBody } from '../../kits/api/person-input.ts';
 import { document, presentPerson } from '../../kits/api/presenters.ts';
 import { loadPerson } from '../../kits/api/people.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 
 const FILTERS: FieldSpec<repo.PersonComparison['column']> = {
-  identifier: { column: 'id', kind: 'identifier' },
-  created_date: { column: 'created_at', kind: 'date' },
-  modified_date: { column: 'modified_at', kind: 'date' },
+  ...COMMON_FILTERS,
   family_name: { column: 'family_name', kind: 'text' },
   given_name: { column: 'given_name', kind: 'text' },
   email_address: { column: 'email', kind: 'email' },
@@ -31,19 +26,7 @@ export function peopleApi(ctx: Context) {
     const { db } = ctx.database;
     const { baseUrl } = ctx.config;
 
-    app.get('/people', async (request) => {
-      const org = organizationOf(request);
-      const query = request.query as Record<string, unknown>;
-      const paging = parsePaging(query);
-      const filter = filterParam(query);
-      const where = toComparisons(parseFilter(filter, Object.keys(FILTERS)), FILTERS);
-      const [rows, total] = await Promise.all([
-        repo.listPeople(db, org.id, where, pageWindow(paging)),
-        repo.countPeople(db, org.id, where),
-      ]);
-      const items = rows.map((row) => presentPerson(baseUrl, row));
-      return collection({ baseUrl, path: '/people', rel: 'osdi:people', items, total, paging, filter });
-    });
+    collectionRoute(app, { db, baseUrl, path: '/people', rel: 'osdi:people', filters: FILTERS, list: repo.listPeople, count: repo.countPeople, present: presentPerson });
 
     app.get<{ Params: { id: string } }>('/people/:id', async (request) => {
       const person = await loadPerson(db, organizationOf(request).id, request.params.id);

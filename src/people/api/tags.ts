@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../context.ts';
 import * as repo from '../../actions/people/repository.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
-import { notFound } from '../../kits/api/errors.ts';
-import { parseFilter, toComparisons, type FieldSpec } from '../../kits/api/filter.ts';
-import { collection, filterParam, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
+import type { FieldSpec } from '../../kits/api/filter.ts';
+import { collectionRoute } from '../../kits/api/list.ts';
+import { loadByIdentifier } from '../../kits/api/load.ts';
 import { document, presentTag } from '../../kits/api/presenters.ts';
 
 const FILTERS: FieldSpec<repo.TagComparison['column']> = {
@@ -19,24 +19,11 @@ export function tagApi(ctx: Context) {
     const { db } = ctx.database;
     const { baseUrl } = ctx.config;
 
-    app.get('/tags', async (request) => {
-      const org = organizationOf(request);
-      const query = request.query as Record<string, unknown>;
-      const paging = parsePaging(query);
-      const filter = filterParam(query);
-      const where = toComparisons(parseFilter(filter, Object.keys(FILTERS)), FILTERS);
-      const [rows, total] = await Promise.all([
-        repo.listTags(db, org.id, where, pageWindow(paging)),
-        repo.countTags(db, org.id, where),
-      ]);
-      const items = rows.map((row) => presentTag(baseUrl, row));
-      return collection({ baseUrl, path: '/tags', rel: 'osdi:tags', items, total, paging, filter });
-    });
+    collectionRoute(app, { db, baseUrl, path: '/tags', rel: 'osdi:tags', filters: FILTERS, list: repo.listTags, count: repo.countTags, present: presentTag });
 
     app.get<{ Params: { id: string } }>('/tags/:id', async (request) => {
-      const id = parseIdentifier(request.params.id);
-      const tag = id ? await repo.findTag(db, organizationOf(request).id, id) : undefined;
-      if (!tag) throw notFound('tag', request.params.id);
+      const org = organizationOf(request);
+      const tag = await loadByIdentifier('tag', request.params.id, (id) => repo.findTag(db, org.id, id));
       return document(baseUrl, presentTag(baseUrl, tag));
     });
   };

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Referral } from '../../actions/core.ts';
+import { findPerson } from '../../actions/people/repository.ts';
+import { isCleanText } from '../../actions/people/normalize.ts';
+import { LIMITS } from '../../actions/people/validate.ts';
+import { organizationOf } from './auth.ts';
+import { badRequest } from './errors.ts';
+import type { Comparison, FieldSpec } from './filter.ts';
+import type { Link } from './hal.ts';
+import { listResource, type PageWindow } from './list.ts';
+import { loadByIdentifier } from './load.ts';
+import { loadPerson } from './people.ts';
+import { TagsBody } from './person-input.ts';
+import { document, presentPerson } from './presenters.ts';
+import { Nullable } from './schema.ts';
+
+// A record is what a person made on an action: a signature on a petition, an attendance at an
+// event. Each is listed under its action and under its person, read one by one there, and made
+// by a record helper that answers with the person embedded.
+
+/** Whose records: the action's (`{ petitionId }`, `{ eventId }`) or the person's. */
+export type RecordOwner<K extends string> = { [key in K]: string } | { personId: string };
+
+export interface RecordSpec<K extends string, C extends string, Row extends { person_id: string }, T extends { _links: { self: Link } }> {
+  db: Kysely<Database>;
+  baseUrl: string;
+  /** The record's name in errors: `signature`. Its collection is `signatures` (rel `osdi:signatures`). */
+  name: string;
+  /** The actions' collection, `petitions`, and the organization's action named by a URL id (a 404 otherwise). */
+  actions: string;
+  loadAction(db: Kysely<Database>, organizationId: string, rawId: string): Promise<{ id: string }>;
+  /** The action's key in an owner: `petitionId`. */
+  actionKey: K;
+  filters: FieldSpec<C>;
+  /** The repository's page, count and one of the owner's records, such as `listSignatures`, `countSignatures`, `findSignatureIn`. */
+  list(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Comparison<C>[], window: PageWindow): Promise<Row[]>;
+  count(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Comparison<C>[]): Promise<number>;
+  find(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, id: string): Promise<Row | undefined>;
+  /** The presenter, such as `presentSignature`. */
+  present(baseUrl: string, row: Row): T;
+}
+
+type ListParams = { Params: { id: string } };
+type OneParams = { Params: { id: string; [recordId: string]: string } };
+
+/**
+ * Adds `GET /<actions>/:id/<records>[/:recordId]` and `GET /people/:id/<records>[/:recordId]`,
+ * and returns what the record helper answers with.
+ */
+export function recordRoutes<K extends string, C extends string, Row extends { person_id: string }, T extends { _links: { self: Link } }>(
+  app: FastifyInstance,
+  spec: RecordSpec<K, C, Row, T>,
+) {
+  const { db, baseUrl, name } = spec;
+  const plural = `${name}s`;
+  const param = `${name}Id`;
+  const actionOwner = (actionId: string) => ({ [spec.actionKey]: actionId }) as RecordOwner<K>;
+
+  // Under the action and under the person: the same two routes, each with its own owner.
+  const owners = [
+    { at: spec.actions, load: spec.loadAction, ownerOf: actionOwner },
+    { at: 'people', load: loadPerson, ownerOf: (personId: string): RecordOwner<K> => ({ personId }) },
+  ];
+  for (const { at, load, ownerOf } of owners) {
+    app.get<ListParams>(`/${at}/:id/${plural}`, async (request) => {
+      const org = organizationOf(request);
+      const { id } = await load(db, org.id, request.params.id);
+      const owner = ownerOf(id);
+      return listResource({
+        query: request.query,
+        baseUrl,
+        path: `/${at}/${id}/${plural}`,
+        rel: `osdi:${plural}`,
+        filters: spec.filters,
+        list: (where, window) => spec.list(db, org.id, owner, where, window),
+        count: (where) => spec.count(db, org.id, owner, where),
+        present: (row) => spec.present(baseUrl, row),
+      });
+    });
+
+    app.get<OneParams>(`/${at}/:id/${plural}/:${param}`, async (request) => {
+      const org = organizationOf(request);
+      const owner = ownerOf((await load(db, org.id, request.params.id)).id);
+      const record = await loadByIdentifier(name, request.params[param]!, (id) => spec.find(db, org.id, owner, id));
+      return document(baseUrl, spec.present(baseUrl, record));
+    });
+  }
+
+  return {
+    /** The record helper's answer: the record just made on the action, with its person embedded. */
+    async recorded(organizationId: string, actionId: string, id: string) {
+      const record = await spec.find(db, organizationId, actionOwner(actionId), id);
+      const person = record && (await findPerson(db, organizationId, record.person_id));
+      if (!record || !person) throw new Error(`${name} ${id} was recorded but cannot be read back`);
+      return { ...document(baseUrl, spec.present(baseUrl, record)), _embedded: { 'osdi:person': presentPerson(baseUrl, person) } };
+    },
+  };
+}
+
+const ReferrerData = Type.Object({
+  source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+});
+
+/** What every record helper's body takes after the person and the comment, as Action Network has it. */
+export const RecordBodyFields = {
+  add_tags: Type.Optional(TagsBody),
+  triggers: Type.Optional(Type.Object({ autoresponse: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) })) })),
+  'action_network:referrer_data': Type.Optional(ReferrerData),
+  referrer_data: Type.Optional(ReferrerData),
+};
+
+type ReferrerData = { source?: string | null; referrer?: string | null };
+
+/** The referral codes of a record helper's body (`action_network:referrer_data`, or `referrer_data`). */
+export function readReferral(body: { 'action_network:referrer_data'?: ReferrerData; referrer_data?: ReferrerData }): Referral {
+  const raw = body['action_network:referrer_data'] ?? body.referrer_data;
+  const code = (field: 'source' | 'referrer') => {
+    const v = raw?.[field]?.trim();
+    if (!v) return null;
+    if (!isCleanText(v)) throw badRequest(`action_network:referrer_data.${field} contains line breaks, control or invalid characters`);
+    return v;
+  };
+  return { source: code('source'), referrer: code('referrer') };
+}
+
+/** A record's comment, named `field` in errors (`comments` on a signature): trimmed, null when blank. */
+export function readComment(field: string, raw: string | null | undefined): string | null {
+  const comment = (raw ?? '').trim();
+  if (!comment) return null;
+  if (!isCleanText(comment, true)) throw badRequest(`${field} contains control or invalid characters`);
+  if (comment.length > LIMITS.comments) throw badRequest(`${field} must be ${LIMITS.comments} characters or fewer`);
+  return comment;
+}
