@@ -144,6 +144,12 @@ export const en = {
   'mail.host_new_link.subject': 'A new link to manage your event: {title}',
   'mail.host_new_link.body': 'The organizers have replaced the link to manage “{title}”: the old one no longer works. Here is your new link. Keep it to yourself:\n{host_url}\n\n{org}',
   'mail.host_message.footer': 'A message from {host}, host of “{title}”, sent to the people going through {org}’s event page: {url}',
+  // What checkCampaignFields (service.ts) says; the API sends the English as it is, the console as a sentence.
+  'campaignedit.field.title': 'title',
+  'campaignedit.field.description': 'description',
+  'campaignedit.error.required': '{field} must not be empty',
+  'campaignedit.error.invalid_line': '{field} contains line breaks, control or invalid characters',
+  'campaignedit.error.invalid_text': '{field} contains control or invalid characters',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -289,6 +295,11 @@ export const es: Record<keyof typeof en, string> = {
   'mail.host_new_link.subject': 'Un enlace nuevo para gestionar tu evento: {title}',
   'mail.host_new_link.body': 'El equipo organizador cambió el enlace para gestionar «{title}»: el anterior ya no funciona. Este es tu enlace nuevo. No lo compartas:\n{host_url}\n\n{org}',
   'mail.host_message.footer': 'Un mensaje de {host}, quien organiza «{title}», enviado a las personas que asisten a través de la página de eventos de {org}: {url}',
+  'campaignedit.field.title': 'título',
+  'campaignedit.field.description': 'descripción',
+  'campaignedit.error.required': 'El campo {field} no puede quedar vacío',
+  'campaignedit.error.invalid_line': 'El campo {field} contiene saltos de línea, caracteres de control o caracteres no válidos',
+  'campaignedit.error.invalid_text': 'El campo {field} contiene caracteres de control o no válidos',
 };
 
 declare module '../i18n/index.ts' {

@@ -5,6 +5,8 @@ import type { EventCampaign } from './tables.ts';
 import type { EventRow } from '../events/index.ts';
 import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
+import './messages.ts';
+import type { FieldErrors } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { slugify } from '../util/slug.ts';
 import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/index.ts';
@@ -27,13 +29,13 @@ export const HOST_MESSAGE_LIMITS = { subject: 150, body: 5000 } as const;
 
 type Db = Kysely<Database>;
 
-/** A campaign the rules refuse; `field` names the field at fault, when one is. */
-export class CampaignError extends Error {
-  constructor(
-    message: string,
-    readonly field?: 'title' | 'description',
-  ) {
-    super(message);
+/** A campaign the rules refuse, such as a closed one offered an event. */
+export class CampaignError extends Error {}
+
+/** Fields checkCampaignFields refuses, given to createCampaign/updateCampaign without asking it first. */
+export class CampaignFieldsError extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super(`campaign fields refused: ${Object.keys(errors).join(', ')}`);
   }
 }
 
@@ -45,18 +47,31 @@ export interface CampaignFields {
   origin_system?: string;
 }
 
-/** Checks a campaign's fields as the console and the API send them: the field at fault and what is wrong with it. */
-export function checkCampaignFields(f: { title?: string; description?: string }): { field: 'title' | 'description'; message: string } | null {
+/**
+ * Checks a campaign's fields as the console and the API send them (absent ones are not checked)
+ * and says what is wrong with each, in message keys (messages.ts) the console and the API
+ * translate. Nothing is written here.
+ */
+export function checkCampaignFields(f: { title?: string; description?: string }): FieldErrors {
+  const errors: FieldErrors = {};
   if (f.title !== undefined) {
-    if (!f.title.trim()) return { field: 'title', message: 'title must not be empty' };
-    if (!isCleanText(f.title.trim())) return { field: 'title', message: 'title contains line breaks, control or invalid characters' };
-    if (f.title.trim().length > CAMPAIGN_LIMITS.title) return { field: 'title', message: `title must be ${CAMPAIGN_LIMITS.title} characters or fewer` };
+    const title = f.title.trim();
+    const field = 'campaignedit.field.title';
+    if (!title) errors.title = { key: 'campaignedit.error.required', values: { field } };
+    else if (!isCleanText(title)) errors.title = { key: 'campaignedit.error.invalid_line', values: { field } };
+    else if (title.length > CAMPAIGN_LIMITS.title) errors.title = { key: 'form.error.too_long', values: { field, max: CAMPAIGN_LIMITS.title } };
   }
   if (f.description !== undefined) {
-    if (!isCleanText(f.description, true)) return { field: 'description', message: 'description contains control or invalid characters' };
-    if (f.description.length > CAMPAIGN_LIMITS.description) return { field: 'description', message: `description must be ${CAMPAIGN_LIMITS.description} characters or fewer` };
+    const field = 'campaignedit.field.description';
+    if (!isCleanText(f.description, true)) errors.description = { key: 'campaignedit.error.invalid_text', values: { field } };
+    else if (f.description.length > CAMPAIGN_LIMITS.description) errors.description = { key: 'form.error.too_long', values: { field, max: CAMPAIGN_LIMITS.description } };
   }
-  return null;
+  return errors;
+}
+
+function guard(f: { title?: string; description?: string }) {
+  const errors = checkCampaignFields(f);
+  if (Object.keys(errors).length > 0) throw new CampaignFieldsError(errors);
 }
 
 async function uniqueCampaignSlug(db: Db, wanted: string): Promise<string> {
@@ -67,8 +82,7 @@ async function uniqueCampaignSlug(db: Db, wanted: string): Promise<string> {
 }
 
 export async function createCampaign(db: Db, organizationId: string, f: CampaignFields, now: string): Promise<EventCampaign> {
-  const problem = checkCampaignFields(f);
-  if (problem) throw new CampaignError(problem.message, problem.field);
+  guard(f);
   const id = newId();
   await repo.insertCampaign(db, {
     id,
@@ -90,8 +104,7 @@ export async function updateCampaign(
   changes: Partial<Pick<CampaignFields, 'title' | 'description' | 'status'>>,
   now: string,
 ): Promise<EventCampaign> {
-  const problem = checkCampaignFields(changes);
-  if (problem) throw new CampaignError(problem.message, problem.field);
+  guard(changes);
   const set = {
     ...(changes.title !== undefined ? { title: changes.title.trim() } : {}),
     ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),

@@ -1,6 +1,6 @@
 import { registerMessages, type Keys } from '../i18n/index.ts';
 
-/** The petitions' texts: the public page and its form, the thank-you and confirmation pages, the emails to signers. Site-wide texts are in src/i18n/en.ts. */
+/** The petitions' texts: the public page and its form, the thank-you and confirmation pages, the emails to signers, what is wrong with a petition's fields. Site-wide texts are in src/i18n/en.ts. */
 export const en = {
   'petition.to': 'To:',
   'petition.signatures': '{count, plural, one {# signature} other {# signatures}}',
@@ -32,6 +32,30 @@ export const en = {
   'mail.autoresponse.body': 'Thank you for signing “{title}”.\n\nPetitions win when people ask their friends. Share this link:\n{url}\n\n{org}',
   'mail.confirm.subject': 'Confirm your signature: {title}',
   'mail.confirm.body': 'Please confirm your signature on “{title}” by opening this link and pressing the button:\n{url}\n\nIf you did not sign, ignore this email and nothing will be counted.\n\n{org}',
+  // What checkPetition (fields.ts) says about a petition's fields, as the console shows it; the API keeps its own texts (api/input.ts).
+  'petitionedit.error.title_required': 'Enter a title',
+  'petitionedit.error.title_too_long': 'The title must be {max, number} characters or fewer (it has {count, number})',
+  'petitionedit.error.title_invalid': 'The title must be one line, without control characters',
+  'petitionedit.error.slug_required': 'Enter a web address for the petition, like stop-face-surveillance',
+  'petitionedit.error.slug_too_long': 'The web address must be {max, number} characters or fewer',
+  'petitionedit.error.slug_invalid': 'The web address can only contain lower-case letters, numbers and single hyphens, like stop-face-surveillance',
+  'petitionedit.error.slug_taken': 'The web address /petitions/{slug} is already used by another petition: choose another',
+  'petitionedit.error.description_too_long': 'The description must be {max, number} characters or fewer (it has {count, number})',
+  'petitionedit.error.description_invalid': 'The description contains control characters: remove them',
+  'petitionedit.error.text_required': 'Enter the petition text',
+  'petitionedit.error.text_too_long': 'The petition text must be {max, number} characters or fewer (it has {count, number})',
+  'petitionedit.error.text_invalid': 'The petition text contains control characters: remove them',
+  'petitionedit.error.targets_too_many': 'Enter {max, number} targets or fewer (there are {count, number})',
+  'petitionedit.error.target_empty': 'Each target needs a name',
+  'petitionedit.error.target_too_long': 'Each target must be {max, number} characters or fewer: shorten the long one or split it over two lines',
+  'petitionedit.error.target_invalid': 'The targets contain control characters: remove them',
+  'petitionedit.error.goal_whole': 'Enter the goal as a whole number, like 1000',
+  'petitionedit.error.goal_min': 'The goal must be 1 or more',
+  'petitionedit.error.goal_max': 'The goal must be {max, number} or fewer',
+  'petitionedit.error.status': 'Choose whether the petition is open or closed',
+  'petitionedit.error.origin_required': 'Enter the system the petition comes from',
+  'petitionedit.error.origin_too_long': 'The origin system must be {max, number} characters or fewer (it has {count, number})',
+  'petitionedit.error.origin_invalid': 'The origin system must be one line, without control characters',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -65,6 +89,29 @@ export const es: Record<keyof typeof en, string> = {
   'mail.autoresponse.body': 'Gracias por firmar «{title}».\n\nLas peticiones ganan cuando la gente invita a sus amistades. Comparte este enlace:\n{url}\n\n{org}',
   'mail.confirm.subject': 'Confirma tu firma: {title}',
   'mail.confirm.body': 'Confirma tu firma en «{title}» abriendo este enlace y pulsando el botón:\n{url}\n\nSi no firmaste, ignora este correo y no se contará nada.\n\n{org}',
+  'petitionedit.error.title_required': 'Escribe un título',
+  'petitionedit.error.title_too_long': 'El título debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'petitionedit.error.title_invalid': 'El título debe ocupar una sola línea, sin caracteres de control',
+  'petitionedit.error.slug_required': 'Escribe una dirección web para la petición, como alto-al-reconocimiento-facial',
+  'petitionedit.error.slug_too_long': 'La dirección web debe tener {max, number} caracteres o menos',
+  'petitionedit.error.slug_invalid': 'La dirección web solo puede tener letras minúsculas, números y guiones sueltos, como alto-al-reconocimiento-facial',
+  'petitionedit.error.slug_taken': 'Otra petición ya usa la dirección web /petitions/{slug}: elige otra',
+  'petitionedit.error.description_too_long': 'La descripción debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'petitionedit.error.description_invalid': 'La descripción contiene caracteres de control: quítalos',
+  'petitionedit.error.text_required': 'Escribe el texto de la petición',
+  'petitionedit.error.text_too_long': 'El texto de la petición debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'petitionedit.error.text_invalid': 'El texto de la petición contiene caracteres de control: quítalos',
+  'petitionedit.error.targets_too_many': 'Escribe {max, number} destinatarios o menos (hay {count, number})',
+  'petitionedit.error.target_empty': 'Cada destinatario necesita un nombre',
+  'petitionedit.error.target_too_long': 'Cada destinatario debe tener {max, number} caracteres o menos: acorta el largo o divídelo en dos líneas',
+  'petitionedit.error.target_invalid': 'Los destinatarios contienen caracteres de control: quítalos',
+  'petitionedit.error.goal_whole': 'Escribe la meta como un número entero, como 1000',
+  'petitionedit.error.goal_min': 'La meta debe ser 1 o más',
+  'petitionedit.error.goal_max': 'La meta debe ser {max, number} o menos',
+  'petitionedit.error.status': 'Elige si la petición está abierta o cerrada',
+  'petitionedit.error.origin_required': 'Escribe el sistema del que viene la petición',
+  'petitionedit.error.origin_too_long': 'El sistema de origen debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'petitionedit.error.origin_invalid': 'El sistema de origen debe ocupar una sola línea, sin caracteres de control',
 };
 
 declare module '../i18n/index.ts' {

@@ -3,13 +3,16 @@ import type { Context } from '../../context.ts';
 import type { EventCampaign } from '../tables.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
+import { DataTable, type Column } from '../../kits/console/table.tsx';
 import { audit } from '../../accounts/service.ts';
 import { nowIso } from '../../util/ids.ts';
+import { translator, type MessageKey } from '../../i18n/index.ts';
+import type { FieldErrors } from '../../actions/people/validate.ts';
 import { whenText, cityOf } from '../public/pages.tsx';
 import * as repo from '../repository.ts';
 import {
   campaignTotals,
-  CampaignError,
+  checkCampaignFields,
   createCampaign,
   emptyTotals,
   revokeHostLink,
@@ -20,46 +23,25 @@ import {
 import { isId, notFound, noticeOf, text, type Body, type EventParams, type IdParams } from './route-helpers.tsx';
 import { registerModerationRoutes } from './moderation-routes.tsx';
 
+type Counts = Pick<CampaignTotals, 'events' | 'rsvps' | 'attended'>;
+
+/** Confirmed events, accepted RSVPs and people checked in: the counts of a campaign, or of a state. */
+const COUNT_COLUMNS: Column<Counts>[] = [
+  { label: 'Events', num: true, text: (r) => String(r.events) },
+  { label: 'RSVPs', num: true, text: (r) => String(r.rsvps) },
+  { label: 'Attended', num: true, text: (r) => String(r.attended) },
+];
+
 function Totals(props: { totals: CampaignTotals; caption: string }): JSX.Element {
   const { totals } = props;
+  const columns: Column<Counts & { state: string }>[] = [{ label: 'State', head: true, text: (r) => r.state }, ...COUNT_COLUMNS];
   return (
-    <table>
-      <caption safe>{props.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">State</th>
-          <th scope="col" class="num">
-            Events
-          </th>
-          <th scope="col" class="num">
-            RSVPs
-          </th>
-          <th scope="col" class="num">
-            Attended
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {totals.byRegion.map((r) => (
-          <tr>
-            <th scope="row" safe>
-              {r.online ? 'Online' : (r.region ?? 'No state')}
-            </th>
-            <td class="num" safe>{String(r.events)}</td>
-            <td class="num" safe>{String(r.rsvps)}</td>
-            <td class="num" safe>{String(r.attended)}</td>
-          </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th scope="row">All</th>
-          <td class="num" safe>{String(totals.events)}</td>
-          <td class="num" safe>{String(totals.rsvps)}</td>
-          <td class="num" safe>{String(totals.attended)}</td>
-        </tr>
-      </tfoot>
-    </table>
+    <DataTable
+      caption={props.caption}
+      columns={columns}
+      rows={totals.byRegion.map((r) => ({ ...r, state: r.online ? 'Online' : (r.region ?? 'No state') }))}
+      foot={{ ...totals, state: 'All' }}
+    />
   );
 }
 
@@ -101,7 +83,20 @@ function CampaignFields(props: { values: { title?: string; description?: string;
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
+const en = translator('en');
+
+/** checkCampaignFields' messages in English, each a sentence beside its field. */
+function formErrors(errors: FieldErrors): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, e] of Object.entries(errors)) {
+    if (!e) continue;
+    const values = { ...e.values };
+    if (typeof values.field === 'string') values.field = en(values.field as MessageKey);
+    const message = en(e.key, values);
+    out[field] = message.charAt(0).toUpperCase() + message.slice(1) + '.';
+  }
+  return out;
+}
 
 /**
  * Event campaigns (a distributed week of action) in the console: the list with totals, a
@@ -120,46 +115,16 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
         <AdminLayout page={page} title="Week of action">
           <h1>Week of action</h1>
           <p>A campaign gathers events that people host across the country: supporters find one near them, and anyone can offer to host one.</p>
-          {campaigns.length === 0 ? (
-            <p>No campaigns yet.</p>
-          ) : (
-            <table>
-              <caption>Confirmed events, accepted RSVPs and people checked in, per campaign</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Campaign</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    Events
-                  </th>
-                  <th scope="col" class="num">
-                    RSVPs
-                  </th>
-                  <th scope="col" class="num">
-                    Attended
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {campaigns.map((c) => {
-                  const t = totals.get(c.id) ?? emptyTotals();
-                  return (
-                    <tr>
-                      <th scope="row">
-                        <a href={`/admin/event-campaigns/${c.id}`} safe>
-                          {c.title}
-                        </a>
-                      </th>
-                      <td>{c.status}</td>
-                      <td class="num" safe>{String(t.events)}</td>
-                      <td class="num" safe>{String(t.rsvps)}</td>
-                      <td class="num" safe>{String(t.attended)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            caption="Confirmed events, accepted RSVPs and people checked in, per campaign"
+            empty="No campaigns yet."
+            rows={campaigns.map((c) => ({ ...(totals.get(c.id) ?? emptyTotals()), campaign: c }))}
+            columns={[
+              { label: 'Campaign', head: true, text: (r) => r.campaign.title, href: (r) => `/admin/event-campaigns/${r.campaign.id}` },
+              { label: 'Status', text: (r) => r.campaign.status },
+              ...COUNT_COLUMNS,
+            ]}
+          />
           <h2>New campaign</h2>
           <ErrorSummary errors={opts.errors ?? {}} />
           <form method="post" action="/admin/event-campaigns">
@@ -178,14 +143,11 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
       const organizer = request.organizer!;
       const org = organizer.organization!;
       const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
-      try {
-        const campaign = await createCampaign(db, org.id, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
-        await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'event_campaign.created', subject: campaign.id, details: { title: campaign.title } });
-        return reply.redirect(`/admin/event-campaigns/${campaign.id}`, 303);
-      } catch (e) {
-        if (e instanceof CampaignError) return listPage(request, reply, { values, errors: { [e.field ?? 'title']: sentence(e.message) }, status: 422 });
-        throw e;
-      }
+      const errors = checkCampaignFields(values);
+      if (Object.keys(errors).length > 0) return listPage(request, reply, { values, errors: formErrors(errors), status: 422 });
+      const campaign = await createCampaign(db, org.id, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+      await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'event_campaign.created', subject: campaign.id, details: { title: campaign.title } });
+      return reply.redirect(`/admin/event-campaigns/${campaign.id}`, 303);
     });
 
     const campaignPage = async (
@@ -221,57 +183,40 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
           <p safe>{`${plural(t.events, 'confirmed event')}, ${plural(t.rsvps, 'RSVP')}, ${t.attended} attended.`}</p>
           <Totals totals={t} caption="By state (confirmed events only)" />
           <h2>Events</h2>
-          {events.length === 0 ? (
-            <p>No events yet.</p>
-          ) : (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Event</th>
-                  <th scope="col">When and where</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Host</th>
-                  <th scope="col" class="num">
-                    RSVPs
-                  </th>
-                  <th scope="col">
-                    <span class="skip">Host link</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.map((e) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={`/events/${e.slug}`} safe>
-                        {e.title}
-                      </a>
-                    </th>
-                    <td safe>{`${whenText('en', { start_at: e.start_at, end_at: e.start_at, timezone: e.timezone })} · ${e.online ? 'Online' : cityOf(e)}`}</td>
-                    <td>{e.status === 'pending' && !e.host_email_confirmed_at ? 'pending (host has not confirmed their email)' : e.status}</td>
-                    <td>
-                      <span safe>{e.host_name ?? ''}</span> <span safe>{e.host_email ?? ''}</span>
-                    </td>
-                    <td class="num" safe>{String(e.accepted_count)}</td>
-                    <td>
-                      {e.host_email ? (
-                        <form method="post" action={`/admin/event-campaigns/${campaign.id}/events/${e.id}/revoke-host-link`} class="inline">
-                          <CsrfField token={page.csrf} />
-                          <input type="checkbox" id={`send-${e.id}`} name="send_new_link" value="yes" checked />
-                          <label for={`send-${e.id}`}>email a new link</label>
-                          <button type="submit" class="secondary" aria-label={`Revoke the host link of ${e.title}`}>
-                            Revoke host link
-                          </button>
-                        </form>
-                      ) : (
-                        ''
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            empty="No events yet."
+            rows={events}
+            columns={[
+              { label: 'Event', head: true, text: (e) => e.title, href: (e) => `/events/${e.slug}` },
+              { label: 'When and where', text: (e) => `${whenText('en', { start_at: e.start_at, end_at: e.start_at, timezone: e.timezone })} · ${e.online ? 'Online' : cityOf(e)}` },
+              { label: 'Status', text: (e) => (e.status === 'pending' && !e.host_email_confirmed_at ? 'pending (host has not confirmed their email)' : e.status) },
+              {
+                label: 'Host',
+                cell: (e) => (
+                  <>
+                    <span safe>{e.host_name ?? ''}</span> <span safe>{e.host_email ?? ''}</span>
+                  </>
+                ),
+              },
+              { label: 'RSVPs', num: true, text: (e) => String(e.accepted_count) },
+              {
+                label: <span class="skip">Host link</span>,
+                cell: (e) =>
+                  e.host_email ? (
+                    <form method="post" action={`/admin/event-campaigns/${campaign.id}/events/${e.id}/revoke-host-link`} class="inline">
+                      <CsrfField token={page.csrf} />
+                      <input type="checkbox" id={`send-${e.id}`} name="send_new_link" value="yes" checked />
+                      <label for={`send-${e.id}`}>email a new link</label>
+                      <button type="submit" class="secondary" aria-label={`Revoke the host link of ${e.title}`}>
+                        Revoke host link
+                      </button>
+                    </form>
+                  ) : (
+                    ''
+                  ),
+              },
+            ]}
+          />
           <h2>Edit the campaign</h2>
           <ErrorSummary errors={opts.errors ?? {}} />
           <form method="post" action={`/admin/event-campaigns/${campaign.id}`}>
@@ -300,14 +245,11 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
       if (!campaign) return notFound(request, reply);
       const organizer = request.organizer!;
       const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
-      try {
-        const updated = await updateCampaign(db, campaign, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
-        await audit(db, { organizationId: campaign.organization_id, userId: organizer.session.user_id, action: 'event_campaign.changed', subject: campaign.id });
-        return campaignPage(request, reply, updated, { notice: 'The campaign is saved.' });
-      } catch (e) {
-        if (e instanceof CampaignError) return campaignPage(request, reply, campaign, { values, errors: { [e.field ?? 'title']: sentence(e.message) }, status: 422 });
-        throw e;
-      }
+      const errors = checkCampaignFields(values);
+      if (Object.keys(errors).length > 0) return campaignPage(request, reply, campaign, { values, errors: formErrors(errors), status: 422 });
+      const updated = await updateCampaign(db, campaign, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+      await audit(db, { organizationId: campaign.organization_id, userId: organizer.session.user_id, action: 'event_campaign.changed', subject: campaign.id });
+      return campaignPage(request, reply, updated, { notice: 'The campaign is saved.' });
     });
 
     app.post<EventParams>('/event-campaigns/:id/events/:eventId/revoke-host-link', { config: { permission: 'manage_actions' } }, async (request, reply) => {

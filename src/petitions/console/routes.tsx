@@ -7,18 +7,10 @@ import type { Context } from '../../context.ts';
 import type { Petition } from '../tables.ts';
 import { can } from '../../accounts/policy.ts';
 import { audit } from '../../accounts/service.ts';
-import { isCleanText } from '../../actions/people/normalize.ts';
+import { translator } from '../../i18n/index.ts';
 import * as repo from '../repository.ts';
-import {
-  createPetition,
-  isValidSlug,
-  petitionColumns,
-  PETITION_LIMITS,
-  targetsOf,
-  updatePetition,
-  type PetitionChanges,
-  type PetitionFields,
-} from '../service.ts';
+import { createPetition, petitionColumns, targetsOf, updatePetition, type PetitionChanges, type PetitionFields } from '../service.ts';
+import { checkPetition, type PetitionFieldErrors, type PetitionInput } from '../fields.ts';
 import { exportSignaturesCsv } from '../export.ts';
 import { newId, nowIso } from '../../util/ids.ts';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
@@ -51,9 +43,6 @@ const NOTICES: Record<string, string> = {
   opened: 'The petition is open: people can sign it.',
   closed: 'The petition is closed: its page shows the count without the form.',
 };
-
-const chars = (s: string) => [...s].length;
-const formatted = (n: number) => n.toLocaleString('en-US');
 
 function text(body: Body | undefined, name: string): string {
   const value = body?.[name];
@@ -89,63 +78,41 @@ export function petitionFormOf(p: Petition): PetitionForm {
   };
 }
 
+const en = translator('en');
+
+/** The form as checkPetition reads it: one target a line, blank lines dropped. */
+function inputFrom(form: PetitionForm): PetitionInput {
+  return {
+    title: form.title,
+    slug: form.slug,
+    description: form.description,
+    petitionText: form.petition_text,
+    targets: form.targets
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean),
+    goal: form.goal,
+    confirmationRequired: form.confirmation_required,
+    status: form.status,
+  };
+}
+
+/** checkPetition's messages in English, beside the form's fields (its names are the form's), in the order of the page. */
+function formErrors(errors: PetitionFieldErrors): PetitionFormErrors {
+  const out: PetitionFormErrors = {};
+  for (const [field, error] of Object.entries(errors)) {
+    if (error && field !== 'origin_system') out[field as keyof PetitionForm] = en(error.key, error.values);
+  }
+  return out;
+}
+
 /**
- * Checks the form field by field, in the order of the page, and says what to do about each
- * problem. `current` is the petition being edited: its slug is required and may stay as it is.
+ * Checks the form field by field (checkPetition, the API's check too) and says what to do about
+ * each problem. `current` is the petition being edited: its slug is required and may stay as it is.
  */
 export function checkPetitionForm(form: PetitionForm, current?: Pick<Petition, 'slug'>): { errors: PetitionFormErrors; fields?: PetitionFields } {
-  const errors: PetitionFormErrors = {};
-  const { title: maxTitle, text: maxText, targets: maxTargets, targetName: maxTarget, goal: maxGoal, slug: maxSlug } = PETITION_LIMITS;
-
-  if (!form.title) errors.title = 'Enter a title';
-  else if (chars(form.title) > maxTitle) errors.title = `The title must be ${maxTitle} characters or fewer (it has ${formatted(chars(form.title))})`;
-  else if (!isCleanText(form.title)) errors.title = 'The title must be one line, without control characters';
-
-  if (!form.slug) {
-    if (current) errors.slug = 'Enter a web address for the petition, like stop-face-surveillance';
-  } else if (form.slug.length > maxSlug) errors.slug = `The web address must be ${maxSlug} characters or fewer`;
-  else if (!isValidSlug(form.slug)) errors.slug = 'The web address can only contain lower-case letters, numbers and single hyphens, like stop-face-surveillance';
-
-  if (chars(form.description) > maxText) errors.description = `The description must be ${formatted(maxText)} characters or fewer (it has ${formatted(chars(form.description))})`;
-  else if (!isCleanText(form.description, true)) errors.description = 'The description contains control characters: remove them';
-
-  if (!form.petition_text) errors.petition_text = 'Enter the petition text';
-  else if (chars(form.petition_text) > maxText) errors.petition_text = `The petition text must be ${formatted(maxText)} characters or fewer (it has ${formatted(chars(form.petition_text))})`;
-  else if (!isCleanText(form.petition_text, true)) errors.petition_text = 'The petition text contains control characters: remove them';
-
-  const targets = form.targets
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  if (targets.length > maxTargets) errors.targets = `Enter ${maxTargets} targets or fewer (there are ${targets.length})`;
-  else if (targets.some((t) => chars(t) > maxTarget)) errors.targets = `Each target must be ${maxTarget} characters or fewer: shorten the long one or split it over two lines`;
-  else if (!targets.every((t) => isCleanText(t))) errors.targets = 'The targets contain control characters: remove them';
-
-  let goal: number | null = null;
-  const digits = form.goal.replace(/[\s,_]/g, '');
-  if (digits) {
-    if (/^-\d+$/.test(digits) || /^0+$/.test(digits)) errors.goal = 'The goal must be 1 or more';
-    else if (!/^\d+$/.test(digits)) errors.goal = 'Enter the goal as a whole number, like 1000';
-    else if (digits.length > 10 || Number(digits) > maxGoal) errors.goal = `The goal must be ${formatted(maxGoal)} or fewer`;
-    else goal = Number(digits);
-  }
-
-  if (form.status !== 'open' && form.status !== 'closed') errors.status = 'Choose whether the petition is open or closed';
-
-  if (Object.values(errors).some(Boolean)) return { errors };
-  return {
-    errors,
-    fields: {
-      title: form.title,
-      slug: form.slug || undefined,
-      description: form.description,
-      petition_text: form.petition_text,
-      targets: targets.map((name) => ({ name })),
-      goal,
-      confirmation_required: form.confirmation_required,
-      status: form.status as 'open' | 'closed',
-    },
-  };
+  const { errors, fields } = checkPetition(inputFrom(form), { current });
+  return { errors: formErrors(errors), fields };
 }
 
 // Short values go into the audit log as they were and became; long texts only by name.
@@ -187,7 +154,7 @@ export function petitionsConsoleRoutes(ctx: Context) {
     const result = checkPetitionForm(form, current);
     const slug = result.fields?.slug;
     if (slug && slug !== current?.slug && (await repo.slugExists(db, slug))) {
-      return { errors: { slug: `The web address /petitions/${slug} is already used by another petition: choose another` } };
+      return { errors: formErrors({ slug: { key: 'petitionedit.error.slug_taken', values: { slug } } }) };
     }
     return result;
   };
