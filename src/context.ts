@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely, Migration, Transaction } from 'kysely';
 import type { Config } from './config.ts';
-import { connect, type Db } from './db/connect.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import type { Db } from './db/connect.ts';
 import type { Database } from './db/schema.ts';
-import { GroupCommitter } from './actions/committer.ts';
-import { createMailer, type Mailer } from './mail/mailer.ts';
-import { Worker, type JobHandler, type WorkerOptions } from './jobs/worker.ts';
-import { accountJobHandlers } from './accounts/jobs.ts';
+import type { GroupCommitter } from './actions/committer.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { JobHandler } from './jobs/worker.ts';
 import type { Permission } from './accounts/policy.ts';
 import type { Link } from './kits/api/hal.ts';
 import type { PageContext } from './kits/pages/layout.tsx';
 
-/** What a process needs to serve requests or run jobs: built once by the CLI or a test. */
+// The shapes the whole app is built on: the process's Context and a Capability. Types only
+// (and one pure function), so that every capability's index.ts can name them without loading
+// the database drivers, the mailer or the worker (src/open-context.ts opens those).
+
+/** What a process needs to serve requests or run jobs: built once by the CLI or a test (src/open-context.ts). */
 export interface Context {
   config: Config;
   database: Db;
@@ -21,30 +23,6 @@ export interface Context {
   /** The capabilities this process runs (src/app/capabilities.ts). */
   capabilities: readonly Capability[];
   close(): Promise<void>;
-}
-
-/** Opens the database (migrated to every capability's latest schema), the group committer and the mailer. */
-export async function openContext(
-  config: Config,
-  capabilities: readonly Capability[],
-  opts: { migrate?: boolean; mailer?: Mailer } = {},
-): Promise<Context> {
-  const database = connect(config.databaseUrl);
-  if (opts.migrate !== false) await migrateToLatest(database.db, migrationsOf(capabilities));
-  const committer = new GroupCommitter(database.db, { concurrency: database.dialect === 'sqlite' ? 1 : 2, dialect: database.dialect });
-  const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
-  return {
-    config,
-    database,
-    committer,
-    mailer,
-    capabilities,
-    async close() {
-      await committer.close();
-      mailer.close();
-      await database.close();
-    },
-  };
 }
 
 /** Every capability's migrations in one set; names are unique across capabilities (`NNN_what`). */
@@ -57,23 +35,6 @@ export function migrationsOf(capabilities: readonly Capability[]): Record<string
     }
   }
   return all;
-}
-
-/** The job worker, with the handlers of the accounts and of every capability. */
-export function openWorker(
-  ctx: Context,
-  log?: (msg: string, extra?: Record<string, unknown>) => void,
-  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs'> = {},
-): Worker {
-  const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl };
-  const handlers: Record<string, JobHandler> = { ...accountJobHandlers(deps) };
-  for (const c of ctx.capabilities) {
-    for (const [type, handler] of Object.entries(c.jobs?.(deps) ?? {})) {
-      if (handlers[type]) throw new Error(`job type ${type} is handled twice (capability ${c.name})`);
-      handlers[type] = handler;
-    }
-  }
-  return new Worker({ db: ctx.database.db, dialect: ctx.database.dialect, handlers, log, ...opts });
 }
 
 /** Registers a capability's routes on one surface (public pages, the console under /admin, the API under /api/v2). */
@@ -114,10 +75,12 @@ export interface Capability {
   apiRoutes?: Routes;
   /** Links this capability adds to the API entry point (`GET /api/v2/`). */
   apiLinks?: (baseUrl: string) => Record<string, Link>;
-  /** Job handlers by job type; types are prefixed with the capability (`petition.autoresponse`). */
-  jobs?: (deps: JobDeps) => Record<string, JobHandler>;
+  /** Job handlers by job type; types are prefixed with the capability (`petition.autoresponse`). Loaded when a worker starts. */
+  jobs?: (deps: JobDeps) => Promise<Record<string, JobHandler>>;
   /** Schema changes, named `NNN_what` so that they sort in the order they were written. */
   migrations?: Record<string, Migration>;
+  /** What this capability keeps of one person: the actions their page lists, and what their export holds. */
+  personRecords?: (ctx: Context, organizationId: string, personId: string) => Promise<PersonRecords>;
   /** The action types of this capability that partners can join (coalitions). */
   actions?: ActionKind[];
   /** Its part of the public home page (open actions), or null when it has nothing to show. */
@@ -144,11 +107,44 @@ export interface PartneredAction {
   publicPath: string;
 }
 
-/** How the coalition screens find an action of one type and refresh its public page. */
+/** What partners brought to one action: answers by partner source code, and copies each partner received. */
+export interface PartnerCounts {
+  /** Counted records (signatures, RSVPs …) of the sponsor, by `?source=` code. */
+  bySource: Map<string, number>;
+  /** Records copied to each partner organization (supporters who ticked its box), by organization id. */
+  sharedWith: Map<string, number>;
+}
+
+/** How the coalition screens find an action of one type, count what partners brought, and refresh its public page. */
 export interface ActionKind {
   type: string;
   /** The action with this id, looked for within the organization only. */
   find(ctx: Context, organizationId: string, id: string): Promise<PartneredAction | undefined>;
+  /** Actions of this type by id, of any organization (a partner sees the sponsor's action it joined). */
+  describe(ctx: Context, ids: readonly string[]): Promise<PartneredAction[]>;
+  counts(ctx: Context, sponsorId: string, actionId: string): Promise<PartnerCounts>;
   /** Drops the cached public page, so a change of partners shows at once. */
   forget(ctx: Context, slug: string): void;
+}
+
+/** One action a person took, as their page in the console lists it. */
+export interface PersonAction {
+  id: string;
+  /** What they did, in a sentence: "Signed the petition “…”". */
+  label: string;
+  comments: string | null;
+  source: string | null;
+  referrer: string | null;
+  /** null where the action type has no confirmation. */
+  confirmed: boolean | null;
+  created_at: string;
+}
+
+/** A capability's records of one person: listed on their page, and written into their export under `key`. */
+export interface PersonRecords {
+  /** The export's key for these records (`signatures`, `attendances`). */
+  key: string;
+  actions: PersonAction[];
+  /** Everything stored in these records, for the person's export (no other person's data). */
+  exported: unknown[];
 }

@@ -5,11 +5,15 @@ import { insertJobs } from '../jobs/repository.ts';
 import { newId } from '../util/ids.ts';
 import { chunks } from '../util/chunks.ts';
 
-/** The counters an action can move, and the column each one lives in. */
-const COUNTERS = {
-  petition: { table: 'petitions', column: 'signature_count' },
-} as const;
-export type CounterKind = keyof typeof COUNTERS;
+/**
+ * A counter an action moves (a petition's signature count): the table and column it lives in,
+ * declared by the capability that owns them. Counters move once per transaction by the batch's
+ * sum, never once per action: one hot row everyone waits on is what takes a petition site down.
+ */
+export interface Counter {
+  table: string;
+  column: string;
+}
 
 export interface JobOptions {
   runAt?: string;
@@ -46,7 +50,7 @@ type Tables = keyof Database & string;
  */
 export class UnitOfWork {
   readonly jobs: NewJob[] = [];
-  private readonly counts = new Map<string, { kind: CounterKind; id: string; delta: number }>();
+  private readonly counts = new Map<string, { counter: Counter; id: string; delta: number }>();
   private readonly later = new Map<Tables, unknown[]>();
   private asked = new Map<SharedStatement<unknown, unknown>, Asked>();
   /** Actions of `run` that have not finished, and the questions they wait on. */
@@ -166,11 +170,11 @@ export class UnitOfWork {
     return id;
   }
 
-  count(kind: CounterKind, id: string, delta: number): void {
-    const key = `${kind}:${id}`;
+  count(counter: Counter, id: string, delta: number): void {
+    const key = `${counter.table}.${counter.column}:${id}`;
     const entry = this.counts.get(key);
     if (entry) entry.delta += delta;
-    else this.counts.set(key, { kind, id, delta });
+    else this.counts.set(key, { counter, id, delta });
   }
 
   /** Writes the rows kept for later, the collected jobs and counter changes; called once, just before commit. */
@@ -181,9 +185,9 @@ export class UnitOfWork {
     }
     this.later.clear();
     await insertJobs(this.trx, this.jobs);
-    for (const { kind, id, delta } of this.counts.values()) {
+    for (const { counter, id, delta } of this.counts.values()) {
       if (delta === 0) continue;
-      const { table, column } = COUNTERS[kind];
+      const { table, column } = counter;
       await sql`UPDATE ${sql.table(table)} SET ${sql.ref(column)} = ${sql.ref(column)} + ${delta} WHERE id = ${id}`.execute(
         this.trx,
       );

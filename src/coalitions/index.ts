@@ -1,5 +1,5 @@
 import type { Capability } from '../context.ts';
-import { coalitionRoutes } from './console/routes.tsx';
+import { lazyRoutes } from '../lazy-routes.ts';
 import * as m004 from './migrations/004_coalitions.ts';
 
 /**
@@ -9,7 +9,7 @@ import * as m004 from './migrations/004_coalitions.ts';
  */
 export const coalitions: Capability = {
   name: 'coalitions',
-  consoleRoutes: coalitionRoutes,
+  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).coalitionRoutes),
   consoleSections: [{ href: '/admin/partnerships', label: 'Partnerships', permission: 'view_reports', order: 40 }],
   migrations: { '004_coalitions': m004 },
 };

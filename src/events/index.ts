@@ -1,21 +1,22 @@
 import type { Capability } from '../context.ts';
+import { lazyRoutes } from '../lazy-routes.ts';
 import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
-import { eventRoutes } from './public/routes.ts';
-import { eventsConsoleRoutes } from './console/routes.tsx';
-import { eventsDashboard } from './console/dashboard.tsx';
-import { eventApi } from './api/routes.ts';
-import { attendanceApi } from './api/attendances.ts';
-import { eventJobHandlers } from './jobs.ts';
-import { eventsHome } from './home.tsx';
 import { eventCache } from './public-cache.ts';
-import { clearAttendanceDetailsOf, findEvent } from './repository.ts';
+import { attendancesBySource, attendancesSharedWith, clearAttendanceDetailsOf, eventsByIds, findEvent } from './repository.ts';
+import { actionKind } from '../actions/action-kind.ts';
+import { attendanceRecords } from './person-records.ts';
 import * as m005 from './migrations/005_events.ts';
 
 // What other capabilities (event campaigns build on events), the CLI and the tests may use.
 export { eventCache } from './public-cache.ts';
 export { canonicalZone, checkEvent, inputOf, DEFAULT_REMINDERS, EVENT_FIELD_LIMITS, type EventColumns, type EventInput } from './fields.ts';
-export { EventCreateBody, presentEvent } from './api/routes.ts';
+/**
+ * The API's event resource (its body schemas and presenter), for the event campaigns' API.
+ * Loaded on demand: TypeBox and the schemas are the heaviest part of events, and commands that
+ * load the capability list only for its migrations (`turnout export`) should not pay for them.
+ */
+export const eventResource = () => import('./api/resource.ts');
 export { findAttendance, findEventById, findEventBySlug, insertEvent, searchAttendees } from './repository.ts';
 export * as eventQueries from './repository.ts';
 export { createEvent, EventClosedError, hostToken, recordCheckIn, tokenMatches, updateEvent } from './service.ts';
@@ -24,39 +25,37 @@ export type { EventRow } from './tables.ts';
 /** Events with RSVPs, capacity and a waitlist, reminders and check-in. */
 export const events: Capability = {
   name: 'events',
-  publicRoutes: eventRoutes,
-  consoleRoutes: eventsConsoleRoutes,
+  // Surfaces are loaded when the app or the worker is built (see lazyRoutes).
+  publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).eventRoutes),
+  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).eventsConsoleRoutes),
   consoleSections: [{ href: '/admin/events', label: 'Events', permission: 'view_reports', order: 20 }],
   apiRoutes: (ctx) => async (app) => {
+    const [{ eventApi }, { attendanceApi }] = await Promise.all([import('./api/routes.ts'), import('./api/attendances.ts')]);
     await app.register(eventApi(ctx));
     await app.register(attendanceApi(ctx));
   },
   apiLinks: (baseUrl) => ({ 'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system') }),
-  jobs: eventJobHandlers,
+  jobs: async (deps) => (await import('./jobs.ts')).eventJobHandlers(deps),
   // The migration also holds the event campaigns' tables: events and campaigns were written together.
   migrations: { '005_events': m005 },
-  home: eventsHome,
-  dashboard: eventsDashboard,
+  home: async (ctx, page) => (await import('./home.tsx')).eventsHome(ctx, page),
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).eventsDashboard(ctx, organizationId),
   actions: [
-    {
+    actionKind({
       type: 'event',
-      async find(ctx, organizationId, id) {
-        const e = await findEvent(ctx.database.db, organizationId, id);
-        return (
-          e && {
-            type: 'event',
-            id: e.id,
-            title: e.title,
-            slug: e.slug,
-            total: e.accepted_count,
-            totalText: `${e.accepted_count} accepted RSVPs in all`,
-            consolePath: `/admin/events/${e.id}`,
-            publicPath: `/events/${e.slug}`,
-          }
-        );
-      },
+      find: findEvent,
+      byIds: eventsByIds,
+      present: (e) => ({
+        total: e.accepted_count,
+        totalText: `${e.accepted_count} accepted RSVPs in all`,
+        consolePath: `/admin/events/${e.id}`,
+        publicPath: `/events/${e.slug}`,
+      }),
+      countBySource: attendancesBySource,
+      countSharedWith: attendancesSharedWith,
       forget: (ctx, slug) => eventCache(ctx).forget(slug),
-    },
+    }),
   ],
+  personRecords: attendanceRecords,
   erase: async (trx, organizationId, personId, now) => ({ attendances_kept: await clearAttendanceDetailsOf(trx, organizationId, personId, now) }),
 };

@@ -270,3 +270,58 @@ export const upcomingEventsOf = (q: Q, organizationId: string, now: string, limi
     .orderBy('start_at')
     .limit(limit)
     .execute();
+
+/** Events by id, of any organization, as a partner's list of partnerships shows them. */
+export const eventsByIds = (q: Q, ids: readonly string[]) =>
+  q.selectFrom('events').select(['id', 'slug', 'title', 'accepted_count']).where('id', 'in', [...ids]).execute();
+
+/** The sponsor's RSVPs to an event that are not cancelled, by `?source=` code. */
+export const attendancesBySource = (q: Q, sponsorId: string, eventId: string) =>
+  q
+    .selectFrom('attendances')
+    .select(['source', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organization_id', '=', sponsorId)
+    .where('event_id', '=', eventId)
+    .where('status', '!=', 'cancelled')
+    .groupBy('source')
+    .execute();
+
+/** RSVPs to an event copied to each partner organization (attendees who ticked its box). */
+export const attendancesSharedWith = (q: Q, sponsorId: string, eventId: string) =>
+  q
+    .selectFrom('attendances')
+    .select(['organization_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('event_id', '=', eventId)
+    .where('organization_id', '!=', sponsorId)
+    .groupBy('organization_id')
+    .execute();
+
+/** A person's RSVPs in the organization, newest first, with their events. */
+export const attendancesOfPerson = (q: Q, organizationId: string, personId: string) =>
+  q
+    .selectFrom('attendances')
+    .innerJoin('events', 'events.id', 'attendances.event_id')
+    .select([
+      'attendances.id',
+      'events.id as event_id',
+      'events.title as event_title',
+      'events.slug as event_slug',
+      'attendances.status',
+      'attendances.attended',
+      'attendances.waitlist_position',
+      'attendances.phone',
+      'attendances.comment',
+      'attendances.source',
+      'attendances.referrer',
+      'attendances.language',
+      'attendances.shared_with',
+      'attendances.created_at',
+      'attendances.modified_at',
+      'attendances.cancelled_at',
+    ])
+    .where('attendances.organization_id', '=', organizationId)
+    .where('events.organization_id', '=', organizationId)
+    .where('attendances.person_id', '=', personId)
+    .orderBy('attendances.created_at', 'desc')
+    .orderBy('attendances.id', 'desc')
+    .execute();

@@ -126,41 +126,6 @@ export function consentsOfPerson(q: Q, organizationId: string, personId: string)
     .execute();
 }
 
-/** A person's signatures as actions: the columns every action type gives `actionsOfPerson`. */
-function signatureActions(q: Q, organizationId: string, personId: string) {
-  return q
-    .selectFrom('signatures')
-    .innerJoin('petitions', 'petitions.id', 'signatures.petition_id')
-    .select([
-      sql<string>`'signature'`.as('type'),
-      'signatures.id as id',
-      'petitions.id as action_id',
-      'petitions.title as action_title',
-      'petitions.slug as action_slug',
-      'signatures.comments as comments',
-      'signatures.source as source',
-      'signatures.referrer as referrer',
-      'signatures.language as language',
-      'signatures.confirmed_at as confirmed_at',
-      // Partners the signer chose to share with, kept until the signature is confirmed.
-      'signatures.shared_with as shared_with',
-      'signatures.created_at as created_at',
-      'signatures.modified_at as modified_at',
-    ])
-    .where('signatures.organization_id', '=', organizationId)
-    .where('petitions.organization_id', '=', organizationId)
-    .where('signatures.person_id', '=', personId);
-}
-
-/**
- * Every action a person took in the organization, newest first. Signatures are the only
- * action today; another type adds a select of the same columns with `.unionAll(…)` below.
- */
-export function actionsOfPerson(q: Q, organizationId: string, personId: string) {
-  const actions = signatureActions(q, organizationId, personId);
-  return q.selectFrom(actions.as('actions')).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-}
-
 /** Clears every personal field of a person; the row stays so their actions stay counted. */
 export async function clearPersonFields(q: Q, organizationId: string, personId: string, now: string): Promise<boolean> {
   const r = await q

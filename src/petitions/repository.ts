@@ -337,3 +337,56 @@ export async function clearSignatureDetailsOf(q: Q, organizationId: string, pers
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** Petitions by id, of any organization, as a partner's list of partnerships shows them. */
+export const petitionsByIds = (q: Q, ids: readonly string[]) =>
+  q.selectFrom('petitions').select(['id', 'slug', 'title', 'signature_count']).where('id', 'in', [...ids]).execute();
+
+/** The sponsor's confirmed signatures of a petition by `?source=` code. */
+export const signaturesBySource = (q: Q, sponsorId: string, petitionId: string) =>
+  q
+    .selectFrom('signatures')
+    .select(['source', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organization_id', '=', sponsorId)
+    .where('petition_id', '=', petitionId)
+    .where('confirmed_at', 'is not', null)
+    .groupBy('source')
+    .execute();
+
+/** Signatures of a petition copied to each partner organization (signers who ticked its box). */
+export const signaturesSharedWith = (q: Q, sponsorId: string, petitionId: string) =>
+  q
+    .selectFrom('signatures')
+    .select(['organization_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('petition_id', '=', petitionId)
+    .where('organization_id', '!=', sponsorId)
+    .groupBy('organization_id')
+    .execute();
+
+/** A person's signatures in the organization, newest first, with their petitions. */
+export function signaturesOfPerson(q: Q, organizationId: string, personId: string) {
+  return q
+    .selectFrom('signatures')
+    .innerJoin('petitions', 'petitions.id', 'signatures.petition_id')
+    .select([
+      'signatures.id as id',
+      'petitions.id as action_id',
+      'petitions.title as action_title',
+      'petitions.slug as action_slug',
+      'signatures.comments as comments',
+      'signatures.source as source',
+      'signatures.referrer as referrer',
+      'signatures.language as language',
+      'signatures.confirmed_at as confirmed_at',
+      // Partners the signer chose to share with, kept until the signature is confirmed.
+      'signatures.shared_with as shared_with',
+      'signatures.created_at as created_at',
+      'signatures.modified_at as modified_at',
+    ])
+    .where('signatures.organization_id', '=', organizationId)
+    .where('petitions.organization_id', '=', organizationId)
+    .where('signatures.person_id', '=', personId)
+    .orderBy('signatures.created_at', 'desc')
+    .orderBy('signatures.id', 'desc')
+    .execute();
+}

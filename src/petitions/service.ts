@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Petition, PetitionUpdate } from './tables.ts';
-import type { UnitOfWork } from '../actions/unit-of-work.ts';
+import type { Counter, UnitOfWork } from '../actions/unit-of-work.ts';
 import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
 import { newId } from '../util/ids.ts';
@@ -11,6 +11,9 @@ import { shareSignature } from './shares.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import * as repo from './repository.ts';
 import { slugify } from '../util/slug.ts';
+
+/** A petition's count of confirmed signatures, moved once per batch. */
+const SIGNATURE_COUNT: Counter = { table: 'petitions', column: 'signature_count' };
 
 export const JOB_AUTORESPONSE = 'petition.autoresponse';
 export const JOB_CONFIRMATION = 'petition.confirmation';
@@ -95,7 +98,7 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
     if (needsConfirmation) {
       uow.enqueue(JOB_CONFIRMATION, { signatureId: id });
     } else {
-      uow.count('petition', petition.id, 1);
+      uow.count(SIGNATURE_COUNT, petition.id, 1);
       if (s.autoresponse !== false) uow.enqueue(JOB_AUTORESPONSE, { signatureId: id });
       await shareSignature(uow, petition.id, signer, signature, shares);
     }
@@ -143,7 +146,7 @@ export async function confirmPetitionSignature(
   const signature = await repo.findSignature(uow.trx, signatureId);
   if (!signature || signature.petition_id !== petitionId) return 'invalid';
   if (!(await repo.confirmSignature(uow.trx, signatureId, uow.now))) return 'already';
-  uow.count('petition', petitionId, 1);
+  uow.count(SIGNATURE_COUNT, petitionId, 1);
   uow.enqueue(JOB_AUTORESPONSE, { signatureId });
   // Partners get the signer only once the signature counts.
   const shares = parseShares(signature.shared_with);

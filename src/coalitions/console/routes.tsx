@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionKind, Context, PartneredAction } from '../../context.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
-import { coalitionCounts, partnersOfAction, partnershipsOf, removePartner, type ActionType } from '../repository.ts';
+import { partnersOfAction, partnershipsOf, removePartner, type ActionType } from '../repository.ts';
 import { CoalitionError, invitePartner, respondToPartnership } from '../service.ts';
 import { audit } from '../../accounts/service.ts';
 
@@ -26,11 +26,24 @@ export function coalitionRoutes(ctx: Context) {
     const kinds = actionKinds(ctx);
     const findAction = (type: ActionType, organizationId: string, id: string) => kinds.get(type)!.find(ctx, organizationId, id);
     const forgetPublic = (type: ActionType, slug: string) => kinds.get(type)?.forget(ctx, slug);
+    /** The organization's partnerships, each with the sponsor's action as its capability describes it. */
+    const partnershipsWithActions = async (partnerId: string) => {
+      const rows = await partnershipsOf(db, partnerId);
+      const described = new Map<string, CoalitionAction>();
+      for (const [type, kind] of kinds) {
+        const ids = rows.filter((r) => r.action_type === type).map((r) => r.action_id);
+        if (ids.length > 0) for (const action of await kind.describe(ctx, ids)) described.set(`${type}:${action.id}`, action);
+      }
+      return rows.flatMap((r) => {
+        const action = described.get(`${r.action_type}:${r.action_id}`);
+        return action ? [{ ...r, slug: action.slug, title: action.title, total: action.total, path: action.publicPath }] : [];
+      });
+    };
     const partnersPage = async (type: ActionType, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, opts: { error?: string; notice?: string; slug?: string; status?: number } = {}) => {
       const org = request.organizer!.organization!;
       const action = await findAction(type, org.id, request.params.id);
       if (!action) return notFound(request, reply);
-      const [partners, counts] = await Promise.all([partnersOfAction(db, org.id, type, action.id), coalitionCounts(db, org.id, type, action.id)]);
+      const [partners, counts] = await Promise.all([partnersOfAction(db, org.id, type, action.id), kinds.get(type)!.counts(ctx, org.id, action.id)]);
       const page = adminPage(request, reply, opts.notice);
       const viaPartners = partners.reduce((n, p) => n + (counts.bySource.get(p.source_code) ?? 0), 0);
       return sendAdmin(
@@ -139,7 +152,7 @@ export function coalitionRoutes(ctx: Context) {
 
     app.get('/partnerships', { config: { permission: 'view_reports' } }, async (request, reply) => {
       const org = request.organizer!.organization!;
-      const partnerships = await partnershipsOf(db, org.id);
+      const partnerships = await partnershipsWithActions(org.id);
       const page = adminPage(request, reply);
       return sendAdmin(
         reply,
@@ -208,8 +221,8 @@ export function coalitionRoutes(ctx: Context) {
         const org = request.organizer!.organization!;
         const ok = await respondToPartnership(db, { partnershipId: request.params.id, partnerId: org.id, accept: answer === 'accept', byUserId: request.organizer!.session.user_id });
         if (!ok) return notFound(request, reply);
-        const row = (await partnershipsOf(db, org.id)).find((p) => p.id === request.params.id);
-        if (row) forgetPublic(row.path.startsWith('/events/') ? 'event' : 'petition', row.slug);
+        const row = (await partnershipsWithActions(org.id)).find((p) => p.id === request.params.id);
+        if (row) forgetPublic(row.action_type, row.slug);
         return reply.redirect('/admin/partnerships', 303);
       });
     }

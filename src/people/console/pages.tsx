@@ -1,5 +1,6 @@
 import type * as queries from '../console-queries.ts';
 import type { Person } from '../../db/schema.ts';
+import type { PersonAction, PersonRecords } from '../../context.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input, type AdminPage } from '../../kits/console/layout.tsx';
 
 export const PEOPLE_PER_PAGE = 50;
@@ -7,7 +8,7 @@ export const PEOPLE_PER_PAGE = 50;
 type ListRow = Awaited<ReturnType<typeof queries.searchPeople>>[number];
 type PersonTag = Awaited<ReturnType<typeof queries.tagsOfPerson>>[number];
 type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number];
-type PersonAction = Awaited<ReturnType<typeof queries.actionsOfPerson>>[number];
+
 
 /** An erased person keeps their row (so their signatures stay counted) but no email or name. */
 export function isErased(p: Pick<Person, 'email'>): boolean {
@@ -117,6 +118,8 @@ export interface PersonView {
   tags: PersonTag[];
   consents: PersonConsent[];
   actions: PersonAction[];
+  /** Each capability's records of the person, for the export. */
+  records: PersonRecords[];
 }
 
 function Field(props: { label: string; value: string | null }): JSX.Element {
@@ -126,10 +129,6 @@ function Field(props: { label: string; value: string | null }): JSX.Element {
       <dd safe>{props.value || '—'}</dd>
     </>
   );
-}
-
-function actionLabel(a: PersonAction): string {
-  return a.type === 'signature' ? `Signed the petition “${a.action_title}”` : `${a.type}: ${a.action_title}`;
 }
 
 function consentSource(c: PersonConsent): string {
@@ -253,11 +252,11 @@ export function PersonPage(props: {
             {actions.map((a) => (
               <tr>
                 <td safe>{when(a.created_at)}</td>
-                <td safe>{actionLabel(a)}</td>
+                <td safe>{a.label}</td>
                 <td safe>{a.comments ?? ''}</td>
                 <td safe>{a.source ?? ''}</td>
                 <td safe>{a.referrer ?? ''}</td>
-                <td>{a.confirmed_at ? 'yes' : 'not yet'}</td>
+                <td>{a.confirmed === null ? '' : a.confirmed ? 'yes' : 'not yet'}</td>
               </tr>
             ))}
           </tbody>
@@ -285,7 +284,12 @@ export function PersonPage(props: {
   );
 }
 
-export function ErasePage(props: { page: AdminPage; person: Person; signatures: number }): JSX.Element {
+/** How many records of each kind stay after erasure: "3 signatures, 1 attendance". */
+function keptText(kept: { key: string; n: number }[]): string {
+  return kept.map(({ key, n }) => (n === 1 ? `1 ${key.replace(/s$/, '')}` : `${n} ${key}`)).join(', ');
+}
+
+export function ErasePage(props: { page: AdminPage; person: Person; kept: { key: string; n: number }[] }): JSX.Element {
   const name = displayName(props.person);
   const base = `/admin/people/${props.person.id}`;
   return (
@@ -295,10 +299,10 @@ export function ErasePage(props: { page: AdminPage; person: Person; signatures: 
       <ul>
         <li>removes their email address, names, ZIP or postal code, country and language;</li>
         <li>removes their tags and the record of what they consented to;</li>
-        <li>removes the comments, source codes and referring sites of their signatures.</li>
+        <li>removes what they wrote or brought with their actions: comments, phone numbers, source codes and referring sites.</li>
       </ul>
       <p safe>
-        {`Their ${props.signatures === 1 ? 'signature stays' : `${props.signatures} signatures stay`}, with no name on ${props.signatures === 1 ? 'it' : 'them'}, so every petition's count stays the same. If they sign again with the same email, they are a new person.`}
+        {`What they did stays (${keptText(props.kept)}), with no name on it, so every count stays the same. If they act again with the same email, they are a new person.`}
       </p>
       <form method="post" action={`${base}/erase`}>
         <CsrfField token={props.page.csrf} />

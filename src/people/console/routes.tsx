@@ -3,8 +3,6 @@ import type { Context } from '../../context.ts';
 import * as repo from '../../actions/people/repository.ts';
 import * as queries from '../console-queries.ts';
 import { erasePerson } from '../service.ts';
-import { countSignatures } from '../../petitions/index.ts';
-import { parseShares } from '../../actions/partners.ts';
 import { audit } from '../../accounts/service.ts';
 import { can } from '../../accounts/policy.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
@@ -52,12 +50,14 @@ export function peopleConsoleRoutes(ctx: Context) {
     const loadView = async (organizationId: string, personId: string): Promise<PersonView | undefined> => {
       const person = await repo.findPerson(db, organizationId, personId);
       if (!person) return undefined;
-      const [tags, consents, actions] = await Promise.all([
+      const [tags, consents, records] = await Promise.all([
         queries.tagsOfPerson(db, organizationId, personId),
         queries.consentsOfPerson(db, organizationId, personId),
-        queries.actionsOfPerson(db, organizationId, personId),
+        // Every capability's records of the person (Capability.personRecords), in the list's order.
+        Promise.all(ctx.capabilities.flatMap((c) => (c.personRecords ? [c.personRecords(ctx, organizationId, personId)] : []))),
       ]);
-      return { person, tags, consents, actions };
+      const actions = records.flatMap((r) => r.actions).sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
+      return { person, tags, consents, actions, records };
     };
 
     const renderPerson = async (
@@ -125,7 +125,7 @@ export function peopleConsoleRoutes(ctx: Context) {
       const org = organizer.organization!;
       const view = await loadView(org.id, request.params.id);
       if (!view) return notFound(request, reply);
-      const { person, tags, consents, actions } = view;
+      const { person, tags, consents, records } = view;
       const document = {
         exported_at: nowIso(),
         organization: { slug: org.slug, name: org.name },
@@ -151,20 +151,7 @@ export function peopleConsoleRoutes(ctx: Context) {
           wording: c.wording,
           created_at: c.created_at,
         })),
-        signatures: actions
-          .filter((a) => a.type === 'signature')
-          .map((a) => ({
-            id: a.id,
-            petition: { id: a.action_id, title: a.action_title, slug: a.action_slug },
-            comments: a.comments,
-            source: a.source,
-            referrer: a.referrer,
-            language: a.language,
-            confirmed_at: a.confirmed_at,
-            shares_awaiting_confirmation: parseShares(a.shared_with),
-            created_at: a.created_at,
-            modified_at: a.modified_at,
-          })),
+        ...Object.fromEntries(records.map((r) => [r.key, r.exported])),
       };
       await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'person.exported', subject: person.id });
       return reply
@@ -176,11 +163,12 @@ export function peopleConsoleRoutes(ctx: Context) {
 
     app.get<{ Params: Params }>('/people/:id/erase', { config: { permission: 'erase_people' } }, async (request, reply) => {
       const org = request.organizer!.organization!;
-      const person = await repo.findPerson(db, org.id, request.params.id);
-      if (!person) return notFound(request, reply);
+      const view = await loadView(org.id, request.params.id);
+      if (!view) return notFound(request, reply);
+      const { person } = view;
       if (isErased(person)) return reply.redirect(`/admin/people/${person.id}`, 303);
-      const signatures = await countSignatures(db, org.id, { personId: person.id }, []);
-      return sendAdmin(reply, <ErasePage page={adminPage(request, reply)} person={person} signatures={signatures} />);
+      const kept = view.records.map((r) => ({ key: r.key, n: r.actions.length }));
+      return sendAdmin(reply, <ErasePage page={adminPage(request, reply)} person={person} kept={kept} />);
     });
 
     app.post<{ Params: Params }>('/people/:id/erase', { config: { permission: 'erase_people' } }, async (request, reply) => {
@@ -189,7 +177,7 @@ export function peopleConsoleRoutes(ctx: Context) {
       const erasers = ctx.capabilities.flatMap((c) => (c.erase ? [c.erase] : []));
       const erased = await erasePerson(db, org.id, request.params.id, erasers, { userId: organizer.session.user_id });
       if (!erased) return notFound(request, reply);
-      return renderPerson(request, reply, { notice: 'Erased. Their signatures are kept, without their name, and still counted.' });
+      return renderPerson(request, reply, { notice: 'Erased. What they did is kept, without their name, and still counted.' });
     });
   };
 }
