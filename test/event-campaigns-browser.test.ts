@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { browser, chromiumMissing, follow, skipReason, submit, withPage } from './browser-support.ts';
+import { chromiumMissing, follow, skipReason, submit, withPage } from './browser-support.ts';
 import { harness, form, FORM, targets, type Harness } from './helpers.ts';
 import { organization } from './admin-helpers.ts';
 import { attendee } from './events-support.ts';

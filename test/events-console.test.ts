@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { targets, harness, form, FORM, type Harness } from './helpers.ts';
+import { targets, harness, FORM, type Harness } from './helpers.ts';
 import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
 import { dayFromNow, makeEvent } from './events-support.ts';
 import { rsvp } from '../src/events/service.ts';

@@ -68,7 +68,7 @@ export async function harness(target: Target, env: Record<string, string> = {}):
   const mailer = new MemoryMailer();
   const ctx = await createContext(config, { mailer });
   const app = await buildApp(ctx);
-  const worker = createWorker(ctx);
+  const worker = await createWorker(ctx);
   return {
     ctx,
     app,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { type Locator, type Page, type Response } from 'playwright-core';
 import { DEMO_PETITION_SLUG, seedDemo } from '../src/demo/seed.ts';
-import { browser, chromiumMissing, skipReason, submit, withPage } from './browser-support.ts';
+import { chromiumMissing, skipReason, submit, withPage } from './browser-support.ts';
 import { harness, targets, type Harness } from './helpers.ts';
 
 const PETITION = `/petitions/${DEMO_PETITION_SLUG}`;

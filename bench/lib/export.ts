@@ -4,7 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { connect } from '../../src/db/connect.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { capabilityMigrations } from '../../src/app/context.ts';
+import { capabilityMigrations } from '../../src/app/migrations.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { newId } from '../../src/util/ids.ts';
 import { MemorySampler, ROOT } from './processes.ts';

@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import { migrationsOf, openContext, openWorker, type Context } from '../context.ts';
+import type { Context } from '../context.ts';
+import { openContext, openWorker } from '../open-context.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { Worker, WorkerOptions } from '../jobs/worker.ts';
 import { CAPABILITIES } from './capabilities.ts';
@@ -16,11 +17,6 @@ export function createWorker(
   ctx: Context,
   log?: (msg: string, extra?: Record<string, unknown>) => void,
   opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs'> = {},
-): Worker {
+): Promise<Worker> {
   return openWorker(ctx, log, opts);
-}
-
-/** Every capability's migrations, for the commands that migrate without opening a whole context. */
-export function capabilityMigrations() {
-  return migrationsOf(CAPABILITIES);
 }

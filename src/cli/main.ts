@@ -44,7 +44,7 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
   }
   const app = await buildApp(ctx);
   // The worker shares this process with the pages: during a surge it steps aside (see docs/PERFORMANCE.md).
-  const worker = opts.worker ? createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy() }) : null;
+  const worker = opts.worker ? await createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy() }) : null;
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
   const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
@@ -83,7 +83,7 @@ const commands: Record<string, Command> = {
     run: async (v) => {
       const { createContext, createWorker } = await import('../app/context.ts');
       const ctx = await createContext(loadConfig());
-      const worker = createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
+      const worker = await createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
       if (v.once) {
         const n = await worker.drain();
         out(`ran ${n} job(s)`);
@@ -109,7 +109,7 @@ const commands: Record<string, Command> = {
       const config = loadConfig();
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
-      const { capabilityMigrations } = await import('../app/context.ts');
+      const { capabilityMigrations } = await import('../app/migrations.ts');
       const database = connect(config.databaseUrl);
       try {
         const applied = await migrateToLatest(database.db, capabilityMigrations());
@@ -209,7 +209,7 @@ An existing account is given the role in the organization.`,
       // The database and the export only: no mailer, jobs or web application to load.
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
-      const { capabilityMigrations } = await import('../app/context.ts');
+      const { capabilityMigrations } = await import('../app/migrations.ts');
       const { findPetitionBySlug } = await import('../petitions/index.ts');
       const { exportSignaturesCsv } = await import('../petitions/index.ts');
       const database = connect(loadConfig().databaseUrl);

@@ -1,24 +1,20 @@
 import type { Capability } from '../context.ts';
+import { lazyRoutes } from '../lazy-routes.ts';
 import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
-import { eventCampaignRoutes } from './public/routes.ts';
-import { eventCampaignsConsoleRoutes } from './console/routes.tsx';
-import { campaignsDashboard } from './console/dashboard.tsx';
-import { eventCampaignApi } from './api/routes.ts';
-import { eventCampaignJobHandlers } from './jobs.ts';
-import { campaignsHome } from './home.tsx';
 
 /** Weeks of action: a campaign page with a map and search by ZIP, volunteers offer to host events. */
 export const eventCampaigns: Capability = {
   name: 'event-campaigns',
-  publicRoutes: eventCampaignRoutes,
-  consoleRoutes: eventCampaignsConsoleRoutes,
+  // Surfaces are loaded when the app or the worker is built (see lazyRoutes).
+  publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).eventCampaignRoutes),
+  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).eventCampaignsConsoleRoutes),
   consoleSections: [{ href: '/admin/event-campaigns', label: 'Week of action', permission: 'manage_actions', order: 30 }],
-  apiRoutes: eventCampaignApi,
+  apiRoutes: lazyRoutes(async () => (await import('./api/routes.ts')).eventCampaignApi),
   apiLinks: (baseUrl) => ({
     'osdi:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
   }),
-  jobs: eventCampaignJobHandlers,
-  home: campaignsHome,
-  dashboard: campaignsDashboard,
+  jobs: async (deps) => (await import('./jobs.ts')).eventCampaignJobHandlers(deps),
+  home: async (ctx, page) => (await import('./home.tsx')).campaignsHome(ctx, page),
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).campaignsDashboard(ctx, organizationId),
 };

@@ -1,13 +1,12 @@
 import type { Capability } from '../context.ts';
-import { importsRoutes } from './console/routes.tsx';
-import { importJobHandlers } from './jobs.ts';
+import { lazyRoutes } from '../lazy-routes.ts';
 import * as m003 from './migrations/003_imports.ts';
 
 /** CSV imports of people into an organization's list, run by the worker in chunks. */
 export const imports: Capability = {
   name: 'imports',
-  consoleRoutes: importsRoutes,
+  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).importsRoutes),
   consoleSections: [{ href: '/admin/imports', label: 'Import', permission: 'import_people', order: 60 }],
-  jobs: importJobHandlers,
+  jobs: async (deps) => (await import('./jobs.ts')).importJobHandlers(deps),
   migrations: { '003_imports': m003 },
 };

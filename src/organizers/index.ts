@@ -1,7 +1,4 @@
 import type { Capability } from '../context.ts';
-import { authRoutes } from './auth-routes.tsx';
-import { accountRoutes } from './account-routes.tsx';
-import { membersRoutes } from './members-routes.tsx';
 
 /**
  * The organizer's accounts in the console: sign-in (password, two-factor, emailed links), one's
@@ -11,6 +8,11 @@ import { membersRoutes } from './members-routes.tsx';
 export const organizers: Capability = {
   name: 'organizers',
   consoleRoutes: (ctx) => async (app) => {
+    const [{ authRoutes }, { accountRoutes }, { membersRoutes }] = await Promise.all([
+      import('./auth-routes.tsx'),
+      import('./account-routes.tsx'),
+      import('./members-routes.tsx'),
+    ]);
     await app.register(authRoutes(ctx));
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));

@@ -10,16 +10,21 @@ import type { EventRow } from '../../events/index.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { canonicalZone, checkEvent, type EventInput, DEFAULT_REMINDERS } from '../../events/index.ts';
 import * as repo from '../repository.ts';
-import { addCampaignEvent, campaignTotals, CampaignError, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../service.ts';
+import { addCampaignEvent, campaignTotals, checkCampaignFields, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../service.ts';
 import { lookupZip } from '../places.ts';
 import { isValidEmail, normalizeEmail } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
-import { badRequest, notFound } from '../../kits/api/errors.ts';
-import { apiUrl, collection, identifiers, link, pageWindow, parseIdentifier, parsePaging } from '../../kits/api/hal.ts';
+import { badRequest } from '../../kits/api/errors.ts';
+import { apiUrl, identifiers, link } from '../../kits/api/hal.ts';
+import { listResource } from '../../kits/api/list.ts';
+import { loadByIdentifier } from '../../kits/api/load.ts';
 import { document } from '../../kits/api/presenters.ts';
-import { EventCreateBody, presentEvent } from '../../events/index.ts';
+import { eventResource } from '../../events/index.ts';
 import { Nullable } from '../../kits/api/schema.ts';
+
+// This module is loaded only when the API is mounted (index.ts), so waiting here costs nothing elsewhere.
+const { EventCreateBody, presentEvent } = await eventResource();
 
 // Event campaigns in Action Network's shape: GET /event_campaigns, GET /event_campaigns/:id,
 // POST /event_campaigns, and POST /event_campaigns/:id/events to add an event to one (with
@@ -61,8 +66,9 @@ export function presentCampaignEvent(baseUrl: string, e: EventRow) {
 }
 
 const CampaignCreateBody = Type.Object({
-  title: Type.String({ maxLength: CAMPAIGN_LIMITS.title }),
-  description: Type.Optional(Nullable(Type.String({ maxLength: CAMPAIGN_LIMITS.description }))),
+  // Lengths and clean text are checkCampaignFields', as for the console.
+  title: Type.String(),
+  description: Type.Optional(Nullable(Type.String())),
   origin_system: Type.Optional(Type.String({ maxLength: CAMPAIGN_LIMITS.originSystem })),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
 });
@@ -147,12 +153,8 @@ export function eventInputOf(body: EventBody): EventInput {
 }
 
 /** The organization's campaign named by a URL identifier; another organization's is a 404 like a missing one. */
-async function loadCampaign(db: Kysely<Database>, organizationId: string, rawId: string) {
-  const id = parseIdentifier(rawId);
-  const campaign = id ? await repo.findCampaign(db, organizationId, id) : undefined;
-  if (!campaign) throw notFound('event campaign', rawId);
-  return campaign;
-}
+const loadCampaign = (db: Kysely<Database>, organizationId: string, rawId: string) =>
+  loadByIdentifier('event campaign', rawId, (id) => repo.findCampaign(db, organizationId, id));
 
 type IdParams = { Params: { id: string } };
 
@@ -165,10 +167,19 @@ export function eventCampaignApi(ctx: Context) {
 
     app.get('/event_campaigns', async (request) => {
       const org = organizationOf(request);
-      const paging = parsePaging(request.query as Record<string, unknown>);
-      const [rows, total, totals] = await Promise.all([repo.listCampaigns(db, org.id, pageWindow(paging)), repo.countCampaigns(db, org.id), campaignTotals(db, org.id)]);
-      const items = rows.map((c) => presentEventCampaign(baseUrl, c, totals.get(c.id) ?? emptyTotals()));
-      return collection({ baseUrl, path: '/event_campaigns', rel: 'osdi:event_campaigns', items, total, paging, filter: '' });
+      return listResource({
+        query: request.query,
+        baseUrl,
+        path: '/event_campaigns',
+        rel: 'osdi:event_campaigns',
+        // The campaigns' totals are read beside the page, in one query for all of them.
+        list: async (_, window) => {
+          const [rows, totals] = await Promise.all([repo.listCampaigns(db, org.id, window), campaignTotals(db, org.id)]);
+          return rows.map((campaign) => ({ campaign, totals: totals.get(campaign.id) ?? emptyTotals() }));
+        },
+        count: () => repo.countCampaigns(db, org.id),
+        present: ({ campaign, totals }) => presentEventCampaign(baseUrl, campaign, totals),
+      });
     });
 
     app.get<IdParams>('/event_campaigns/:id', async (request) => {
@@ -181,22 +192,32 @@ export function eventCampaignApi(ctx: Context) {
     app.post('/event_campaigns', { schema: { body: CampaignCreateBody } }, async (request) => {
       const org = organizationOf(request);
       const body = request.body as CampaignCreateBody;
-      try {
-        const campaign = await createCampaign(db, org.id, { title: body.title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: body.origin_system }, nowIso());
-        return document(baseUrl, presentEventCampaign(baseUrl, campaign, emptyTotals()));
-      } catch (e) {
-        if (e instanceof CampaignError) throw badRequest(e.message);
-        throw e;
+      const errors = checkCampaignFields({ title: body.title, description: body.description ?? '' });
+      if (Object.keys(errors).length > 0) {
+        // In English, the texts the API has always given: "title must not be empty".
+        const messages = Object.values(errors).map((e) => {
+          const values = { ...e!.values };
+          if (typeof values.field === 'string') values.field = en(values.field as MessageKey);
+          return en(e!.key, values);
+        });
+        throw badRequest(messages.join('; '));
       }
+      const campaign = await createCampaign(db, org.id, { title: body.title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: body.origin_system }, nowIso());
+      return document(baseUrl, presentEventCampaign(baseUrl, campaign, emptyTotals()));
     });
 
     app.get<IdParams>('/event_campaigns/:id/events', async (request) => {
       const org = organizationOf(request);
       const campaign = await loadCampaign(db, org.id, request.params.id);
-      const paging = parsePaging(request.query as Record<string, unknown>);
-      const [rows, total] = await Promise.all([repo.campaignEventsPage(db, org.id, campaign.id, pageWindow(paging)), repo.countCampaignEvents(db, org.id, campaign.id)]);
-      const items = rows.map((e) => presentCampaignEvent(baseUrl, e));
-      return collection({ baseUrl, path: `/event_campaigns/${campaign.id}/events`, rel: 'osdi:events', items, total, paging, filter: '' });
+      return listResource({
+        query: request.query,
+        baseUrl,
+        path: `/event_campaigns/${campaign.id}/events`,
+        rel: 'osdi:events',
+        list: (_, window) => repo.campaignEventsPage(db, org.id, campaign.id, window),
+        count: () => repo.countCampaignEvents(db, org.id, campaign.id),
+        present: (e) => presentCampaignEvent(baseUrl, e),
+      });
     });
 
     // Adds an event to the campaign, as Action Network's "create an event in a campaign". The

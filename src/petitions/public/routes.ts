@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import '../messages.ts';
 import { petitionCache } from '../public-cache.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
