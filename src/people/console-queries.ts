@@ -100,21 +100,14 @@ export async function removeTag(q: Q, organizationId: string, personId: string, 
   return Number(r.numDeletedRows) > 0;
 }
 
-/** What a person agreed to (or declined), oldest first, with the petition's title where the consent came from one. */
+/** What a person agreed to (or declined), oldest first; the console adds each action's title from its capability. */
 export function consentsOfPerson(q: Q, organizationId: string, personId: string) {
   return q
     .selectFrom('consents')
-    .leftJoin('petitions', (join) =>
-      join
-        .onRef('petitions.id', '=', 'consents.action_id')
-        .on('consents.action_type', '=', 'petition')
-        .on('petitions.organization_id', '=', organizationId),
-    )
     .select([
       'consents.id',
       'consents.action_type',
       'consents.action_id',
-      'petitions.title as action_title',
       'consents.given',
       'consents.wording',
       'consents.created_at',

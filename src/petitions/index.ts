@@ -9,7 +9,7 @@ import { signatureRecords } from './person-records.ts';
 
 // What other capabilities, the CLI and the tests may use of petitions.
 export { petitionCache } from './public-cache.ts';
-export { countSignatures, findPetitionBySlug } from './repository.ts';
+export { findPetitionBySlug } from './repository.ts';
 export { createPetition } from './service.ts';
 export { exportSignaturesCsv } from './export.ts';
 

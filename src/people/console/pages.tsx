@@ -7,7 +7,7 @@ export const PEOPLE_PER_PAGE = 50;
 
 type ListRow = Awaited<ReturnType<typeof queries.searchPeople>>[number];
 type PersonTag = Awaited<ReturnType<typeof queries.tagsOfPerson>>[number];
-type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number];
+type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number] & { action_title: string | null };
 
 
 /** An erased person keeps their row (so their signatures stay counted) but no email or name. */
@@ -132,9 +132,9 @@ function Field(props: { label: string; value: string | null }): JSX.Element {
 }
 
 function consentSource(c: PersonConsent): string {
-  if (c.action_type === 'petition') return c.action_title ? `Petition “${c.action_title}”` : 'A petition since deleted';
   if (c.action_type === 'person_signup') return 'Signed up through the API';
-  return c.action_type;
+  if (c.action_title) return `${c.action_type.charAt(0).toUpperCase()}${c.action_type.slice(1)} “${c.action_title}”`;
+  return c.action_id ? `A ${c.action_type} since deleted` : c.action_type;
 }
 
 export function PersonPage(props: {

@@ -47,6 +47,17 @@ export function peopleConsoleRoutes(ctx: Context) {
   return async function (app: FastifyInstance) {
     const notFound = (request: FastifyRequest, reply: FastifyReply) => sendAdmin(reply, <PersonNotFoundPage page={adminPage(request, reply)} />, 404);
 
+    const kinds = ctx.capabilities.flatMap((c) => c.actions ?? []);
+    /** Each consent with the title of the action it was given on, as that action's capability describes it (null once deleted). */
+    const withActionTitles = async <C extends { action_type: string; action_id: string | null }>(consents: C[]) => {
+      const titles = new Map<string, string>();
+      for (const kind of kinds) {
+        const ids = [...new Set(consents.filter((c) => c.action_type === kind.type && c.action_id).map((c) => c.action_id!))];
+        if (ids.length > 0) for (const a of await kind.describe(ctx, ids)) titles.set(`${kind.type}:${a.id}`, a.title);
+      }
+      return consents.map((c) => ({ ...c, action_title: titles.get(`${c.action_type}:${c.action_id}`) ?? null }));
+    };
+
     const loadView = async (organizationId: string, personId: string): Promise<PersonView | undefined> => {
       const person = await repo.findPerson(db, organizationId, personId);
       if (!person) return undefined;
@@ -57,7 +68,7 @@ export function peopleConsoleRoutes(ctx: Context) {
         Promise.all(ctx.capabilities.flatMap((c) => (c.personRecords ? [c.personRecords(ctx, organizationId, personId)] : []))),
       ]);
       const actions = records.flatMap((r) => r.actions).sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
-      return { person, tags, consents, actions, records };
+      return { person, tags, consents: await withActionTitles(consents), actions, records };
     };
 
     const renderPerson = async (
