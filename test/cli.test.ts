@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -129,6 +130,30 @@ for (const target of targets()) {
       const jobs = run('jobs');
       assert.equal(jobs.status, 0);
       assert.match(jobs.stdout, /2 done, 0 failed/);
+    });
+
+    it('serves the demo, with every kind of action, when started from another folder', async () => {
+      const port = String(40_000 + Math.floor(Math.random() * 20_000));
+      // A folder with no tsconfig.json: the pages must still compile with the project's JSX settings.
+      const server = spawn(process.execPath, [BIN, 'serve', '--demo', '--no-worker'], { env: { ...env, PORT: port, BASE_URL: `http://127.0.0.1:${port}` }, cwd: dataDir });
+      try {
+        let printed = '';
+        server.stdout.setEncoding('utf8');
+        server.stdout.on('data', (chunk: string) => (printed += chunk));
+        const deadline = Date.now() + 30_000;
+        while (!printed.includes('turnout is running') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.match(printed, /turnout is running/);
+        const base = `http://127.0.0.1:${port}`;
+        const home = await fetch(`${base}/`);
+        assert.equal(home.status, 200);
+        const html = await home.text();
+        for (const part of ['/petitions/stop-selling-face-surveillance', '/event_campaigns/week-of-action-against-face-surveillance', '/events/']) assert.ok(html.includes(part), `the home page links ${part}`);
+        assert.equal((await fetch(`${base}/event_campaigns/week-of-action-against-face-surveillance`)).status, 200);
+        assert.match(await (await fetch(`${base}/events`)).text(), /Teach-in: how face recognition reaches our streets/);
+      } finally {
+        server.kill('SIGTERM');
+        await once(server, 'exit');
+      }
     });
   });
 }

@@ -40,7 +40,7 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
   const ctx = await createContext(config);
   if (opts.demo) {
     const demo = await seedDemo(ctx.database.db);
-    if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition.`);
+    if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition and a week of action with three events.`);
   }
   const app = await buildApp(ctx);
   // The worker shares this process with the pages: during a surge it steps aside (see docs/PERFORMANCE.md).
@@ -49,7 +49,10 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
   worker?.start();
   const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
   out(`turnout is running at ${config.baseUrl}/  (database: ${where})`);
-  if (opts.demo) out(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
+  if (opts.demo) {
+    out(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
+    out(`Demo week of action: ${config.baseUrl}/event_campaigns/week-of-action-against-face-surveillance (events at ${config.baseUrl}/events)`);
+  }
   if (!config.smtpUrl) out(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
   out('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');
   if (opts.demo) {

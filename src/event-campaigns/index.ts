@@ -4,6 +4,10 @@ import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 
 /** Weeks of action: a campaign page with a map and search by ZIP, volunteers offer to host events. */
+// What the demo seed and the tests may use.
+export { addCampaignEvent, createCampaign } from './service.ts';
+export { findCampaignBySlug } from './repository.ts';
+
 export const eventCampaigns: Capability = {
   name: 'event-campaigns',
   // Surfaces are loaded when the app or the worker is built (see lazyRoutes).
