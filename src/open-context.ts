@@ -35,9 +35,9 @@ export async function openContext(
 export async function openWorker(
   ctx: Context,
   log?: (msg: string, extra?: Record<string, unknown>) => void,
-  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs'> = {},
+  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs' | 'lockMs'> = {},
 ): Promise<Worker> {
-  const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl };
+  const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl, config: ctx.config };
   const handlers: Record<string, JobHandler> = { ...accountJobHandlers(deps) };
   for (const c of ctx.capabilities) {
     for (const [type, handler] of Object.entries((await c.jobs?.(deps)) ?? {})) {

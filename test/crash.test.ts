@@ -33,7 +33,8 @@ for (const target of targets()) {
     it('loses no answered signature, runs every queued job after the restart and mails each signer once', { timeout: 120_000 }, async () => {
       // 100 signatures a second: below the rate at which the worker steps aside, so it is sending
       // autoresponses when the kill comes, and the kill can land between a send and its record.
-      const r = await runCrash({ databaseUrl, dataDir, seconds: 5, killAfterMs: 2500, connections: 8, rate: 100, settleMs: 90_000 });
+      // The SMTP server takes 200 ms a message (10 connections: 50 a second), so jobs are waiting too.
+      const r = await runCrash({ databaseUrl, dataDir, seconds: 5, killAfterMs: 2500, connections: 8, rate: 100, settleMs: 90_000, smtpDelayMs: 200 });
 
       assert.ok(r.accepted > 0, 'the server answered some signatures 303 before it died');
       assert.equal(r.lost, 0, `signatures answered 303 but not stored: ${r.lostExamples.join(', ')}`);

@@ -19,6 +19,8 @@ export interface CrashOptions {
    * worker sends autoresponses during the load, so a kill can land between a send and its record.
    */
   rate?: number;
+  /** How long the SMTP server takes to accept each message (0): enough, and the worker lags the load. */
+  smtpDelayMs?: number;
   /** How long the restarted server may make no progress on its jobs before the check gives up (60 s). */
   settleMs?: number;
   log?: (line: string) => void;
@@ -59,7 +61,7 @@ export interface CrashReport {
  */
 export async function runCrash(o: CrashOptions): Promise<CrashReport> {
   const log = o.log ?? (() => {});
-  const smtp = await startSmtpSink();
+  const smtp = await startSmtpSink({ delayMs: o.smtpDelayMs });
   const port = await freePort();
   const env = { databaseUrl: o.databaseUrl, dataDir: o.dataDir, port, smtpUrl: smtp.url };
   const slug = DEMO_PETITION_SLUG;
@@ -169,7 +171,7 @@ export function broken(r: CrashReport): string[] {
 }
 
 /** Every stored signature's autoresponse, by its deterministic Message-ID, against what the SMTP server received. */
-async function compareMail(databaseUrl: string, slug: string, received: { messageId: string; to: string[] }[], orphaned: Set<string>) {
+export async function compareMail(databaseUrl: string, slug: string, received: { messageId: string; to: string[] }[], orphaned: Set<string>) {
   const { db, close } = connect(databaseUrl);
   try {
     const signatures = await db

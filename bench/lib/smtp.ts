@@ -8,9 +8,9 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on loopback (no TLS, no authentication) that keeps the Message-ID and
  * recipients of every message it accepted: a message counts once the server has answered 250
- * to its DATA.
+ * to its DATA, `delayMs` after the message arrived.
  */
-export async function startSmtpSink(): Promise<{ port: number; url: string; received: ReceivedMail[]; close(): Promise<void> }> {
+export async function startSmtpSink(opts: { delayMs?: number } = {}): Promise<{ port: number; url: string; received: ReceivedMail[]; close(): Promise<void> }> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -25,8 +25,13 @@ export async function startSmtpSink(): Promise<{ port: number; url: string; rece
         const text = Buffer.concat(chunks).toString('utf8');
         const head = text.split(/\r?\n\r?\n/, 1)[0]!.replace(/\r?\n[ \t]+/g, ' ');
         const messageId = /^message-id:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? '';
-        received.push({ messageId, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) });
-        callback();
+        const accept = () => {
+          received.push({ messageId, to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()) });
+          callback();
+        };
+        // A real server takes a while to accept a message (a queue, a spam check): `delayMs` plays it.
+        if (opts.delayMs) setTimeout(accept, opts.delayMs);
+        else accept();
       });
     },
   });

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AccountLinkTable, Database, Role } from '../db/schema.ts';
 import type { Insertable, Updateable } from 'kysely';
 import { newId } from '../util/ids.ts';
@@ -196,3 +196,36 @@ export async function useTotpStep(q: Q, userId: string, step: number): Promise<b
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+// Sign-in failures by key (src/accounts/signin-throttle.ts).
+
+export const signinFailures = (q: Q, keys: string[]) =>
+  q.selectFrom('signin_failures').select(['key', 'failures', 'locked_until']).where('key', 'in', keys).execute();
+
+/** Counts one more failure under `key` (starting again from 1 after `forgetBefore`); returns the count. */
+export async function addSigninFailure(q: Q, key: string, now: string, forgetBefore: string): Promise<number> {
+  const row = await q
+    .insertInto('signin_failures')
+    .values({ key, failures: 1, locked_until: null, last_failure_at: now })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        failures: sql<number>`CASE WHEN signin_failures.last_failure_at < ${forgetBefore} THEN 1 ELSE signin_failures.failures + 1 END`,
+        last_failure_at: now,
+      }),
+    )
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+export const lockSignins = (q: Q, key: string, until: string) => q.updateTable('signin_failures').set({ locked_until: until }).where('key', '=', key).execute();
+
+export const clearSigninFailures = (q: Q, keys: string[]) => q.deleteFrom('signin_failures').where('key', 'in', keys).execute();
+
+/** Drops failures last seen before `before` whose lock is over. */
+export const pruneSigninFailures = (q: Q, before: string) =>
+  q
+    .deleteFrom('signin_failures')
+    .where('last_failure_at', '<', before)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', before)]))
+    .execute();

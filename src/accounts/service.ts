@@ -8,12 +8,12 @@ import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
 import { hashPassword, passwordProblem, verifyPassword, type PasswordProblem } from './passwords.ts';
 import { hashToken, newToken, seal, unseal } from './secrets.ts';
 import * as repo from './repository.ts';
+import { deviceOf, forgetClientFailures, lockedUntil, newDeviceCookie, recordFailure, throttleKeys } from './signin-throttle.ts';
 
 export class AccountError extends UserError {}
 
 export const SESSION_IDLE_MS = 12 * 3600_000;
 export const SESSION_MAX_MS = 7 * 86400_000;
-export const LOCK_AFTER = 5;
 const LINK_TTL: Record<'invitation' | 'password_reset' | 'sign_in', number> = {
   invitation: 7 * 86400_000,
   password_reset: 3600_000,
@@ -60,44 +60,47 @@ export async function grantRole(db: Db, g: { userId: string; organizationId: str
 }
 
 export type SignInResult =
-  | { kind: 'ok'; token: string; userId: string; secondFactorNeeded: boolean }
-  | { kind: 'invalid'; failures: number }
+  | { kind: 'ok'; token: string; userId: string; secondFactorNeeded: boolean; device: string | null }
+  | { kind: 'invalid' }
   | { kind: 'locked'; until: string };
 
-/** How long an account stays locked after `failures` failures in a row: 1, 2, 4 … minutes, at most 15. */
-export function lockDurationMs(failures: number): number {
-  if (failures < LOCK_AFTER) return 0;
-  return Math.min(60_000 * 2 ** (failures - LOCK_AFTER), 15 * 60_000);
-}
-
 /**
- * Checks an email and password. Every answer for a wrong email, a wrong password or a locked
- * account looks the same to the caller's user (the page says only "not right" or "wait"), and the
- * password hash is computed in every case so timing does not reveal which accounts exist.
- * The lock is short (at most 15 minutes) so an attacker cannot keep a real user out for long.
+ * Checks an email and password from one client (`clientKey`, and the browser's device cookie if
+ * it sent one). A wrong email, a wrong password and a lock look the same whether or not the
+ * email has an account: failures are counted for both (src/accounts/signin-throttle.ts), and one
+ * password hash is computed in every case, so the answer and its time say nothing of which
+ * accounts exist. A lock holds one client out of one account, not the owner on another client;
+ * the account-wide ceiling spares browsers the owner signed in from before.
+ * `device` on success is the device cookie to set: a new one, or null to keep the one sent.
  */
-export async function signIn(db: Db, input: { email: string; password: string }): Promise<SignInResult> {
+export async function signIn(
+  db: Db,
+  secretKey: Buffer,
+  input: { email: string; password: string; clientKey: string; deviceCookie?: string },
+): Promise<SignInResult> {
   const email = normalizeEmail(input.email);
   const user = isValidEmail(email) ? await repo.findUserByEmail(db, email) : undefined;
+  const device = deviceOf(secretKey, input.deviceCookie, user?.id);
+  const keys = throttleKeys(secretKey, email, { device, clientKey: input.clientKey });
   const now = Date.now();
-  if (user?.locked_until && Date.parse(user.locked_until) > now) {
+  const locked = await lockedUntil(db, keys, now);
+  if (locked) {
     await verifyPassword(null, input.password);
-    return { kind: 'locked', until: user.locked_until };
+    return { kind: 'locked', until: locked };
   }
   const ok = await verifyPassword(user?.password_hash ?? null, input.password);
   if (!user || !ok) {
-    if (!user) return { kind: 'invalid', failures: 0 };
-    const failures = user.failed_signins + 1;
-    const lock = lockDurationMs(failures);
-    await repo.updateUser(db, user.id, { failed_signins: failures, locked_until: lock ? new Date(now + lock).toISOString() : null });
-    return lock ? { kind: 'locked', until: new Date(now + lock).toISOString() } : { kind: 'invalid', failures };
+    const until = await recordFailure(db, keys, now);
+    return until ? { kind: 'locked', until } : { kind: 'invalid' };
   }
-  await repo.updateUser(db, user.id, { failed_signins: 0, locked_until: null });
+  await forgetClientFailures(db, keys);
   const token = await startSession(db, user.id, user.totp_enabled_at === null);
   for (const m of await repo.membershipsOf(db, user.id)) {
     await audit(db, { organizationId: m.id, userId: user.id, action: 'user.signed_in' });
   }
-  return { kind: 'ok', token, userId: user.id, secondFactorNeeded: user.totp_enabled_at !== null };
+  const secondFactorNeeded = user.totp_enabled_at !== null;
+  // A browser becomes a known device once the whole sign-in is done (after two-factor, if on).
+  return { kind: 'ok', token, userId: user.id, secondFactorNeeded, device: device || secondFactorNeeded ? null : newDeviceCookie(secretKey, user.id) };
 }
 
 export async function startSession(db: Db, userId: string, secondFactorDone: boolean): Promise<string> {
@@ -256,8 +259,41 @@ export async function setPassword(db: Db, userId: string, password: string): Pro
   const problem = passwordProblem(password, [user.email, user.name]);
   if (problem) return problem;
   const now = nowIso();
-  await repo.updateUser(db, userId, { password_hash: await hashPassword(password), failed_signins: 0, locked_until: null, modified_at: now });
+  await repo.updateUser(db, userId, { password_hash: await hashPassword(password), modified_at: now });
   // A new password ends every other session.
   await signOutEverywhere(db, userId);
   return null;
+}
+
+/**
+ * Uses a one-time link, in one transaction: the link is spent first, so two posts of the same link
+ * at once make one account, not an error; then the account is made (or its password set) and an
+ * invitation's membership given. Returns the account's id, or null when the link was already used.
+ */
+export async function redeemLink(
+  db: Db,
+  link: { id: string; kind: string; email: string; organization_id: string | null; role: Role | null },
+  r: { existingId: string | null; name: string; password: string | null },
+): Promise<string | null> {
+  const passwordHash = r.password === null ? null : await hashPassword(r.password);
+  return db.transaction().execute(async (trx) => {
+    const now = nowIso();
+    if (!(await repo.useAccountLink(trx, link.id, now))) return null;
+    let userId = r.existingId;
+    if (!userId) {
+      // Made while the link was unused: an account for the address cannot exist twice (the email is unique).
+      if (await repo.findUserByEmail(trx, link.email)) return null;
+      userId = newId();
+      await repo.insertUser(trx, { id: userId, email: link.email, name: r.name || link.email.split('@')[0]!, password_hash: passwordHash, now });
+    } else if (passwordHash !== null) {
+      // As setPassword: a new password unlocks the account and ends every other session.
+      await repo.updateUser(trx, userId, { password_hash: passwordHash, failed_signins: 0, locked_until: null, sessions_valid_after: now, modified_at: now });
+      await repo.deleteSessionsOf(trx, userId);
+    }
+    if (link.kind === 'invitation' && link.organization_id && link.role) {
+      await repo.upsertMembership(trx, { userId, organizationId: link.organization_id, role: link.role, now });
+      await audit(trx, { organizationId: link.organization_id, userId, action: 'member.joined', subject: userId, details: { role: link.role } });
+    }
+    return userId;
+  });
 }

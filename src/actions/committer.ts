@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import { UnitOfWork } from './unit-of-work.ts';
 import type { Dialect } from '../db/connect.ts';
 import { nowIso } from '../util/ids.ts';
+import { classifyDatabaseFault } from '../db/faults.ts';
 
 type Work<T> = (uow: UnitOfWork) => Promise<T>;
 
@@ -111,7 +112,14 @@ export class GroupCommitter {
     }
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  /**
+   * Writes a batch in one transaction; a waiter is answered only once the commit is known: its
+   * result after the commit, or an error. A batch that met a database fault (a restart, a lost
+   * connection, a full disk) is never written again here: every waiter gets the error (a 503),
+   * and, since a commit whose answer was lost may still have been written, nothing is retried
+   * into a second copy (a repeat by the client is counted once). Returns that fault, if any.
+   */
+  private async write(batch: Pending[]): Promise<unknown> {
     const results = new Map<Pending, unknown>();
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -131,15 +139,25 @@ export class GroupCommitter {
         await uow.flush();
       });
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
+      // A full or failing disk fails every action alike: retrying each alone would only wait longer.
+      const fault = classifyDatabaseFault(error) ? error : null;
+      if (batch.length === 1 || fault) {
+        for (const item of batch) item.reject(error);
+        return fault;
       }
       // One action failed and took the batch's transaction with it: write each on its own,
-      // so the others still succeed and only the faulty one reports its error.
-      for (const item of batch) await this.write([item]);
-      return;
+      // so the others still succeed and only the faulty one reports its error. If the
+      // database fails meanwhile, the rest are answered with that fault at once.
+      for (let i = 0; i < batch.length; i++) {
+        const fault = await this.write([batch[i]!]);
+        if (fault) {
+          for (const item of batch.slice(i + 1)) item.reject(fault);
+          return fault;
+        }
+      }
+      return null;
     }
     for (const item of batch) item.resolve(results.get(item));
+    return null;
   }
 }

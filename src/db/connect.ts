@@ -73,7 +73,17 @@ pg.types.setTypeParser(20, (v) => Number(v));
  * Opens the database named by `url`: `sqlite:<file>` (or `sqlite::memory:`) or `postgres://…`.
  * A `?schema=NAME` on a PostgreSQL URL puts every table in that schema (tests use one per file).
  */
-export function connect(url: string, opts: { poolSize?: number; flush?: Flush } = {}): Db {
+export function connect(
+  url: string,
+  opts: {
+    poolSize?: number;
+    flush?: Flush;
+    /** PostgreSQL: how long a query waits for a connection before it fails (5 s). */
+    connectTimeoutMs?: number;
+    /** PostgreSQL: told when a connection dies (a restart, a failover); by default a line on stderr, at most every 10 s. */
+    onConnectionError?: (error: Error) => void;
+  } = {},
+): Db {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -100,10 +110,40 @@ export function connect(url: string, opts: { poolSize?: number; flush?: Flush } 
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: opts.poolSize ?? 10,
+    // Without a limit, a request waits for ever for a server that is down or unreachable; with
+    // it, it fails and is answered 503 (src/db/faults.ts) while the pool keeps trying.
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  listenForLostConnections(pool, opts.onConnectionError ?? logLostConnection());
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
   return { db, dialect: 'postgres', readChunks: (q, n = 1000) => streamedChunks(q, n), close: () => db.destroy() };
+}
+
+/**
+ * A restart or failover of PostgreSQL ends every connection ("terminating connection due to
+ * administrator command", 57P01). node-postgres then emits `error` on the client, and an
+ * `error` with no listener ends the process. The pool listens on idle clients only, so each
+ * client gets its own listener too (a client held by a transaction between two statements has
+ * none otherwise). The dead client is dropped when it is released (pg-pool checks that it is
+ * still queryable), its query fails with the error (answered 503), and the next query opens a
+ * new connection: turnout reconnects by itself.
+ */
+function listenForLostConnections(pool: pg.Pool, onError: (error: Error) => void): void {
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+}
+
+function logLostConnection(): (error: Error) => void {
+  let last = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    last = now;
+    const code = (error as { code?: string }).code;
+    process.stderr.write(`turnout: a database connection was lost (${code ?? error.message}); queries reconnect by themselves\n`);
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type Migra
 import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m006 from './migrations/006_totp_last_step.ts';
+import * as m007 from './migrations/007_signin_failures_rate_limits.ts';
 
 // The foundation's migrations (organizations, people, accounts, jobs, and the first
 // petitions tables, written before capabilities had folders). Each capability lists its own
@@ -11,6 +12,7 @@ const foundation: Record<string, Migration> = {
   '001_foundation': m001,
   '002_accounts': m002,
   '006_totp_last_step': m006,
+  '007_signin_failures_rate_limits': m007,
 };
 
 /**

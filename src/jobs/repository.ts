@@ -59,6 +59,11 @@ export async function completeJobs(q: Q, ids: string[], workerId: string, now: s
   return done;
 }
 
+/** Extends the locks of the jobs `workerId` is running (its heartbeat while a batch runs). */
+export async function renewLocks(q: Q, workerId: string, lockedUntil: string): Promise<void> {
+  await q.updateTable('jobs').set({ locked_until: lockedUntil }).where('locked_by', '=', workerId).where('status', '=', 'running').execute();
+}
+
 /** Marks a job done, but only if this worker still holds it. */
 export async function completeJob(q: Q, id: string, workerId: string, now: string): Promise<boolean> {
   const r = await q

@@ -4,12 +4,13 @@ import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/lay
 import { adminPage, sendAdmin } from '../kits/console/page.tsx';
 import { SESSION_COOKIE, sessionCookieOptions } from '../kits/console/session.ts';
 import * as accounts from '../accounts/service.ts';
-import { findUserByEmail, findUser, upsertMembership, useAccountLink } from '../accounts/repository.ts';
+import { findUserByEmail, findUser } from '../accounts/repository.ts';
 import { passwordProblem } from '../accounts/passwords.ts';
 import { findOrganization } from '../orgs/repository.ts';
 import { JOB_PASSWORD_RESET } from '../accounts/jobs.ts';
 import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
-import { nowIso } from '../util/ids.ts';
+import { clientKey } from '../kits/pages/client-key.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, deviceOf, forgetAccountFailures, newDeviceCookie } from '../accounts/signin-throttle.ts';
 
 type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -48,9 +49,17 @@ function setSessionCookie(ctx: Context, reply: FastifyReply, token: string) {
   reply.setCookie(SESSION_COOKIE, token, { ...sessionCookieOptions(ctx), maxAge: accounts.SESSION_MAX_MS / 1000 });
 }
 
-// A failed attempt waits a moment before its answer: it slows guessing without hurting a typo.
-// The wait is the same for every failure, so its length does not tell whether an account exists.
-const slowDown = () => new Promise((r) => setTimeout(r, 250));
+/** Marks this browser as one the user signed in from (it then escapes the account-wide lock), unless it already is. */
+function setDeviceCookie(ctx: Context, request: FastifyRequest, reply: FastifyReply, userId: string) {
+  if (deviceOf(ctx.config.secretKey, request.cookies[DEVICE_COOKIE], userId)) return;
+  reply.setCookie(DEVICE_COOKIE, newDeviceCookie(ctx.config.secretKey, userId), { ...sessionCookieOptions(ctx), maxAge: DEVICE_COOKIE_MAX_AGE_S });
+}
+
+// A failed attempt is answered no sooner than this after it arrived: it slows guessing without
+// hurting a typo, and every failure (wrong email, wrong password, a lock) takes the same time,
+// so its length does not tell whether an account exists.
+const FAILURE_ANSWER_MS = 400;
+const answerNoSoonerThan = (started: number) => new Promise((r) => setTimeout(r, Math.max(0, started + FAILURE_ANSWER_MS - performance.now())));
 
 export function authRoutes(ctx: Context) {
   const db = ctx.database.db;
@@ -62,15 +71,22 @@ export function authRoutes(ctx: Context) {
     });
 
     app.post<{ Body: Body }>('/sign-in', { config: { permission: 'public', rateLimit: limit } }, async (request, reply) => {
+      const started = performance.now();
       const email = str(request.body?.email).slice(0, 254);
       const password = str(request.body?.password).slice(0, 1000);
       const next = safeNext(request.body?.next);
-      const result = await accounts.signIn(db, { email, password });
+      const result = await accounts.signIn(db, ctx.config.secretKey, {
+        email,
+        password,
+        clientKey: clientKey(ctx.config.secretKey, request.ip),
+        deviceCookie: request.cookies[DEVICE_COOKIE],
+      });
       if (result.kind === 'ok') {
         setSessionCookie(ctx, reply, result.token);
+        if (result.device) reply.setCookie(DEVICE_COOKIE, result.device, { ...sessionCookieOptions(ctx), maxAge: DEVICE_COOKIE_MAX_AGE_S });
         return reply.redirect(result.secondFactorNeeded ? `/admin/two-factor?next=${encodeURIComponent(next)}` : next, 303);
       }
-      if (result.kind === 'invalid') await slowDown();
+      await answerNoSoonerThan(started);
       const error =
         result.kind === 'locked'
           ? 'Too many tries for this account. Wait a few minutes, then try again, or reset your password.'
@@ -86,9 +102,13 @@ export function authRoutes(ctx: Context) {
     app.post<{ Body: Body }>('/two-factor', { config: { permission: 'public', rateLimit: limit } }, async (request, reply) => {
       const organizer = request.organizer;
       if (!organizer) return reply.redirect('/admin/sign-in', 303);
+      const started = performance.now();
       const ok = await accounts.verifySecondFactor(db, ctx.config.secretKey, organizer.session, str(request.body?.code).slice(0, 40));
-      if (ok) return reply.redirect(safeNext(request.body?.next), 303);
-      await slowDown();
+      if (ok) {
+        setDeviceCookie(ctx, request, reply, organizer.session.user_id);
+        return reply.redirect(safeNext(request.body?.next), 303);
+      }
+      await answerNoSoonerThan(started);
       return sendAdmin(reply, TwoFactorPage({ page: adminPage(request, reply), next: safeNext(request.body?.next), error: 'That code is not right. Enter the 6-digit code your app shows now, or a recovery code.' }), 401);
     });
 
@@ -135,7 +155,6 @@ export function authRoutes(ctx: Context) {
       const name = str(request.body?.name).trim();
       // Joining with an existing account needs no new password: the link proves the address.
       const joiningOnly = link.kind === 'invitation' && existing?.password_hash;
-      let userId = existing?.id;
       if (!joiningOnly) {
         const errors: Record<string, string | undefined> = {};
         if (!existing && !name) errors.name = 'Enter your name';
@@ -143,17 +162,16 @@ export function authRoutes(ctx: Context) {
         const problem = passwordProblem(password, [link.email, name]);
         if (problem) errors.password = accounts.passwordMessage(problem);
         if (errors.name || errors.password) return linkPage(ctx, request, reply, errors, 422);
-        if (!existing) userId = (await accounts.createUser(db, { email: link.email, name, password })).id;
-        else await accounts.setPassword(db, existing.id, password);
       }
-      if (!(await useAccountLink(db, link.id, nowIso()))) return deadLink(request, reply);
-      if (link.kind === 'invitation' && link.organization_id && link.role) {
-        await upsertMembership(db, { userId: userId!, organizationId: link.organization_id, role: link.role, now: nowIso() });
-        await accounts.audit(db, { organizationId: link.organization_id, userId: userId!, action: 'member.joined', subject: userId!, details: { role: link.role } });
-      }
-      const user = (await findUser(db, userId!))!;
+      // Spent and acted on in one transaction: the same link posted twice at once makes one account.
+      const userId = await accounts.redeemLink(db, link, { existingId: existing?.id ?? null, name, password: joiningOnly ? null : password });
+      if (!userId) return deadLink(request, reply);
+      const user = (await findUser(db, userId))!;
+      // The link proves the address: the account's lock (an attack from elsewhere) does not hold this browser out.
+      await forgetAccountFailures(db, ctx.config.secretKey, user.email);
       const sessionToken = await accounts.startSession(db, user.id, user.totp_enabled_at === null);
       setSessionCookie(ctx, reply, sessionToken);
+      if (!user.totp_enabled_at) setDeviceCookie(ctx, request, reply, user.id);
       return reply.redirect(user.totp_enabled_at ? '/admin/two-factor' : '/admin', 303);
     });
   };

@@ -34,10 +34,25 @@ export function normalizePostalCode(raw: string, country: string): string | null
   return /^[A-Z0-9][A-Z0-9 -]{1,10}[A-Z0-9]$/.test(v) ? v : null;
 }
 
-/** True when text has no replacement characters (from invalid UTF-8), lone surrogates or control characters. */
+// C0 controls and DEL, and the C1 controls (U+0080 to U+009F, NEL among them): no keyboard types them.
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROLS_BUT_NEWLINES = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** True when text has no replacement characters (from invalid UTF-8), lone surrogates or control characters (C0 and C1). */
 export function isCleanText(text: string, allowNewlines = false): boolean {
   if (text.includes('\uFFFD')) return false;
   if (!text.isWellFormed()) return false;
-  const controls = allowNewlines ? /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/ : /[\u0000-\u001F\u007F]/;
-  return !controls.test(text);
+  return !(allowNewlines ? CONTROLS_BUT_NEWLINES : CONTROLS).test(text);
+}
+
+// A letter, a number or a symbol that shows: not a default-ignorable character (zero-width space
+// and joiners, U+2060, U+FEFF, the Hangul fillers, which are letters) nor the blank Braille cell.
+const VISIBLE = /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{S}]/u;
+
+/**
+ * True when text has something a reader can see. A name of zero-width characters only looks
+ * empty on every page and in every list; joiners inside a name (emoji, Indic scripts) are fine.
+ */
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE.test(text);
 }

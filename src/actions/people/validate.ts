@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../i18n/index.ts';
-import { isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from './normalize.ts';
+import { hasVisibleText, isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from './normalize.ts';
 
 /** What a supporter typed into an action form, as received. */
 export interface PersonFormInput {
@@ -43,6 +43,7 @@ export function requireText(
   const v = text(value);
   if (!v) errors[field] = { key: 'form.error.required', values: { field: label } };
   else if (!isCleanText(v)) errors[field] = { key: 'form.error.invalid_text', values: { field: label } };
+  else if (!hasVisibleText(v)) errors[field] = { key: 'form.error.invisible', values: { field: label } };
   else if (v.length > max) errors[field] = { key: 'form.error.too_long', values: { field: label, max } };
   return v;
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { validatePerson, type FieldError, type PersonInput } from '../../actions/people/validate.ts';
-import { isCleanText } from '../../actions/people/normalize.ts';
+import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
 import { isLanguage, translator, type Language, type MessageKey } from '../../i18n/index.ts';
 import { badRequest } from './errors.ts';
 import { Nullable } from './schema.ts';
@@ -97,6 +97,7 @@ export function readTags(tags: string[] | undefined): string[] {
     if (!tag) throw badRequest(`add_tags[${i}] must not be empty`);
     if (tag.length > 100) throw badRequest(`add_tags[${i}] must be 100 characters or fewer`);
     if (!isCleanText(tag)) throw badRequest(`add_tags[${i}] contains control or invalid characters`);
+    if (!hasVisibleText(tag)) throw badRequest(`add_tags[${i}] must have letters or numbers that show, not only invisible characters`);
     return tag;
   });
 }

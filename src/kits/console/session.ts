@@ -68,8 +68,11 @@ export function csrfValid(request: FastifyRequest): boolean {
   const body = request.body as Record<string, unknown> | undefined;
   const given = typeof body?._csrf === 'string' ? body._csrf : typeof request.headers['x-csrf-token'] === 'string' ? request.headers['x-csrf-token'] : '';
   const expected = request.organizer?.session.csrf_token ?? request.cookies[PRE_SESSION_CSRF_COOKIE] ?? '';
-  if (!given || !expected || given.length !== expected.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  if (!given || !expected) return false;
+  // Compared as bytes: a token of the right length in characters but not in UTF-8 bytes (é) is refused, not a crash.
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export type Gate = 'ok' | 'sign_in' | 'second_factor' | 'enroll_two_factor' | 'forbidden';
