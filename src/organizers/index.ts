@@ -1,4 +1,5 @@
 import type { Capability } from '../context.ts';
+import * as m008 from './migrations/008_block_lists.ts';
 
 /**
  * The organizer's accounts in the console: sign-in (password, two-factor, emailed links), one's
@@ -16,10 +17,25 @@ export const organizers: Capability = {
     await app.register(authRoutes(ctx));
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));
+    await app.register((await import('./blocks-routes.tsx')).blocksRoutes(ctx));
+  },
+  // The block lists every public form checks (src/actions/block-list.ts).
+  migrations: { '008_block_lists': m008 },
+  personalData: {
+    blocked_senders: {
+      rows: 'none',
+      columns: {
+        id: 'plain', organization_id: 'plain', kind: 'plain',
+        // A domain or a client key the organizer chose to refuse: a rule, not one supporter.
+        value: 'plain',
+        note: 'plain', refusals: 'plain', created_by: 'plain', created_at: 'plain', expires_at: 'plain',
+      },
+    },
   },
   consoleSections: [
     { href: '/admin', label: 'Dashboard', permission: 'view_reports', order: 0 },
     { href: '/admin/members', label: 'Members', permission: 'manage_members', order: 70 },
+    { href: '/admin/blocks', label: 'Block lists', permission: 'manage_actions', order: 75 },
     { href: '/admin/audit', label: 'Audit log', permission: 'view_audit', order: 80 },
     { href: '/admin/settings', label: 'Settings', permission: 'manage_settings', order: 90 },
   ],

@@ -103,6 +103,27 @@ export function EventDetailPage(props: {
               Change capacity
             </button>
           </form>
+          <form method="post" action={`/admin/events/${e.id}/challenge`}>
+            <CsrfField token={page.csrf} />
+            <fieldset>
+              <legend>Proof-of-work challenge on the RSVP form</legend>
+              {(
+                [
+                  ['off', 'Off: never'],
+                  ['automatic', 'Automatic: on while RSVPs look automated'],
+                  ['always', 'Always on (without JavaScript, 3 RSVPs per connection every 10 minutes)'],
+                ] as const
+              ).map(([mode, label]) => (
+                <div class="field">
+                  <input type="radio" id={`challenge-${mode}`} name="challenge" value={mode} checked={e.challenge === mode} />{' '}
+                  <label for={`challenge-${mode}`}>{label}</label>
+                </div>
+              ))}
+            </fieldset>
+            <button type="submit" class="secondary">
+              Save the challenge setting
+            </button>
+          </form>
           <p>
             <a href={`/admin/events/${e.id}/cancel`}>Cancel the event</a>
           </p>

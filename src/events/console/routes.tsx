@@ -30,6 +30,8 @@ const NOTICES: Record<string, string> = {
   cancelled: 'The event is cancelled. Everyone who RSVP’d is being emailed.',
   checked_in: 'Checked in.',
   unchecked: 'Check-in undone.',
+  challenge: 'Saved: the RSVP form follows the new challenge setting now (other web processes within 2 seconds).',
+  challenge_invalid: 'Choose off, automatic or always. Nothing was changed.',
 };
 
 const en = translator('en');
