@@ -46,6 +46,8 @@ export interface JobDeps {
   mailer: Mailer;
   secretKey: Buffer;
   baseUrl: string;
+  /** The whole configuration, for a job that calls a payment provider. */
+  config: Config;
 }
 
 /** One entry of the console's menu, shown to the roles that have `permission`. */
@@ -88,11 +90,54 @@ export interface Capability {
   /** Its part of the console's dashboard for one organization, or null when it has nothing to show. */
   dashboard?: (ctx: Context, organizationId: string) => Promise<JSX.Element | null>;
   /**
-   * Clears what this capability keeps of one person being erased (their comments, phone numbers,
-   * sources…), inside the erasure's transaction. Counts stay; personal text goes.
+   * Every column of this capability's tables, table by table: whether it holds personal data and
+   * what erasing a person does with it. Erasure clears the `clear` columns of tables whose rows
+   * name the person by `person_id` itself; `erase` below does the rest. test/privacy-erasure.test.ts
+   * fails on a column of the migrated database that no capability (nor the core,
+   * src/db/personal-data.ts) declares.
    */
-  erase?: (trx: Transaction<Database>, organizationId: string, personId: string, now: string) => Promise<Record<string, number>>;
+  personalData?: PersonalData;
+  /**
+   * Clears what this capability keeps of one person being erased that is not found by `person_id`
+   * (a host's name and email typed into an event, an import's preview), inside the erasure's
+   * transaction, with what the person was (`erased`: their email and names, read before they were
+   * cleared). Counts stay; personal text goes. Returns how many records were kept, by kind.
+   */
+  erase?: (trx: Transaction<Database>, organizationId: string, personId: string, now: string, erased: ErasedPerson) => Promise<Record<string, number>>;
 }
+
+/** Who is being erased, as they were before: what `erase` looks for where no `person_id` leads to them. */
+export interface ErasedPerson {
+  id: string;
+  /** Normalized (trimmed, lower case); null when the person had none. */
+  email: string | null;
+  given_name: string | null;
+  family_name: string | null;
+}
+
+/**
+ * What one column holds, for erasure. `plain`: nothing about a supporter (ids, times, counts,
+ * statuses, an organizer's own text). Otherwise personal data, and what erasing the person it
+ * belongs to does with it: `clear` (null, or the empty value `erase` writes) or `keep`, with why.
+ */
+export type ColumnData = 'plain' | { erase: 'clear'; why?: string } | { erase: 'keep'; why: string };
+
+/** One table's columns, and how erasure finds the rows of one person. */
+export interface TableData {
+  /**
+   * `person_id`: rows whose `person_id` is the person; erasure sets their `clear` columns to null
+   * and `stamp` to the time of the erasure, counts the rows kept (`<table>_kept` in the audit
+   * row) and cancels queued jobs that name a row's `id`. `erase`: the capability's `erase` finds
+   * and clears them. `none`: the table holds nothing about supporters.
+   */
+  rows: 'person_id' | 'erase' | 'none';
+  /** The column erasure sets to its time (`modified_at`), if any. */
+  stamp?: string;
+  columns: Record<string, ColumnData>;
+}
+
+/** Declarations of personal data, by table. */
+export type PersonalData = Record<string, TableData>;
 
 /** An action that partners can join, as the coalition screens show it. */
 export interface PartneredAction {

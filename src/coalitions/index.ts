@@ -12,4 +12,13 @@ export const coalitions: Capability = {
   consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).coalitionRoutes),
   consoleSections: [{ href: '/admin/partnerships', label: 'Partnerships', permission: 'view_reports', order: 40 }],
   migrations: { '004_coalitions': m004 },
+  // action_partners is the core's table (src/db/schema.ts), made by this capability's migration.
+  personalData: {
+    action_partners: {
+      rows: 'none',
+      columns: Object.fromEntries(
+        ['id', 'action_type', 'action_id', 'sponsor_organization_id', 'partner_organization_id', 'status', 'source_code', 'invited_by', 'created_at', 'responded_at'].map((c) => [c, 'plain' as const]),
+      ),
+    },
+  },
 };

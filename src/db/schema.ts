@@ -24,7 +24,9 @@ export interface UserTable {
   totp_enabled_at: string | null;
   /** The TOTP time step last used, so the same code never works twice. */
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  /** No longer used: failures are counted in `signin_failures`, by account and client. */
   failed_signins: ColumnType<number, number | undefined, number>;
+  /** No longer used (see `failed_signins`). */
   locked_until: string | null;
   /** Sessions created before this moment are void ("sign out everywhere", password change). */
   sessions_valid_after: string;
@@ -150,7 +152,8 @@ export interface JobTable {
   id: string;
   kind: string;
   payload: string;
-  status: 'pending' | 'running' | 'done' | 'failed';
+  /** cancelled: the person it was for was erased (src/people/service.ts), so it never runs. */
+  status: 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
   attempts: ColumnType<number, number | undefined, number>;
   max_attempts: number;
   run_at: string;
@@ -159,6 +162,23 @@ export interface JobTable {
   last_error: string | null;
   created_at: string;
   finished_at: string | null;
+}
+
+/** Failed sign-ins under one key: an account and a client, or an account (src/accounts/signin-throttle.ts). */
+export interface SigninFailureTable {
+  /** A keyed hash: no email, no address. */
+  key: string;
+  failures: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
+/** Hits of one rate limit by one client, when several processes share them (src/app/rate-limits.ts). */
+export interface RateLimitHitTable {
+  key: string;
+  hits: number;
+  /** Milliseconds since 1970 when the window ends. */
+  resets_at: number;
 }
 
 /**
@@ -181,6 +201,8 @@ export interface Database {
   account_links: AccountLinkTable;
   audit_events: AuditEventTable;
   action_partners: ActionPartnerTable;
+  signin_failures: SigninFailureTable;
+  rate_limit_hits: RateLimitHitTable;
 }
 
 export type Organization = Selectable<OrganizationTable>;

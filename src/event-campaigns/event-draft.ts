@@ -1,7 +1,7 @@
 import type { MessageKey } from '../i18n/index.ts';
 import './messages.ts';
 import type { EventRow } from '../events/index.ts';
-import { isCleanText, isValidEmail, normalizeEmail } from '../actions/people/normalize.ts';
+import { hasVisibleText, isCleanText, isValidEmail, normalizeEmail } from '../actions/people/normalize.ts';
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/index.ts';
 import { lookupZip, zipShape } from './places.ts';
@@ -114,6 +114,7 @@ export function parseHost(body: Record<string, unknown>): { name: string; email:
   const emailRaw = str(body.host_email).trim();
   if (!nameRaw) errors.host_name = { key: 'form.error.required', values: { field: 'event_form.noun.host_name' } };
   else if (!isCleanText(nameRaw)) errors.host_name = { key: 'form.error.invalid_text', values: { field: 'event_form.noun.host_name' } };
+  else if (!hasVisibleText(nameRaw)) errors.host_name = { key: 'form.error.invisible', values: { field: 'event_form.noun.host_name' } };
   else if (nameRaw.length > HOST_NAME_MAX) errors.host_name = { key: 'form.error.too_long', values: { field: 'event_form.noun.host_name', max: HOST_NAME_MAX } };
   const email = normalizeEmail(emailRaw);
   if (!emailRaw) errors.host_email = { key: 'form.error.required', values: { field: 'field.email' } };

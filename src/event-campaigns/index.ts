@@ -2,6 +2,8 @@ import type { Capability } from '../context.ts';
 import { lazyRoutes } from '../lazy-routes.ts';
 import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
+import { untrustHost } from './repository.ts';
+import { EVENT_CAMPAIGNS_PERSONAL_DATA } from './tables.ts';
 
 /** Weeks of action: a campaign page with a map and search by ZIP, volunteers offer to host events. */
 // What the demo seed and the tests may use.
@@ -21,4 +23,10 @@ export const eventCampaigns: Capability = {
   jobs: async (deps) => (await import('./jobs.ts')).eventCampaignJobHandlers(deps),
   home: async (ctx, page) => (await import('./home.tsx')).campaignsHome(ctx, page),
   dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).campaignsDashboard(ctx, organizationId),
+  personalData: EVENT_CAMPAIGNS_PERSONAL_DATA,
+  // An erased person is no longer a trusted host (their events lose the host's name and email in events).
+  erase: async (trx, organizationId, _personId, _now, erased) => {
+    if (erased.email) await untrustHost(trx, organizationId, erased.email);
+    return {};
+  },
 };

@@ -1,4 +1,4 @@
-import zipcodes from 'zipcodes';
+import { zipcodes } from '../kits/places/zipcodes.ts';
 import { geoDistance } from 'd3-geo';
 
 /** The distances a supporter can search within, in miles; anything else is refused. */
@@ -27,7 +27,7 @@ export function zipShape(raw: string): string | null {
 export function lookupZip(zip: string): ZipPlace | null {
   const five = zipShape(zip);
   if (!five) return null;
-  const found = zipcodes.lookup(five);
+  const found = zipcodes().lookup(five);
   if (!found || found.country !== 'US') return null;
   return { zip: five, latitude: found.latitude, longitude: found.longitude, city: found.city, state: found.state };
 }

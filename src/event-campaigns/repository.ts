@@ -4,8 +4,10 @@ import type { EventCampaignTable } from './tables.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function insertCampaign(q: Q, campaign: Insertable<EventCampaignTable>) {
-  await q.insertInto('event_campaigns').values(campaign).execute();
+/** Inserts a campaign unless its slug is taken (then nothing is written and it says false). */
+export async function insertCampaignUnlessSlugTaken(q: Q, campaign: Insertable<EventCampaignTable>): Promise<boolean> {
+  const result = await q.insertInto('event_campaigns').values(campaign).onConflict((oc) => oc.column('slug').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function updateCampaign(q: Q, organizationId: string, id: string, changes: Updateable<EventCampaignTable>) {

@@ -8,7 +8,7 @@ import { audit } from '../accounts/service.ts';
 import './messages.ts';
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
-import { slugify } from '../util/slug.ts';
+import { insertUnderFreeSlug, slugify } from '../util/slug.ts';
 import { createEvent, hostToken, recordCheckIn, tokenMatches, updateEvent } from '../events/index.ts';
 import { type EventColumns } from '../events/index.ts';
 import { eventQueries as events } from '../events/index.ts';
@@ -74,27 +74,21 @@ function guard(f: { title?: string; description?: string }) {
   if (Object.keys(errors).length > 0) throw new CampaignFieldsError(errors);
 }
 
-async function uniqueCampaignSlug(db: Db, wanted: string): Promise<string> {
-  const base = slugify(wanted, 'week-of-action');
-  let slug = base;
-  for (let n = 2; await repo.campaignSlugExists(db, slug); n++) slug = `${base}-${n}`;
-  return slug;
-}
-
 export async function createCampaign(db: Db, organizationId: string, f: CampaignFields, now: string): Promise<EventCampaign> {
   guard(f);
   const id = newId();
-  await repo.insertCampaign(db, {
+  const base = slugify(f.slug || f.title, 'week-of-action');
+  await insertUnderFreeSlug(base, (slug) => repo.campaignSlugExists(db, slug), (slug) => repo.insertCampaignUnlessSlugTaken(db, {
     id,
     organization_id: organizationId,
-    slug: await uniqueCampaignSlug(db, f.slug || f.title),
+    slug,
     title: f.title.trim(),
     description: f.description.trim(),
     status: f.status,
     origin_system: f.origin_system?.trim() || 'turnout',
     created_at: now,
     modified_at: now,
-  });
+  }));
   return (await repo.findCampaign(db, organizationId, id))!;
 }
 

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { PersonalData } from '../context.ts';
 
 // The event campaigns' tables (made by the events' migration 005), merged into the core's
 // `Database` below.
@@ -29,3 +30,19 @@ declare module '../db/schema.ts' {
 }
 
 export type EventCampaign = Selectable<EventCampaignTable>;
+
+/** What each column holds, for erasure (Capability.personalData). */
+export const EVENT_CAMPAIGNS_PERSONAL_DATA: PersonalData = {
+  event_campaigns: {
+    rows: 'none',
+    columns: Object.fromEntries(['id', 'organization_id', 'slug', 'title', 'description', 'status', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const])),
+  },
+  trusted_hosts: {
+    rows: 'erase',
+    columns: {
+      organization_id: 'plain',
+      email: { erase: 'clear', why: 'a host the organization trusts: the row is deleted when a person with that email is erased' },
+      created_at: 'plain',
+    },
+  },
+};

@@ -3,10 +3,12 @@ import { lazyRoutes } from '../lazy-routes.ts';
 import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { eventCache } from './public-cache.ts';
-import { attendancesBySource, attendancesSharedWith, clearAttendanceDetailsOf, eventsByIds, findEvent } from './repository.ts';
+import { attendancesBySource, attendancesSharedWith, clearHostOf, eventsByIds, findEvent } from './repository.ts';
+import { EVENTS_PERSONAL_DATA } from './tables.ts';
 import { actionKind } from '../actions/action-kind.ts';
 import { attendanceRecords } from './person-records.ts';
 import * as m005 from './migrations/005_events.ts';
+import * as m008 from './migrations/008_event_challenge.ts';
 
 // What other capabilities (event campaigns build on events), the CLI and the tests may use.
 export { eventCache } from './public-cache.ts';
@@ -17,7 +19,7 @@ export { canonicalZone, checkEvent, inputOf, DEFAULT_REMINDERS, EVENT_FIELD_LIMI
  * load the capability list only for its migrations (`turnout export`) should not pay for them.
  */
 export const eventResource = () => import('./api/resource.ts');
-export { findAttendance, findEventById, findEventBySlug, insertEvent, searchAttendees } from './repository.ts';
+export { findAttendance, findEventById, findEventBySlug, searchAttendees } from './repository.ts';
 export * as eventQueries from './repository.ts';
 export { createEvent, EventClosedError, hostToken, recordCheckIn, tokenMatches, updateEvent } from './service.ts';
 export type { EventRow } from './tables.ts';
@@ -27,7 +29,11 @@ export const events: Capability = {
   name: 'events',
   // Surfaces are loaded when the app or the worker is built (see lazyRoutes).
   publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).eventRoutes),
-  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).eventsConsoleRoutes),
+  consoleRoutes: (ctx) => async (app) => {
+    const [{ eventsConsoleRoutes }, { eventChallengeRoutes }] = await Promise.all([import('./console/routes.tsx'), import('./console/challenge-routes.tsx')]);
+    await app.register(eventsConsoleRoutes(ctx));
+    await app.register(eventChallengeRoutes(ctx));
+  },
   consoleSections: [{ href: '/admin/events', label: 'Events', permission: 'view_reports', order: 20 }],
   apiRoutes: (ctx) => async (app) => {
     const [{ eventApi }, { attendanceApi }] = await Promise.all([import('./api/routes.ts'), import('./api/attendances.ts')]);
@@ -37,7 +43,7 @@ export const events: Capability = {
   apiLinks: (baseUrl) => ({ 'osdi:events': link(apiUrl(baseUrl, '/events'), 'The collection of events in the system') }),
   jobs: async (deps) => (await import('./jobs.ts')).eventJobHandlers(deps),
   // The migration also holds the event campaigns' tables: events and campaigns were written together.
-  migrations: { '005_events': m005 },
+  migrations: { '005_events': m005, '008_event_challenge': m008 },
   home: async (ctx, page) => (await import('./home.tsx')).eventsHome(ctx, page),
   dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).eventsDashboard(ctx, organizationId),
   actions: [
@@ -57,5 +63,7 @@ export const events: Capability = {
     }),
   ],
   personRecords: attendanceRecords,
-  erase: async (trx, organizationId, personId, now) => ({ attendances_kept: await clearAttendanceDetailsOf(trx, organizationId, personId, now) }),
+  // Attendances are cleared from their declaration (rows found by person_id); a host is found by email.
+  personalData: EVENTS_PERSONAL_DATA,
+  erase: async (trx, organizationId, _personId, now, erased) => ({ hosted_events_kept: erased.email ? await clearHostOf(trx, organizationId, erased.email, now) : 0 }),
 };

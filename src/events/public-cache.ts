@@ -30,6 +30,7 @@ export type PublicEvent = Pick<
   | 'waitlist_count'
   | 'visibility'
   | 'status'
+  | 'challenge'
 > & {
   organization_name: string;
   /** Partner organizations that accepted: each gets an unticked share box. */
@@ -70,6 +71,7 @@ export class EventReadCache extends PublicReadCache<PublicEvent> {
       waitlist_count: Number(row.waitlist_count),
       visibility: row.visibility,
       status: row.status,
+      challenge: row.challenge,
       organization_name: row.organization_name,
       partners: await acceptedPartners(this.db, 'event', row.id),
     };

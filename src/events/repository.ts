@@ -32,8 +32,10 @@ export const findEventBySlug = (q: Q, slug: string) =>
 export const eventSlugExists = async (q: Q, slug: string) =>
   (await q.selectFrom('events').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
 
-export async function insertEvent(q: Q, event: Insertable<EventTable>) {
-  await q.insertInto('events').values(event).execute();
+/** Inserts an event unless its slug is taken (then nothing is written and it says false). */
+export async function insertEventUnlessSlugTaken(q: Q, event: Insertable<EventTable>): Promise<boolean> {
+  const result = await q.insertInto('events').values(event).onConflict((oc) => oc.column('slug').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function updateEvent(q: Q, id: string, changes: Updateable<EventTable>) {
@@ -246,15 +248,15 @@ export const findAttendanceIn = (q: Q, organizationId: string, by: AttendanceOwn
   attendancesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
 
 /**
- * Clears what a person wrote or brought with their RSVPs (phone number, comment, source code,
- * referring site, a partner share awaiting confirmation); the attendances stay, so counts stay.
+ * An erased person hosted events: their name and email typed into the host form (or given by
+ * the API) go. The events stay, with their RSVPs and counts; without an email no host mail is sent.
  */
-export async function clearAttendanceDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
+export async function clearHostOf(q: Q, organizationId: string, email: string, now: string): Promise<number> {
   const r = await q
-    .updateTable('attendances')
-    .set({ phone: null, comment: null, source: null, referrer: null, shared_with: null, modified_at: now })
+    .updateTable('events')
+    .set({ host_name: null, host_email: null, modified_at: now })
     .where('organization_id', '=', organizationId)
-    .where('person_id', '=', personId)
+    .where(sql<boolean>`lower(host_email) = ${email.toLowerCase()}`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
@@ -325,3 +327,12 @@ export const attendancesOfPerson = (q: Q, organizationId: string, personId: stri
     .orderBy('attendances.created_at', 'desc')
     .orderBy('attendances.id', 'desc')
     .execute();
+
+/** An organization's event with its proof-of-work setting (another organization's is missing). */
+export function findEventChallenge(q: Kysely<Database>, organizationId: string, id: string) {
+  return q.selectFrom('events').select(['id', 'slug', 'challenge']).where('organization_id', '=', organizationId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function setEventChallenge(q: Kysely<Database>, organizationId: string, id: string, mode: 'off' | 'automatic' | 'always', now: string) {
+  await q.updateTable('events').set({ challenge: mode, modified_at: now }).where('organization_id', '=', organizationId).where('id', '=', id).execute();
+}

@@ -5,6 +5,7 @@ import { recordTaker, type Referral } from '../actions/core.ts';
 import type { PersonInput } from '../actions/people/validate.ts';
 import type { AttendanceStatus, EventRow } from './tables.ts';
 import { newId } from '../util/ids.ts';
+import { insertUnderFreeSlug } from '../util/slug.ts';
 import { parseShares, sharePerson, type Share, type SharedPerson } from '../actions/partners.ts';
 import * as repo from './repository.ts';
 import { type EventColumns, eventSlug, reminderMinutes } from './fields.ts';
@@ -195,11 +196,8 @@ export interface NewEventOptions {
 
 /** Creates an event (confirmed unless told otherwise) under a free web address. */
 export async function createEvent(uow: UnitOfWork, organizationId: string, columns: EventColumns, opts: NewEventOptions = {}): Promise<EventRow> {
-  const wanted = eventSlug(opts.slug ?? columns.title);
-  let slug = wanted;
-  for (let n = 2; await repo.eventSlugExists(uow.trx, slug); n++) slug = `${wanted}-${n}`;
   const id = newId();
-  await repo.insertEvent(uow.trx, {
+  await insertUnderFreeSlug(eventSlug(opts.slug ?? columns.title), (slug) => repo.eventSlugExists(uow.trx, slug), (slug) => repo.insertEventUnlessSlugTaken(uow.trx, {
     id,
     organization_id: organizationId,
     campaign_id: opts.campaignId ?? null,
@@ -212,7 +210,7 @@ export async function createEvent(uow: UnitOfWork, organizationId: string, colum
     origin_system: opts.originSystem ?? 'turnout',
     created_at: uow.now,
     modified_at: uow.now,
-  });
+  }));
   return (await repo.findEventById(uow.trx, id))!;
 }
 

@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import { parse, CsvError, type CastingContext, type Info } from 'csv-parse';
 import countries from 'i18n-iso-countries';
-import { isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../actions/people/normalize.ts';
+import { hasVisibleText, isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../actions/people/normalize.ts';
 import { LIMITS } from '../actions/people/validate.ts';
 
 /** The largest file an organizer may upload. */
@@ -248,6 +248,7 @@ export const TAG_MAX = 100;
 /** A tag name an organizer typed for the whole import, or the reason it cannot be one. */
 export function tagProblem(tag: string): string | null {
   if (!isCleanText(tag)) return 'The tag contains characters that cannot be stored: use letters, numbers and punctuation.';
+  if (!hasVisibleText(tag)) return 'The tag has no letters or numbers that show: use letters, numbers and punctuation.';
   if (tag.length > TAG_MAX) return `The tag is longer than ${TAG_MAX} characters.`;
   return null;
 }
@@ -283,10 +284,12 @@ export function readPerson(cells: string[], mapping: Field[]): { person: Importe
     const value = (cells[i] ?? '').trim();
     if (!value) continue;
     if (!isCleanText(value)) return { reason: `Bad characters in ${FIELD_LABELS[field].toLowerCase()} (control characters or invalid text).` };
+    // A cell of invisible characters only (zero-width spaces) is an empty cell.
+    if (!hasVisibleText(value)) continue;
     if (field === 'tag') {
       for (const tag of value.split(',').map((t) => t.trim())) {
         if (tag.length > TAG_MAX) return { reason: `A tag is longer than ${TAG_MAX} characters.` };
-        if (tag) tags.push(tag);
+        if (tag && hasVisibleText(tag)) tags.push(tag);
       }
     } else values[field] = value;
   }

@@ -286,3 +286,44 @@ export function rejectionsOf(q: Q, organizationId: string, importId: string, lim
     .limit(limit)
     .execute();
 }
+
+// Erasure (src/imports/erasure.ts): what an import keeps of the people in its file.
+
+/** The organization's imports with their preview rows, and whether their file is still stored. */
+export const importPreviewsOf = (q: Q, organizationId: string) =>
+  q.selectFrom('imports').select(['id', 'status', 'preview']).where('organization_id', '=', organizationId).execute();
+
+export async function setPreview(q: Q, id: string, preview: string[][]) {
+  await q.updateTable('imports').set({ preview: JSON.stringify(preview) }).where('id', '=', id).execute();
+}
+
+/** Rejected rows of the organization's imports whose cells contain `text` (any case): candidates, to be read. */
+export const rejectionsContaining = (q: Q, organizationId: string, text: string) =>
+  q
+    .selectFrom('import_rejections')
+    .innerJoin('imports', 'imports.id', 'import_rejections.import_id')
+    .select(['import_rejections.import_id', 'import_rejections.line', 'import_rejections.cells'])
+    .where('imports.organization_id', '=', organizationId)
+    .where(sql<boolean>`lower(import_rejections.cells) like ${`%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`} escape '!'`)
+    .execute();
+
+export async function setRejectionCells(q: Q, importId: string, line: number, cells: string[]) {
+  await q.updateTable('import_rejections').set({ cells: JSON.stringify(cells) }).where('import_id', '=', importId).where('line', '=', line).execute();
+}
+
+/** The stored file of an import, whole (erasure reads it to find a person). */
+export async function storedFileOf(q: Q, importId: string): Promise<Buffer> {
+  const rows = await q.selectFrom('import_file_pieces').select('data').where('import_id', '=', importId).orderBy('seq').execute();
+  return Buffer.concat(rows.map((r) => r.data));
+}
+
+/** Ends an import that has not finished, whatever its state (erasure of a person in its file); deletes its file. */
+export async function stopImport(q: Q, id: string, error: string, now: string) {
+  await q
+    .updateTable('imports')
+    .set({ status: 'failed', error, finished_at: now, runner_job_id: null })
+    .where('id', '=', id)
+    .where('status', 'in', ['mapping', 'queued', 'running'])
+    .execute();
+  await deleteFilePieces(q, id);
+}

@@ -1,4 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely';
+import type { PersonalData } from '../context.ts';
 
 // CSV imports of people (migration 003), merged into the core's `Database` below.
 
@@ -60,3 +61,36 @@ declare module '../db/schema.ts' {
 }
 
 export type Import = Selectable<ImportTable>;
+
+const plain = (...columns: string[]) => Object.fromEntries(columns.map((c) => [c, 'plain' as const]));
+
+/**
+ * What each column holds, for erasure (Capability.personalData). An import's rows are found by
+ * the erased person's email in their cells (src/imports/erasure.ts); the counts stay.
+ */
+export const IMPORTS_PERSONAL_DATA: PersonalData = {
+  imports: {
+    rows: 'erase',
+    columns: {
+      ...plain('id', 'organization_id', 'created_by', 'file_size', 'status', 'total_rows', 'mapping', 'tag', 'subscribe'),
+      ...plain('rows_done', 'added', 'merged', 'rejected', 'reasons', 'runner_job_id', 'error', 'created_at', 'started_at', 'finished_at'),
+      file_name: { erase: 'keep', why: 'the name the organizer gave their file, not a supporter\u2019s' },
+      columns: { erase: 'keep', why: 'the header row: the names of the file\u2019s columns' },
+      preview: { erase: 'clear', why: 'the first rows of the file: the erased person\u2019s rows are taken out' },
+    },
+  },
+  import_file_pieces: {
+    rows: 'erase',
+    columns: {
+      ...plain('import_id', 'seq'),
+      data: { erase: 'clear', why: 'the file while it waits or runs: an import whose file holds the person is stopped and its file deleted' },
+    },
+  },
+  import_rejections: {
+    rows: 'erase',
+    columns: {
+      ...plain('import_id', 'line', 'reason'),
+      cells: { erase: 'clear', why: 'a rejected row as it was in the file: emptied when it is the person\u2019s; the rejection is still counted' },
+    },
+  },
+};

@@ -12,7 +12,7 @@ import { canonicalZone, checkEvent, type EventInput, DEFAULT_REMINDERS } from '.
 import * as repo from '../repository.ts';
 import { addCampaignEvent, campaignTotals, checkCampaignFields, CAMPAIGN_LIMITS, createCampaign, emptyTotals, type CampaignTotals } from '../service.ts';
 import { lookupZip } from '../places.ts';
-import { isValidEmail, normalizeEmail } from '../../actions/people/normalize.ts';
+import { hasVisibleText, isCleanText, isValidEmail, normalizeEmail } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { badRequest } from '../../kits/api/errors.ts';
@@ -99,6 +99,15 @@ const API_FIELDS: Record<string, string> = {
   reminders: 'reminders',
   visibility: 'visibility',
 };
+
+/** A one-line text field as sent, trimmed: no line breaks or control characters, and (`visible`) something that shows. */
+function line(field: string, raw: string | null | undefined, visible = false): string | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  if (!isCleanText(v)) throw badRequest(`${field} contains line breaks, control or invalid characters`);
+  if (visible && !hasVisibleText(v)) throw badRequest(`${field} must have letters or numbers that show, not only invisible characters`);
+  return v;
+}
 
 /** A date and time as sent: with an offset (or Z) it is an instant, without one it is the wall clock of `zone`. */
 function wallClock(field: string, raw: string, zone: string): { date: string; time: string } {
@@ -202,7 +211,8 @@ export function eventCampaignApi(ctx: Context) {
         });
         throw badRequest(messages.join('; '));
       }
-      const campaign = await createCampaign(db, org.id, { title: body.title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: body.origin_system }, nowIso());
+      const origin = line('origin_system', body.origin_system);
+      const campaign = await createCampaign(db, org.id, { title: body.title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: origin }, nowIso());
       return document(baseUrl, presentEventCampaign(baseUrl, campaign, emptyTotals()));
     });
 
@@ -228,6 +238,8 @@ export function eventCampaignApi(ctx: Context) {
       const body = request.body;
       if (body.title === undefined && body.name === undefined) throw badRequest('title is required');
       if (body.status !== undefined && body.status !== 'confirmed' && body.status !== 'tentative') throw badRequest('status of a new event in a campaign is "confirmed" or "tentative" (awaiting approval)');
+      const hostName = line('contact.name', body.contact?.name, true) ?? null;
+      const originSystem = line('origin_system', body.origin_system);
       const { columns, errors } = checkEvent(eventInputOf(body));
       const hostEmail = body.contact?.email_address ? normalizeEmail(body.contact.email_address) : null;
       if (hostEmail && !isValidEmail(hostEmail)) errors.contact = { key: 'form.error.email' };
@@ -242,9 +254,9 @@ export function eventCampaignApi(ctx: Context) {
       const event = await ctx.committer.submit((uow) =>
         addCampaignEvent(uow, campaign, columns, {
           status: body.status === 'tentative' ? 'pending' : 'confirmed',
-          hostName: body.contact?.name?.trim() || null,
+          hostName,
           hostEmail,
-          originSystem: body.origin_system?.trim() || undefined,
+          originSystem,
         }),
       );
       return document(baseUrl, presentCampaignEvent(baseUrl, event));

@@ -58,6 +58,8 @@ export function eventCampaignRoutes(ctx: Context) {
     const db = ctx.database.db;
     const secret = ctx.config.secretKey;
     const postLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
+    // A host at the door checks people in one after another: more than a form's 20, still bounded.
+    const checkInLimit = ctx.config.rateLimits ? { max: 120, timeWindow: '1 minute' } : false;
     // The event's public page keeps its row for 2 s: a change made here shows there at once.
     const events = eventCache(ctx);
 
@@ -246,7 +248,7 @@ export function eventCampaignRoutes(ctx: Context) {
       return reply.redirect(`${hostBase(event)}?done=saved`, 303);
     });
 
-    app.post<HostParams>('/events/:slug/host/:token/check-in', { config: { rateLimit: false } }, async (request, reply) => {
+    app.post<HostParams>('/events/:slug/host/:token/check-in', { config: { rateLimit: checkInLimit } }, async (request, reply) => {
       const body = bodyOf(request);
       formLanguage(request, body);
       const event = await hostEvent(request);

@@ -3,6 +3,7 @@ import '../messages.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { ErrorSummary, TextField } from '../../kits/pages/form-parts.tsx';
 import { ConsentBoxes, formAction, PERSON_FIELDS, PersonFields, type PersonValues } from '../../kits/pages/person-fields.tsx';
+import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
 import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import type { PublicEvent } from '../public-cache.ts';
@@ -76,7 +77,7 @@ function WhenWhere(props: { page: PageContext; event: PublicEvent }): JSX.Elemen
 }
 
 /** The public page of an event: when, roughly where, how many places are left, and the RSVP form. */
-export function EventPage(props: { page: PageContext; event: PublicEvent; now: string; values: RsvpFormValues; errors: FieldErrors }): JSX.Element {
+export function EventPage(props: { page: PageContext; event: PublicEvent; now: string; values: RsvpFormValues; errors: FieldErrors; challenge?: boolean }): JSX.Element {
   const { page, event, values, errors } = props;
   const { t, lang } = page;
   const state = eventState(event, props.now);
@@ -134,6 +135,7 @@ export function EventPage(props: { page: PageContext; event: PublicEvent; now: s
             {/* A text input with the phone keypad: the shared stylesheet sizes text, email and url inputs. */}
             <TextField page={page} name="phone" label={t('eventpage.phone')} hint={t('eventpage.phone_hint')} value={values.phone} errors={errors} autocomplete="tel" inputmode="tel" maxlength={30} />
             <ConsentBoxes page={page} organization={event.organization_name} partners={event.partners} optIn={values.opt_in} share={values.share} />
+            {props.challenge ? <ChallengeField page={page} /> : ''}
             <button type="submit" safe>
               {full ? t('eventpage.submit_waitlist') : t('eventpage.submit')}
             </button>

@@ -3,6 +3,7 @@ import '../messages.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import type { Context } from '../../context.ts';
 import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
+import { challengeOn, guardSubmission } from '../../kits/pages/form-guard.ts';
 import { validatePerson, type FieldErrors } from '../../actions/people/validate.ts';
 import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
 import { validShares } from '../../actions/partners.ts';
@@ -53,11 +54,13 @@ export function eventRoutes(ctx: Context) {
       const source = cleanSource(request.query.source);
       const now = nowIso();
       reply.header('cache-control', 'no-cache');
-      if (source) return sendPage(reply, EventPage({ page: pageContext(request), event, now, values: { source }, errors: {} }));
-      // Shared by every visitor: links come from the bare path, never this visitor's query string.
       const state = event.status === 'cancelled' ? 'cancelled' : event.end_at <= now ? 'past' : 'open';
-      const html = cache.page(event, `${state}\u0000${request.lang}`, () =>
-        EventPage({ page: { ...pageContext(request), path: `/events/${event.slug}` }, event, now, values: {}, errors: {} }) as string,
+      // The proof-of-work challenge while a surge of RSVPs looks automated (src/kits/pages/form-guard.ts).
+      const challenge = state === 'open' && challengeOn(ctx, reply, rsvpGuard(event));
+      if (source) return sendPage(reply, EventPage({ page: pageContext(request), event, now, values: { source }, errors: {}, challenge }));
+      // Shared by every visitor: links come from the bare path, never this visitor's query string.
+      const html = cache.page(event, `${state}\u0000${request.lang}${challenge ? '\u0000challenge' : ''}`, () =>
+        EventPage({ page: { ...pageContext(request), path: `/events/${event.slug}` }, event, now, values: {}, errors: {}, challenge }) as string,
       );
       return sendCachedPage(request, reply, html);
     });
@@ -95,8 +98,10 @@ export function eventRoutes(ctx: Context) {
           share: shareWith.map((s) => s.id),
           source: source ?? undefined,
         };
-        return sendPage(reply, EventPage({ page, event, now, values, errors }), 422);
+        return sendPage(reply, EventPage({ page, event, now, values, errors, challenge: challengeOn(ctx, reply, rsvpGuard(event)) }), 422);
       }
+      // Block lists, the surge detector and the challenge, in memory, before anything is written.
+      if (!(await guardSubmission(ctx, request, reply, rsvpGuard(event), person.email))) return reply;
       let result;
       try {
         result = await ctx.committer.submit(async (uow) => {
@@ -209,4 +214,9 @@ export function eventRoutes(ctx: Context) {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v.slice(0, 5000) : undefined;
+}
+
+/** An event as the form guard sees it: the organizer's setting, `automatic` unless changed (on while RSVPs look automated). */
+function rsvpGuard(event: { id: string; organization_id: string; challenge: 'off' | 'automatic' | 'always' }) {
+  return { id: event.id, organization_id: event.organization_id, challenge: event.challenge };
 }

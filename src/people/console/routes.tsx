@@ -5,7 +5,7 @@ import * as queries from '../console-queries.ts';
 import { erasePerson } from '../service.ts';
 import { audit } from '../../accounts/service.ts';
 import { can } from '../../accounts/policy.ts';
-import { isCleanText } from '../../actions/people/normalize.ts';
+import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { ErasePage, PEOPLE_PER_PAGE, PeopleListPage, PersonNotFoundPage, PersonPage, isErased, type PersonView } from './pages.tsx';
@@ -30,6 +30,7 @@ export function tagProblem(name: string): string | undefined {
   if (!name) return 'Enter the name of a tag';
   if (name.length > 100) return 'Use a tag name of 100 characters or fewer';
   if (!isCleanText(name)) return 'Use a tag name without control characters';
+  if (!hasVisibleText(name)) return 'Use a tag name with letters or numbers that show';
   return undefined;
 }
 
@@ -185,8 +186,7 @@ export function peopleConsoleRoutes(ctx: Context) {
     app.post<{ Params: Params }>('/people/:id/erase', { config: { permission: 'erase_people' } }, async (request, reply) => {
       const organizer = request.organizer!;
       const org = organizer.organization!;
-      const erasers = ctx.capabilities.flatMap((c) => (c.erase ? [c.erase] : []));
-      const erased = await erasePerson(db, org.id, request.params.id, erasers, { userId: organizer.session.user_id });
+      const erased = await erasePerson(db, org.id, request.params.id, ctx.capabilities, { userId: organizer.session.user_id });
       if (!erased) return notFound(request, reply);
       return renderPerson(request, reply, { notice: 'Erased. What they did is kept, without their name, and still counted.' });
     });
