@@ -14,6 +14,19 @@ export interface Config {
   rateLimits: boolean;
   secretKey: Buffer;
   logLevel: string;
+  /** `redis://…`: rate limits are counted in Redis, shared by every web process (src/app/rate-limits.ts). */
+  redisUrl: string | undefined;
+  /** Stripe, for fundraising pages: without a secret key, online giving is off and pages say so. */
+  stripe: StripeConfig;
+  /** Where the worker listens for delivery reports (bounces) by SMTP; unset: it does not. */
+  bounceSmtpPort: number | undefined;
+}
+
+export interface StripeConfig {
+  secretKey: string | undefined;
+  webhookSecret: string | undefined;
+  /** Where the Stripe client sends its calls: Stripe's own API, or a stand-in for tests and staging. */
+  apiBase: string;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +59,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (rateLimitsRaw !== 'on' && rateLimitsRaw !== 'off') {
     throw new ConfigError(`RATE_LIMITS must be "on" or "off", got "${env.RATE_LIMITS}"`);
   }
+  const stripeApiBase = (env.STRIPE_API_BASE || 'https://api.stripe.com').replace(/\/+$/, '');
+  try {
+    const u = new URL(stripeApiBase);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new ConfigError(`STRIPE_API_BASE must be an http:// or https:// address, got "${env.STRIPE_API_BASE}"`);
+  }
+  const stripeSecretKey = env.STRIPE_SECRET_KEY || undefined;
+  if (stripeSecretKey && !/^(sk|rk)_(test|live)_\S+$/.test(stripeSecretKey)) {
+    throw new ConfigError('STRIPE_SECRET_KEY must be a Stripe secret or restricted key (sk_live_…, sk_test_…, rk_…)');
+  }
+  const stripeWebhookSecret = env.STRIPE_WEBHOOK_SECRET || undefined;
+  if (stripeWebhookSecret && !stripeWebhookSecret.startsWith('whsec_')) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET must be the signing secret of a Stripe webhook endpoint (whsec_…)');
+  }
+  if (stripeSecretKey && !stripeWebhookSecret) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET must be set with STRIPE_SECRET_KEY: gifts are recorded only from Stripe\'s signed webhook');
+  }
+  const bounceSmtpPort = env.BOUNCE_SMTP_PORT ? Number(env.BOUNCE_SMTP_PORT) : undefined;
+  if (bounceSmtpPort !== undefined && (!Number.isInteger(bounceSmtpPort) || bounceSmtpPort < 1 || bounceSmtpPort > 65535)) {
+    throw new ConfigError(`BOUNCE_SMTP_PORT must be a whole number from 1 to 65535, got "${env.BOUNCE_SMTP_PORT}"`);
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl) {
+    let ok = /^rediss?:\/\//.test(redisUrl);
+    try {
+      new URL(redisUrl);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new ConfigError(`REDIS_URL must be a redis:// or rediss:// address, got "${redisUrl.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
   return {
     databaseUrl,
     port,
@@ -57,6 +102,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: rateLimitsRaw === 'on',
     secretKey: env.SECRET_KEY ? Buffer.from(env.SECRET_KEY, 'utf8') : loadOrCreateSecret(dataDir),
     logLevel: env.LOG_LEVEL || 'info',
+    bounceSmtpPort,
+    stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret, apiBase: stripeApiBase },
+    redisUrl,
   };
 }
 

@@ -1,0 +1,225 @@
+import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { NotFoundPage } from '../../kits/console/list-pages.tsx';
+import { DataTable } from '../../kits/console/table.tsx';
+import { number } from '../../kits/console/format.ts';
+import { formatMoney } from '../money.ts';
+import type { PageTotals } from '../repository.ts';
+import type { FundraisingPage, Processor } from '../tables.ts';
+
+// The console's fundraising pages: the list, the form to make or change one, and a missing one.
+// The page of one fundraiser, with its gifts, is in detail-page.tsx.
+
+/** What the page form holds, as typed: kept as it is when the form comes back with errors. */
+export interface PageForm {
+  title: string;
+  slug: string;
+  description: string;
+  currency: string;
+  goal: string;
+  /** Suggested amounts, one per line or separated by commas. */
+  amounts: string;
+  minimum: string;
+  maximum: string;
+  allow_monthly: boolean;
+  offer_fee_cover: boolean;
+  processor: string;
+  actblue_form: string;
+  actblue_refcode: string;
+  status: string;
+}
+
+export type PageFormErrors = Partial<Record<keyof PageForm, string>>;
+
+export const PROCESSOR_NAMES: Record<Processor | 'offline', string> = { stripe: 'Stripe', actblue: 'ActBlue', pledge: 'Pledges', offline: 'Offline' };
+
+export const money = (minor: number, currency: string) => formatMoney(minor, currency, 'en');
+
+const day = (iso: string) => iso.slice(0, 10);
+
+export function FundraisersListPage(props: { page: AdminPage; pages: FundraisingPage[]; totals: Map<string, PageTotals>; canCreate: boolean; canSeeGifts: boolean; canSettings: boolean }): JSX.Element {
+  const totals = (p: FundraisingPage) => props.totals.get(p.id);
+  const links = [
+    props.canCreate ? { href: '/admin/fundraising/new', label: 'New fundraising page' } : null,
+    props.canSeeGifts ? { href: '/admin/fundraising/donations', label: 'All gifts' } : null,
+    props.canSettings ? { href: '/admin/fundraising/settings', label: 'Receipts and ActBlue settings' } : null,
+  ].filter((l) => l !== null);
+  return (
+    <AdminLayout page={props.page} title="Fundraising">
+      <h1>Fundraising</h1>
+      {links.length > 0 ? (
+        <div class="actions">
+          {links.map((l) => (
+            <>
+              <a href={l.href} safe>
+                {l.label}
+              </a>{' '}
+            </>
+          ))}
+        </div>
+      ) : (
+        ''
+      )}
+      <DataTable
+        empty="No fundraising pages yet."
+        rows={props.pages}
+        columns={[
+          { label: 'Fundraising page', head: true, text: (p) => p.title, href: (p) => `/admin/fundraising/${p.id}` },
+          { label: 'Status', text: (p) => p.status },
+          { label: 'Takes gifts through', text: (p) => PROCESSOR_NAMES[p.processor] },
+          { label: 'Received', num: true, text: (p) => (p.processor === 'pledge' && !totals(p)?.received_minor ? '' : money(totals(p)?.received_minor ?? 0, p.currency)) },
+          { label: 'Donors', num: true, text: (p) => (p.processor === 'pledge' && !totals(p)?.donors ? '' : number(totals(p)?.donors ?? 0)) },
+          { label: 'Pledged', num: true, text: (p) => (p.processor === 'pledge' || totals(p)?.pledged_minor ? money(totals(p)?.pledged_minor ?? 0, p.currency) : '') },
+          { label: 'Goal', num: true, text: (p) => (p.goal_minor === null ? '' : money(p.goal_minor, p.currency)) },
+          { label: 'Created (UTC)', text: (p) => day(p.created_at) },
+        ]}
+      />
+    </AdminLayout>
+  );
+}
+
+function Radios(props: { name: string; legend: string; value: string; error?: string; options: { value: string; label: string }[] }): JSX.Element {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <fieldset aria-describedby={props.error ? `${props.name}-error` : undefined}>
+        <legend safe>{props.legend}</legend>
+        {props.error ? (
+          <span class="error-message" id={`${props.name}-error`} safe>
+            {props.error}
+          </span>
+        ) : (
+          ''
+        )}
+        {props.options.map((o, i) => (
+          <div class="checkbox">
+            <input type="radio" id={i === 0 ? props.name : `${props.name}-${o.value}`} name={props.name} value={o.value} checked={props.value === o.value} />
+            <label for={i === 0 ? props.name : `${props.name}-${o.value}`} safe>
+              {o.label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
+
+function Checkbox(props: { name: string; label: string; checked: boolean }): JSX.Element {
+  return (
+    <div class="checkbox">
+      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.checked} />
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
+export function PageFormPage(props: {
+  page: AdminPage;
+  /** The page being edited; absent for a new one. */
+  fundraiser?: Pick<FundraisingPage, 'id' | 'title' | 'slug'>;
+  form: PageForm;
+  errors: PageFormErrors;
+  /** STRIPE_SECRET_KEY is set: Stripe pages can take gifts. */
+  stripeReady: boolean;
+}): JSX.Element {
+  const { page, fundraiser, form, errors } = props;
+  const action = fundraiser ? `/admin/fundraising/${fundraiser.id}/edit` : '/admin/fundraising/new';
+  const heading = fundraiser ? `Edit: ${fundraiser.title}` : 'New fundraising page';
+  const wrong = Object.values(errors).some(Boolean);
+  return (
+    <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
+      <p>{fundraiser ? <a href={`/admin/fundraising/${fundraiser.id}`}>Back to the fundraising page</a> : <a href="/admin/fundraising">Back to fundraising</a>}</p>
+      <h1 safe>{heading}</h1>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={action} novalidate>
+        <CsrfField token={page.csrf} />
+        <Input name="title" label="Title" value={form.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
+        <Input
+          name="slug"
+          label={fundraiser ? 'Web address' : 'Web address (optional)'}
+          value={form.slug}
+          error={errors.slug}
+          hint={
+            fundraiser
+              ? `The end of the page's address, /fundraising/${fundraiser.slug}. Changing it breaks links already shared.`
+              : 'The end of the page’s address, like legal-fund in /fundraising/legal-fund. Leave it empty to make one from the title.'
+          }
+        />
+        <TextArea
+          name="description"
+          label="Description (optional)"
+          value={form.description}
+          error={errors.description}
+          hint="Why people should give, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
+          rows={8}
+        />
+        <Input name="currency" label="Currency" value={form.currency} error={errors.currency} hint="A three-letter code such as USD or EUR. It cannot change once the page has gifts." />
+        <Input name="goal" label="Goal (optional)" value={form.goal} error={errors.goal} inputmode="decimal" hint="An amount, like 5000 or 5000.00. Leave it empty to show no goal." />
+        <TextArea
+          name="amounts"
+          label="Suggested amounts"
+          value={form.amounts}
+          error={errors.amounts}
+          hint="Up to 8 amounts offered as buttons, one per line or separated by commas, like 10, 25, 50, 100."
+          rows={4}
+        />
+        <Input name="minimum" label="Minimum gift" value={form.minimum} error={errors.minimum} inputmode="decimal" hint="The smallest amount a donor may give, like 5." />
+        <Input name="maximum" label="Maximum gift" value={form.maximum} error={errors.maximum} inputmode="decimal" hint="The largest amount a donor may give at once, like 5000." />
+        <Checkbox name="allow_monthly" label="Let donors give every month (Stripe pages)" checked={form.allow_monthly} />
+        <Checkbox name="offer_fee_cover" label="Offer donors to add about 3% to cover card fees (Stripe pages)" checked={form.offer_fee_cover} />
+        <Radios
+          name="processor"
+          legend="How the page takes gifts"
+          value={form.processor}
+          error={errors.processor}
+          options={[
+            { value: 'stripe', label: 'Stripe: donors pay by card on Stripe’s secure page' },
+            { value: 'actblue', label: 'ActBlue: the page sends donors to an ActBlue form, and ActBlue’s webhook reports each gift' },
+            { value: 'pledge', label: 'Pledges: donors promise an amount; no money is taken or counted' },
+          ]}
+        />
+        {props.stripeReady ? (
+          ''
+        ) : (
+          <p class="hint" id="stripe-note">
+            Stripe is not set up on this server (STRIPE_SECRET_KEY is not set): a Stripe page shows supporters “Online giving is not set up yet” instead of its form.
+          </p>
+        )}
+        <Input
+          name="actblue_form"
+          label="ActBlue form name (ActBlue pages)"
+          value={form.actblue_form}
+          error={errors.actblue_form}
+          hint="The end of the form's address on ActBlue: NAME in secure.actblue.com/donate/NAME."
+        />
+        <Input
+          name="actblue_refcode"
+          label="ActBlue refcode (optional)"
+          value={form.actblue_refcode}
+          error={errors.actblue_refcode}
+          hint="Marks this page's gifts when several pages share one ActBlue form."
+        />
+        <Radios
+          name="status"
+          legend="Status"
+          value={form.status}
+          error={errors.status}
+          options={[
+            { value: 'open', label: 'Open: the page takes gifts' },
+            { value: 'closed', label: 'Closed: the page shows its totals, without the form' },
+          ]}
+        />
+        <button type="submit">Save fundraising page</button>
+      </form>
+    </AdminLayout>
+  );
+}
+
+export function FundraiserNotFoundPage(props: { page: AdminPage }): JSX.Element {
+  return NotFoundPage({
+    page: props.page,
+    title: 'Fundraising page not found',
+    body: 'There is no such fundraising page in this organization.',
+    back: { href: '/admin/fundraising', label: 'Go to the list of fundraising pages' },
+  });
+}

@@ -1,0 +1,60 @@
+import type { Capability } from '../context.ts';
+import './messages.ts';
+import { actionKind } from '../actions/action-kind.ts';
+import { lazyRoutes } from '../lazy-routes.ts';
+import * as m007 from './migrations/007_donations.ts';
+import { donationsBySource, donorsSharedWith, findPageWithTotal, pagesWithTotalByIds } from './repository.ts';
+import { donationRecords } from './person-records.ts';
+import { fundraisingCache } from './public-cache.ts';
+import { formatMoney } from './money.ts';
+import { DONATIONS_PERSONAL_DATA } from './tables.ts';
+import { apiUrl, link } from '../kits/api/hal.ts';
+
+// What other capabilities, the CLI, the demo and the tests may use of donations.
+export { createPage } from './service.ts';
+export { fundraisingCache } from './public-cache.ts';
+export { findPageBySlug as findFundraisingPageBySlug } from './repository.ts';
+
+/** Donations: fundraising pages paid through Stripe Checkout or ActBlue (or pledges), recurring gifts, receipts. */
+export const donations: Capability = {
+  name: 'donations',
+  publicRoutes: (ctx) => async (app) => {
+    const [{ donationRoutes }, { webhookRoutes }] = await Promise.all([import('./public/routes.ts'), import('./webhooks.ts')]);
+    await app.register(donationRoutes(ctx));
+    await app.register(webhookRoutes(ctx));
+  },
+  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).donationsConsoleRoutes),
+  consoleSections: [{ href: '/admin/fundraising', label: 'Fundraising', permission: 'view_reports', order: 25 }],
+  apiRoutes: (ctx) => async (app) => {
+    const [{ fundraisingPageApi }, { donationApi }] = await Promise.all([import('./api/routes.ts'), import('./api/donations.ts')]);
+    await app.register(fundraisingPageApi(ctx));
+    await app.register(donationApi(ctx));
+  },
+  apiLinks: (baseUrl) => ({
+    'osdi:fundraising_pages': link(apiUrl(baseUrl, '/fundraising_pages'), 'The collection of fundraising pages in the system'),
+    'osdi:donations': link(apiUrl(baseUrl, '/donations'), 'The collection of donations in the system'),
+  }),
+  jobs: async (deps) => (await import('./jobs.ts')).donationJobHandlers(deps),
+  home: async (ctx, page) => (await import('./home.tsx')).donationsHome(ctx, page),
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).donationsDashboard(ctx, organizationId),
+  migrations: { '007_donations': m007 },
+  actions: [
+    actionKind({
+      type: 'donation',
+      find: findPageWithTotal,
+      byIds: pagesWithTotalByIds,
+      present: (p) => ({
+        total: Number(p.received_minor ?? 0),
+        totalText: `${formatMoney(Number(p.received_minor ?? 0), p.currency, 'en')} received in all`,
+        consolePath: `/admin/fundraising/${p.id}`,
+        publicPath: `/fundraising/${p.slug}`,
+      }),
+      countBySource: donationsBySource,
+      countSharedWith: donorsSharedWith,
+      forget: (ctx, slug) => fundraisingCache(ctx).forget(slug),
+    }),
+  ],
+  personRecords: donationRecords,
+  // Erasure clears the personal columns of gifts, checkouts and recurring gifts from this declaration.
+  personalData: DONATIONS_PERSONAL_DATA,
+};

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Context } from '../context.ts';
+import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import { acceptedPartners } from '../actions/partners.ts';
+import { findPageBySlug, pageTotals } from './repository.ts';
+import type { PublicPage } from './public/pages.tsx';
+
+/** Public reads of fundraising pages with their totals: at most 2 s plus one read old. */
+class FundraisingReadCache extends PublicReadCache<PublicPage> {
+  constructor(private readonly db: Kysely<Database>) {
+    super(2000);
+  }
+
+  protected async load(slug: string): Promise<PublicPage | 'missing'> {
+    const row = await findPageBySlug(this.db, slug);
+    if (!row) return 'missing';
+    const [totals, partners] = await Promise.all([pageTotals(this.db, row.id), acceptedPartners(this.db, 'donation', row.id)]);
+    return {
+      id: row.id,
+      organization_id: row.organization_id,
+      slug: row.slug,
+      title: row.title,
+      description: row.description,
+      currency: row.currency,
+      goal_minor: row.goal_minor,
+      amounts: JSON.parse(row.amounts) as number[],
+      min_minor: row.min_minor,
+      max_minor: row.max_minor,
+      allow_monthly: row.allow_monthly === 1,
+      offer_fee_cover: row.offer_fee_cover === 1,
+      processor: row.processor,
+      actblue_form: row.actblue_form,
+      actblue_refcode: row.actblue_refcode,
+      status: row.status,
+      organization_name: row.organization_name ?? '',
+      partners,
+      totals,
+    };
+  }
+}
+
+const caches = new WeakMap<Context, FundraisingReadCache>();
+
+/** The process's public reads of fundraising pages; the console, the API and the webhooks forget a slug on change. */
+export function fundraisingCache(ctx: Context): FundraisingReadCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new FundraisingReadCache(ctx.database.db);
+    caches.set(ctx, cache);
+  }
+  return cache;
+}
