@@ -3,22 +3,38 @@ import { lazyRoutes } from '../lazy-routes.ts';
 import './messages.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { petitionCache } from './public-cache.ts';
-import { clearSignatureDetailsOf, findPetition, petitionsByIds, signaturesBySource, signaturesSharedWith } from './repository.ts';
+import { findPetition, petitionsByIds, signaturesBySource, signaturesSharedWith } from './repository.ts';
 import { actionKind } from '../actions/action-kind.ts';
 import { signatureRecords } from './person-records.ts';
+import { PETITIONS_PERSONAL_DATA } from './tables.ts';
+import * as m008 from './migrations/008_petition_abuse.ts';
+import * as m011 from './migrations/011_petition_deliveries.ts';
 
 // What other capabilities, the CLI and the tests may use of petitions.
 export { petitionCache } from './public-cache.ts';
 export { findPetitionBySlug } from './repository.ts';
 export { createPetition } from './service.ts';
 export { exportSignaturesCsv } from './export.ts';
+/** The delivery PDF and CSV (for `turnout export delivery`), loaded on demand: pdfkit is not needed to migrate or to serve pages. */
+export const petitionDelivery = () => import('./delivery.ts');
 
 /** Petitions: a text, targets and a count; people sign from the public page or through the API. */
 export const petitions: Capability = {
   name: 'petitions',
+  // Its first tables came with 001_foundation (src/db/migrations/); 008 adds the abuse columns.
+  migrations: { '008_petition_abuse': m008, '011_petition_deliveries': m011 },
   // Surfaces are loaded when the app or the worker is built (see lazyRoutes).
   publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).petitionRoutes),
-  consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).petitionsConsoleRoutes),
+  consoleRoutes: (ctx) => async (app) => {
+    const [{ petitionsConsoleRoutes }, { petitionAbuseRoutes }, { petitionDeliveryRoutes }] = await Promise.all([
+      import('./console/routes.tsx'),
+      import('./console/abuse-routes.tsx'),
+      import('./console/delivery-routes.tsx'),
+    ]);
+    await app.register(petitionsConsoleRoutes(ctx));
+    await app.register(petitionAbuseRoutes(ctx));
+    await app.register(petitionDeliveryRoutes(ctx));
+  },
   consoleSections: [{ href: '/admin/petitions', label: 'Petitions', permission: 'view_reports', order: 10 }],
   apiRoutes: (ctx) => async (app) => {
     const [{ petitionApi }, { signatureApi }] = await Promise.all([import('./api/routes.ts'), import('./api/signatures.ts')]);
@@ -46,5 +62,6 @@ export const petitions: Capability = {
     }),
   ],
   personRecords: signatureRecords,
-  erase: async (trx, organizationId, personId, now) => ({ signatures_kept: await clearSignatureDetailsOf(trx, organizationId, personId, now) }),
+  // Erasure clears the signatures' personal columns from this declaration (their rows name the person).
+  personalData: PETITIONS_PERSONAL_DATA,
 };

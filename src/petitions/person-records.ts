@@ -9,7 +9,7 @@ export async function signatureRecords(ctx: Context, organizationId: string, per
     key: 'signatures',
     actions: rows.map((a) => ({
       id: a.id,
-      label: `Signed the petition “${a.action_title}”`,
+      label: `Signed the petition “${a.action_title}”${a.invalidated_at ? ' (invalidated: not counted)' : ''}`,
       comments: a.comments,
       source: a.source,
       referrer: a.referrer,
@@ -25,6 +25,9 @@ export async function signatureRecords(ctx: Context, organizationId: string, per
       language: a.language,
       confirmed_at: a.confirmed_at,
       shares_awaiting_confirmation: parseShares(a.shared_with),
+      // A keyed hash of the connection they signed from (never the address), and whether an organizer invalidated it.
+      client_key: a.client_key,
+      invalidated_at: a.invalidated_at,
       created_at: a.created_at,
       modified_at: a.modified_at,
     })),

@@ -4,10 +4,13 @@ import type { Database } from '../db/schema.ts';
 import type { Context } from '../context.ts';
 import { findPetitionBySlug } from './repository.ts';
 import { acceptedPartners } from '../actions/partners.ts';
+import { shownDeliveriesOf } from '../kits/delivery/repository.ts';
+import type { DeliveryMethod } from '../kits/delivery/tables.ts';
 import { targetsOf } from './service.ts';
 import type { PublicPetition } from './public/pages.tsx';
+import type { ChallengeMode } from '../kits/pages/challenge.ts';
 
-export type CachedPetition = PublicPetition & { id: string; organization_id: string };
+export type CachedPetition = PublicPetition & { id: string; organization_id: string; challenge: ChallengeMode };
 
 /** Public reads of petitions (see PublicReadCache): the count a visitor sees is at most 2 s plus one read old. */
 export class PetitionReadCache extends PublicReadCache<CachedPetition> {
@@ -33,8 +36,10 @@ export class PetitionReadCache extends PublicReadCache<CachedPetition> {
       status: row.status,
       confirmation_required: row.confirmation_required,
       signature_count: row.signature_count,
+      challenge: row.challenge,
       organization_name: row.organization_name,
       partners: await acceptedPartners(this.db, 'petition', row.id),
+      deliveries: (await shownDeliveriesOf(this.db, 'petition', row.id)).map((d) => ({ ...d, method: d.method as DeliveryMethod })),
     };
   }
 }

@@ -41,8 +41,10 @@ export async function slugExists(q: Q, slug: string): Promise<boolean> {
   return row !== undefined;
 }
 
-export async function insertPetition(q: Q, petition: NewPetition) {
-  await q.insertInto('petitions').values(petition).execute();
+/** Inserts a petition unless its slug is taken (then nothing is written and it says false). */
+export async function insertPetitionUnlessSlugTaken(q: Q, petition: NewPetition): Promise<boolean> {
+  const result = await q.insertInto('petitions').values(petition).onConflict((oc) => oc.column('slug').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function updatePetition(q: Q, organizationId: string, id: string, changes: PetitionUpdate) {
@@ -107,6 +109,8 @@ export async function confirmSignature(q: Q, id: string, now: string): Promise<b
     .set({ confirmed_at: now, modified_at: now })
     .where('id', '=', id)
     .where('confirmed_at', 'is', null)
+    // An invalidated signature stays out of the count, even if its link is followed later.
+    .where('invalidated_at', 'is', null)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -137,7 +141,8 @@ export function signaturesForExport(q: Q, organizationId: string, petitionId: st
       'signatures.confirmed_at',
     ])
     .where('signatures.organization_id', '=', organizationId)
-    .where('signatures.petition_id', '=', petitionId);
+    .where('signatures.petition_id', '=', petitionId)
+    .where('signatures.invalidated_at', 'is', null);
   if (range.from !== undefined) query = query.where('signatures.created_at', '>=', range.from);
   if (range.before !== undefined) query = query.where('signatures.created_at', '<', range.before);
   return query.orderBy('signatures.created_at').orderBy('signatures.id');
@@ -152,12 +157,14 @@ export async function signingTimeAt(q: Q, petitionId: string, share: number): Pr
     .selectFrom('signatures')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('petition_id', '=', petitionId)
+    .where('invalidated_at', 'is', null)
     .executeTakeFirstOrThrow();
   const total = Number(counted.n);
   const row = await q
     .selectFrom('signatures')
     .select('created_at')
     .where('petition_id', '=', petitionId)
+    .where('invalidated_at', 'is', null)
     .orderBy('created_at')
     .offset(Math.floor(total * share))
     .limit(1)
@@ -204,7 +211,8 @@ export interface SignatureComparison {
 
 /** An organization's signatures on one petition, or by one person when `by` says so. */
 function signaturesMatching(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, where: SignatureComparison[]) {
-  let query = q.selectFrom('signatures').where('organization_id', '=', organizationId);
+  // Invalidated signatures are not listed (they stay in the database, out of every count and export).
+  let query = q.selectFrom('signatures').where('organization_id', '=', organizationId).where('invalidated_at', 'is', null);
   query = 'petitionId' in by ? query.where('petition_id', '=', by.petitionId) : query.where('person_id', '=', by.personId);
   for (const c of where) query = query.where(c.column, c.op, c.value);
   return query;
@@ -252,6 +260,7 @@ export function dailySignatureCounts(q: Q, organizationId: string, since: string
     .where('organization_id', '=', organizationId)
     .where('created_at', '>=', since)
     .where('confirmed_at', 'is not', null)
+    .where('invalidated_at', 'is', null)
     .groupBy(['petition_id', sql`substr(created_at, 1, 10)`])
     .execute();
 }
@@ -292,6 +301,7 @@ export function searchSignatures(q: Q, organizationId: string, petitionId: strin
       'signatures.comments',
       'signatures.source',
       'signatures.confirmed_at',
+      'signatures.invalidated_at',
       'signatures.created_at',
       'people.email',
       'people.given_name',
@@ -320,22 +330,9 @@ export async function countPendingSignatures(q: Q, organizationId: string, petit
     .where('organization_id', '=', organizationId)
     .where('petition_id', '=', petitionId)
     .where('confirmed_at', 'is', null)
+    .where('invalidated_at', 'is', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/**
- * Clears what a person wrote or brought with their signatures (comment, source code, referring
- * site) and any share with partners still waiting for confirmation (a consent); the signatures stay.
- */
-export async function clearSignatureDetailsOf(q: Q, organizationId: string, personId: string, now: string): Promise<number> {
-  const r = await q
-    .updateTable('signatures')
-    .set({ comments: null, source: null, referrer: null, shared_with: null, modified_at: now })
-    .where('organization_id', '=', organizationId)
-    .where('person_id', '=', personId)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
 }
 
 /** Petitions by id, of any organization, as a partner's list of partnerships shows them. */
@@ -350,6 +347,7 @@ export const signaturesBySource = (q: Q, sponsorId: string, petitionId: string) 
     .where('organization_id', '=', sponsorId)
     .where('petition_id', '=', petitionId)
     .where('confirmed_at', 'is not', null)
+    .where('invalidated_at', 'is', null)
     .groupBy('source')
     .execute();
 
@@ -360,6 +358,7 @@ export const signaturesSharedWith = (q: Q, sponsorId: string, petitionId: string
     .select(['organization_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('petition_id', '=', petitionId)
     .where('organization_id', '!=', sponsorId)
+    .where('invalidated_at', 'is', null)
     .groupBy('organization_id')
     .execute();
 
@@ -380,6 +379,8 @@ export function signaturesOfPerson(q: Q, organizationId: string, personId: strin
       'signatures.confirmed_at as confirmed_at',
       // Partners the signer chose to share with, kept until the signature is confirmed.
       'signatures.shared_with as shared_with',
+      'signatures.client_key as client_key',
+      'signatures.invalidated_at as invalidated_at',
       'signatures.created_at as created_at',
       'signatures.modified_at as modified_at',
     ])

@@ -10,7 +10,7 @@ import { parseShares, type Share } from '../actions/partners.ts';
 import { shareSignature } from './shares.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import * as repo from './repository.ts';
-import { slugify } from '../util/slug.ts';
+import { insertUnderFreeSlug, slugify } from '../util/slug.ts';
 
 /** A petition's count of confirmed signatures, moved once per batch. */
 const SIGNATURE_COUNT: Counter = { table: 'petitions', column: 'signature_count' };
@@ -30,6 +30,8 @@ export interface Signing {
   autoresponse?: boolean;
   /** Partner organizations the signer chose to share with (already checked against accepted partners). */
   shareWith?: Share[];
+  /** The signer's client key (src/kits/pages/client-key.ts `actionClientKey`); none from the API. */
+  clientKey?: string | null;
 }
 
 export interface SignResult {
@@ -82,6 +84,7 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
     language: s.language,
     confirmed_at: needsConfirmation ? null : uow.now,
     shared_with: needsConfirmation && shares.length > 0 ? JSON.stringify(shares) : null,
+    client_key: s.clientKey ?? null,
     created_at: uow.now,
     modified_at: uow.now,
   };
@@ -170,16 +173,11 @@ export interface PetitionFields {
   origin_system?: string;
 }
 
-export async function uniqueSlug(db: Kysely<Database>, wanted: string): Promise<string> {
-  let slug = wanted;
-  for (let n = 2; await repo.slugExists(db, slug); n++) slug = `${wanted}-${n}`;
-  return slug;
-}
-
+/** Creates a petition under a free web address: its slug, or its title's, numbered when taken. */
 export async function createPetition(db: Kysely<Database>, organizationId: string, f: PetitionFields, now: string) {
   const id = newId();
-  const slug = await uniqueSlug(db, f.slug ? slugify(f.slug) : slugify(f.title));
-  await repo.insertPetition(db, {
+  const base = f.slug ? slugify(f.slug) : slugify(f.title);
+  await insertUnderFreeSlug(base, (slug) => repo.slugExists(db, slug), (slug) => repo.insertPetitionUnlessSlugTaken(db, {
     id,
     organization_id: organizationId,
     slug,
@@ -193,7 +191,7 @@ export async function createPetition(db: Kysely<Database>, organizationId: strin
     origin_system: f.origin_system ?? 'turnout',
     created_at: now,
     modified_at: now,
-  });
+  }));
   return (await repo.findPetition(db, organizationId, id))!;
 }
 

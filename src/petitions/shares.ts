@@ -13,7 +13,7 @@ export async function shareSignature(
   uow: UnitOfWork,
   petitionId: string,
   signer: SharedPerson,
-  signature: { source: string | null; comments: string | null },
+  signature: { source: string | null; comments: string | null; client_key?: string | null },
   shares: Share[],
 ) {
   for (const share of shares) {
@@ -29,6 +29,7 @@ export async function shareSignature(
       language: signer.language,
       confirmed_at: uow.now,
       shared_with: null,
+      client_key: signature.client_key ?? null,
       created_at: uow.now,
       modified_at: uow.now,
     });

@@ -45,6 +45,7 @@ export interface SignatureRow {
   source: string | null;
   created_at: string;
   confirmed_at: string | null;
+  invalidated_at?: string | null;
 }
 
 const day = (iso: string) => iso.slice(0, 10);
@@ -231,6 +232,8 @@ export function PetitionDetailPage(props: {
         <div class="actions">
           <a href={`/admin/petitions/${p.id}/edit`}>Edit the petition</a>{' '}
           <a href={`/admin/petitions/${p.id}/partners`}>Partners</a>{' '}
+          <a href={`/admin/petitions/${p.id}/abuse`}>Abuse: challenge and invalidation</a>{' '}
+          <a href={`/admin/petitions/${p.id}/delivery`}>Delivery to the target</a>{' '}
           <form method="post" action={`/admin/petitions/${p.id}/${p.status === 'open' ? 'close' : 'open'}`} class="inline">
             <CsrfField token={page.csrf} />
             <button type="submit" class="secondary">
@@ -278,7 +281,7 @@ function SignatureTable(props: { petitionId: string; rows: SignatureRow[]; searc
           { label: 'Comment', text: (r) => r.comments ?? '' },
           { label: 'Source', text: (r) => r.source ?? '' },
           { label: 'Signed (UTC)', text: (r) => minute(r.created_at) },
-          { label: 'Confirmed', text: (r) => (r.confirmed_at ? 'yes' : 'not yet') },
+          { label: 'Confirmed', text: (r) => (r.invalidated_at ? 'invalidated' : r.confirmed_at ? 'yes' : 'not yet') },
         ]}
         pager={{ label: 'Pages of signatures', page: props.page, pages: props.pages, link, previous: 'Newer', next: 'Older' }}
       />

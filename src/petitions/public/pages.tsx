@@ -1,7 +1,7 @@
 import { Layout, NoticePage, type PageContext } from '../../kits/pages/layout.tsx';
 import '../messages.ts';
-import { formatNumber, type Language } from '../../i18n/index.ts';
-import { countryCodes } from '../../actions/people/normalize.ts';
+import { formatNumber } from '../../i18n/index.ts';
+import { CountryField } from '../../kits/pages/country-field.tsx';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { currentGoal } from '../goal.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
@@ -9,6 +9,9 @@ import { describedBy, ErrorSummary, errorText, FieldFrame } from '../../kits/pag
 import { ConsentBoxes, formAction, PERSON_FIELDS, PersonFields, type PersonValues } from '../../kits/pages/person-fields.tsx';
 import { shareLinks, ShareList, type Share } from '../../kits/pages/share-links.tsx';
 import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
+import { DeliveredNotice } from '../../kits/delivery/notice.tsx';
+import type { DeliveryMethod } from '../../kits/delivery/tables.ts';
+import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
 
 export interface PublicPetition {
   slug: string;
@@ -23,6 +26,8 @@ export interface PublicPetition {
   organization_name: string;
   /** Partner organizations that accepted: each gets an unticked share box. */
   partners: { id: string; name: string }[];
+  /** Deliveries to the target the organizer chose to show. */
+  deliveries?: { delivered_on: string; recipient: string; method: DeliveryMethod }[];
 }
 
 export interface SignFormValues extends PersonValues {
@@ -37,27 +42,13 @@ export interface SignFormValues extends PersonValues {
 /** The form's fields in order: the error summary links to them in this order. */
 const ORDER: readonly string[] = [...PERSON_FIELDS, 'country', 'comments'];
 
-const countryOptionsCache = new Map<Language, { code: string; name: string }[]>();
-
-/** Countries by their name in the page's language, the United States first. */
-function countryOptions(lang: Language) {
-  let options = countryOptionsCache.get(lang);
-  if (!options) {
-    const names = new Intl.DisplayNames([lang], { type: 'region' });
-    const collator = new Intl.Collator(lang);
-    options = countryCodes()
-      .map((code) => ({ code, name: names.of(code) ?? code }))
-      .sort((a, b) => (a.code === 'US' ? -1 : b.code === 'US' ? 1 : collator.compare(a.name, b.name)));
-    countryOptionsCache.set(lang, options);
-  }
-  return options;
-}
-
 export function PetitionPage(props: {
   page: PageContext;
   petition: PublicPetition;
   values: SignFormValues;
   errors: FieldErrors;
+  /** The form carries the proof-of-work challenge (and the page its script). */
+  challenge?: boolean;
 }): JSX.Element {
   const { page, petition, values, errors } = props;
   const { t, lang } = page;
@@ -65,7 +56,6 @@ export function PetitionPage(props: {
   const goal = currentGoal(count, petition.goal);
   const action = formAction(`/petitions/${petition.slug}`, values.source);
   const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${petition.title}` : petition.title;
-  const countryError = errorText(page, errors, 'country');
   const commentsHint = t('form.comments_hint');
   const commentsError = errorText(page, errors, 'comments');
   return (
@@ -95,6 +85,7 @@ export function PetitionPage(props: {
         ''
       )}
       <blockquote class="petition-text">{petitionTextHtml(petition.petition_text) as 'safe'}</blockquote>
+      <DeliveredNotice page={page} deliveries={petition.deliveries ?? []} />
       <p class="count" id="count" safe>
         {t('petition.signatures', { count })}
       </p>
@@ -115,21 +106,14 @@ export function PetitionPage(props: {
           <form method="post" action={action} novalidate>
             <input type="hidden" name="lang" value={lang} />
             <PersonFields page={page} values={values} errors={errors} emailHint={t('form.email_hint')} />
-            <FieldFrame name="country" label={t('form.country')} error={countryError}>
-              <select id="country" name="country" autocomplete="country" aria-describedby={describedBy('country', undefined, countryError)}>
-                {countryOptions(lang).map((c) => (
-                  <option value={c.code} selected={c.code === (values.country || 'US')} safe>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </FieldFrame>
+            <CountryField page={page} value={values.country} errors={errors} />
             <FieldFrame name="comments" label={t('form.comments')} hint={commentsHint} error={commentsError}>
               <textarea id="comments" name="comments" rows="4" maxlength="1000" aria-describedby={describedBy('comments', commentsHint, commentsError)} safe>
                 {values.comments ?? ''}
               </textarea>
             </FieldFrame>
             <ConsentBoxes page={page} organization={petition.organization_name} partners={petition.partners} optIn={values.opt_in} share={values.share} />
+            {props.challenge ? <ChallengeField page={page} /> : ''}
             <button type="submit" safe>
               {t('form.submit')}
             </button>

@@ -12,6 +12,7 @@ import { confirmPetitionSignature, isValidConfirmationToken, PetitionClosedError
 import { currentGoal } from '../goal.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
+import { challengeOn, guardSubmission } from '../../kits/pages/form-guard.ts';
 
 type SignBody = Record<string, unknown>;
 
@@ -36,12 +37,14 @@ export function petitionRoutes(ctx: Context) {
       if (!petition) return notFound(request, reply);
       const source = cleanSource(request.query.source);
       reply.header('cache-control', 'no-cache');
+      // The proof-of-work challenge, when a surge looks automated or the organizer asked for it always.
+      const challenge = petition.status === 'open' && challengeOn(ctx, reply, petition);
       // Pages with a source code are rendered each time: there are too many codes to cache.
-      if (source) return sendPage(reply, PetitionPage({ page: pageContext(request), petition, values: { source }, errors: {} }));
+      if (source) return sendPage(reply, PetitionPage({ page: pageContext(request), petition, values: { source }, errors: {}, challenge }));
       // A cached page is shared by every visitor, so its links are built from the bare path,
       // never from this visitor's query string (which can carry tracking or private codes).
-      const html = cache.page(petition, request.lang, () =>
-        PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {} }) as string,
+      const html = cache.page(petition, challenge ? `${request.lang}\u0000challenge` : request.lang, () =>
+        PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {}, challenge }) as string,
       );
       return sendCachedPage(request, reply, html);
     });
@@ -83,8 +86,13 @@ export function petitionRoutes(ctx: Context) {
             share: shareWith.map((x) => x.id),
             source: source ?? undefined,
           };
-          return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors }), 422);
+          const challenge = challengeOn(ctx, reply, petition);
+          return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors, challenge }), 422);
         }
+        if (petition.status === 'closed') return closed();
+        // Block lists, the surge detector and the challenge, all in memory (src/kits/pages/form-guard.ts).
+        const guard = await guardSubmission(ctx, request, reply, petition, person.email);
+        if (!guard) return reply;
         try {
           await ctx.committer.submit((uow) =>
             signPetition(uow, petition, {
@@ -95,6 +103,7 @@ export function petitionRoutes(ctx: Context) {
               language: request.lang,
               referral: { source, referrer: referringSite(request) },
               shareWith,
+              clientKey: guard.clientKey,
             }),
             { sideBySide: true },
           );

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Context } from '../context.ts';
+import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import { acceptedPartners } from '../actions/partners.ts';
+import { shownDeliveriesOf } from '../kits/delivery/repository.ts';
+import type { DeliveryMethod } from '../kits/delivery/tables.ts';
+import { approvedOrganizations, findLetterBySlug } from './repository.ts';
+import { targetsOf } from './service.ts';
+import type { OpenLetter } from './tables.ts';
+
+/** An approved organization as the public list shows it; the signer's name and role only if they chose so. */
+export interface PublicOrganization {
+  id: string;
+  org_name: string | null;
+  org_website: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  group_name: string | null;
+  featured: number;
+  created_at: string;
+  signer: string | null;
+  logo_id: string | null;
+}
+
+export type CachedLetter = OpenLetter & {
+  organization_name: string;
+  targetList: { name: string }[];
+  partners: { id: string; name: string }[];
+  organizations: PublicOrganization[];
+  deliveries: { delivered_on: string; recipient: string; method: DeliveryMethod }[];
+};
+
+/** Public reads of open letters (see PublicReadCache): what a visitor sees is at most 2 s plus one read old. */
+export class LetterReadCache extends PublicReadCache<CachedLetter> {
+  constructor(private readonly db: Kysely<Database>, ttlMs = 2000) {
+    super(ttlMs);
+  }
+
+  protected async load(slug: string): Promise<CachedLetter | 'missing'> {
+    const row = await findLetterBySlug(this.db, slug);
+    if (!row) return 'missing';
+    const [partners, approved, deliveries] = await Promise.all([
+      acceptedPartners(this.db, 'open_letter', row.id),
+      approvedOrganizations(this.db, row.id),
+      shownDeliveriesOf(this.db, 'open_letter', row.id),
+    ]);
+    return {
+      ...row,
+      targetList: targetsOf(row),
+      partners,
+      organizations: approved.map((o) => ({
+        id: o.id,
+        org_name: o.org_name,
+        org_website: o.org_website,
+        city: o.city,
+        region: o.region,
+        country: o.country,
+        group_name: o.group_name,
+        featured: o.featured,
+        created_at: o.created_at,
+        signer: o.show_signer === 1 ? [[o.given_name, o.family_name].filter(Boolean).join(' '), o.signer_role].filter(Boolean).join(', ') || null : null,
+        logo_id: o.logo_id,
+      })),
+      deliveries: deliveries.map((d) => ({ ...d, method: d.method as DeliveryMethod })),
+    };
+  }
+}
+
+const caches = new WeakMap<Context, LetterReadCache>();
+
+/** The process's public reads of open letters, shared by the pages, the console and the API (which forget a slug on change). */
+export function letterCache(ctx: Context): LetterReadCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new LetterReadCache(ctx.database.db);
+    caches.set(ctx, cache);
+  }
+  return cache;
+}
