@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import './messages.ts';
+import type { Database } from '../db/schema.ts';
+import type { Mailer, OutgoingMail } from '../mail/mailer.ts';
+import type { JobHandler } from '../jobs/worker.ts';
+import { isLanguage, translator } from '../i18n/index.ts';
+import { ensurePacers, JOB_PACE, JOB_QUEUED, paceTarget, recordOutcome } from './delivery.ts';
+import { queuedTargetsOf, sendToWrite } from './delivery-repository.ts';
+import { targetLabel } from './targets.ts';
+
+export interface LetterJobDeps {
+  db: Kysely<Database>;
+  mailer: Mailer;
+  baseUrl: string;
+  /** The clock the pacer reads: tests drive it; otherwise the time now. */
+  now?: () => number;
+}
+
+type Written = NonNullable<Awaited<ReturnType<typeof sendToWrite>>>;
+
+/** One letter to one target, as it is emailed: the salutation, the organizer's opening, the supporter's words, the closing, the signature. */
+export function letterMail(w: Written, baseUrl: string): OutgoingMail {
+  const lang = isLanguage(w.language) ? w.language : 'en';
+  const t = translator(lang);
+  const writer = [w.given_name, w.family_name].filter(Boolean).join(' ') || w.writer_email!;
+  const parts = [t('letter.dear', { name: targetLabel({ name: w.target_name, title: w.target_title }) }), w.letter_opening, w.body ?? '', w.letter_closing, `${t('letter.sincerely')}\n${w.signature ?? writer}`];
+  const host = new URL(baseUrl).hostname;
+  return {
+    to: w.target_email,
+    subject: w.subject ?? '',
+    text: `${parts.filter((p) => p.trim()).join('\n\n')}\n\n-- \n${t('letter.sent_by', { org: w.organization_name, name: `${writer} <${w.writer_email}>` })}\n${baseUrl}/letters/${w.slug}\n`,
+    // One letter per target per supporter: a resend after a crash is the same message.
+    messageId: `<outreach-${w.outreach_id}.${w.target_id}@${host}>`,
+    language: lang,
+    replyTo: w.writer_email!,
+    fromName: `${writer} via ${w.organization_name}`.slice(0, 200),
+  };
+}
+
+/**
+ * The letters' jobs. `letter.queued` (one per outreach, queued with it) starts the pacers of
+ * its targets; `letter.pace` is one run of a target's pacer (delivery.ts): it sends at most one
+ * letter. Mail errors are recorded on the letter, never thrown: a bounce flags the target, any
+ * other failure keeps the letter's place for a later slot.
+ */
+export function letterJobHandlers(deps: LetterJobDeps): Record<string, JobHandler> {
+  const clock = deps.now ?? Date.now;
+  return {
+    [JOB_QUEUED]: async ({ outreachId }: { outreachId: string }) => {
+      const targets = await queuedTargetsOf(deps.db, outreachId);
+      if (targets.length > 0) await ensurePacers(deps.db, targets, clock());
+    },
+    [JOB_PACE]: async ({ targetId }: { targetId: string }, job) => {
+      const step = await paceTarget(deps.db, targetId, job.id, clock());
+      if (step.kind !== 'send') return;
+      const written = await sendToWrite(deps.db, step.send.id);
+      // The writer was erased (no email, no letter) or the letter was cancelled meanwhile: nothing goes.
+      if (!written || !written.writer_email || written.body === null) {
+        await recordOutcome(deps.db, step.send, { skipped: 'The writer was erased' }, clock());
+        return;
+      }
+      try {
+        await deps.mailer.send(letterMail(written, deps.baseUrl));
+      } catch (error) {
+        await recordOutcome(deps.db, step.send, { error }, clock());
+        return;
+      }
+      await recordOutcome(deps.db, step.send, { sent: true }, clock());
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Kysely } from 'kysely';
+import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import type { Database } from '../db/schema.ts';
+import type { Context } from '../context.ts';
+import { acceptedPartners } from '../actions/partners.ts';
+import { findCampaignBySlug, targetsOf } from './repository.ts';
+import type { LetterCampaign, LetterTarget } from './tables.ts';
+
+export type CachedCampaign = LetterCampaign & {
+  organization_name: string;
+  targets: LetterTarget[];
+  partners: { id: string; name: string }[];
+};
+
+/** Public reads of letter campaigns (see PublicReadCache), with their targets and partners. */
+export class LetterReadCache extends PublicReadCache<CachedCampaign> {
+  constructor(
+    private readonly db: Kysely<Database>,
+    ttlMs = 2000,
+  ) {
+    super(ttlMs);
+  }
+
+  protected async load(slug: string): Promise<CachedCampaign | 'missing'> {
+    const row = await findCampaignBySlug(this.db, slug);
+    if (!row) return 'missing';
+    const [targets, partners] = await Promise.all([targetsOf(this.db, row.id), acceptedPartners(this.db, 'letter', row.id)]);
+    return { ...row, targets, partners };
+  }
+}
+
+const caches = new WeakMap<Context, LetterReadCache>();
+
+/** The process's public reads of letter campaigns, shared by the pages, the console and the API (which forget a slug on change). */
+export function letterCache(ctx: Context): LetterReadCache {
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new LetterReadCache(ctx.database.db);
+    caches.set(ctx, cache);
+  }
+  return cache;
+}
