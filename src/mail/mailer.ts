@@ -1,4 +1,6 @@
 import nodemailer from 'nodemailer';
+import { Transform } from 'node:stream';
+import net from 'node:net';
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -9,6 +11,23 @@ export interface OutgoingMail {
   /** Deterministic per message, so a resend after a crash is recognizable as the same message. */
   messageId: string;
   language: string;
+  /** An HTML alternative of `text` (src/kits/mail/layout.ts makes both from one source). */
+  html?: string;
+  /** Headers beyond the usual ones (List-Unsubscribe, List-Unsubscribe-Post, List-Id …). */
+  headers?: Record<string, string>;
+  /** The envelope sender (Return-Path), for bounces: a VERP address naming the message. */
+  returnPath?: string;
+  /** The From display name (the address stays `MAIL_FROM`). */
+  fromName?: string;
+  replyTo?: string;
+  /**
+   * Called once the whole message but its end has been handed to the server, before the end that
+   * makes the server accept it: the message is accepted only after this resolves, and abandoned
+   * (the server never accepts it) if it throws. A sender records the send here, so a process
+   * killed at any moment leaves no message both accepted and unrecorded (src/mailings/sender.ts).
+   * A mailer that cannot hold the end (tests' memory mailer) never calls it.
+   */
+  beforeCommit?: () => Promise<void>;
 }
 
 export interface Mailer {
@@ -35,6 +54,10 @@ export function pooled(smtpUrl: string): string {
 export function createMailer(opts: { smtpUrl: string | undefined; from: string; dataDir: string }): Mailer {
   if (opts.smtpUrl) {
     const transport = nodemailer.createTransport(pooled(opts.smtpUrl));
+    transport.use('stream', holdTheEnd as unknown as Parameters<typeof transport.use>[1]);
+    // Plain connections without Nagle's delay: a message's last bytes (held until its send is
+    // recorded, above) go out at once instead of waiting up to 40 ms for an acknowledgement.
+    (transport.transporter as unknown as { getSocket: GetSocket }).getSocket = noDelaySocket;
     return {
       async send(mail) {
         await transport.sendMail(message(opts.from, mail));
@@ -48,6 +71,7 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
     async send(mail) {
       await mkdir(dir, { recursive: true });
       const info = await transport.sendMail(message(opts.from, mail));
+      await mail.beforeCommit?.();
       const name = mail.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
       const file = path.join(dir, `${name}.eml`);
       // Written under a temporary name first so a reader never sees half a message.
@@ -60,11 +84,87 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
 
 function message(from: string, mail: OutgoingMail) {
   return {
-    from,
+    from: mail.fromName ? { name: mail.fromName, address: addressOf(from) } : from,
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    ...(mail.html !== undefined ? { html: mail.html } : {}),
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+    ...(mail.returnPath ? { envelope: { from: mail.returnPath, to: [mail.to] } } : {}),
     messageId: mail.messageId,
-    headers: { 'Content-Language': mail.language, 'Auto-Submitted': 'auto-generated' },
+    headers: { 'Content-Language': mail.language, 'Auto-Submitted': 'auto-generated', ...mail.headers },
+    beforeCommit: mail.beforeCommit,
   };
+}
+
+type GetSocket = (options: { host?: string; port?: number; secure?: boolean }, callback: (err: Error | null, socket: { connection: net.Socket } | false) => void) => void;
+
+const noDelaySocket: GetSocket = (options, callback) => {
+  if (options.secure || !options.host) return setImmediate(() => callback(null, false));
+  const socket = net.connect({ host: options.host, port: options.port ?? 25, noDelay: true });
+  const failed = (e: Error) => callback(e, false);
+  socket.once('error', failed);
+  socket.once('connect', () => {
+    socket.off('error', failed);
+    callback(null, { connection: socket });
+  });
+};
+
+/** The address of `Name <address>` or of a bare address. */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+/**
+ * A nodemailer stream plugin: holds back the last bytes of a message that has `beforeCommit`
+ * until the hook resolves, so the SMTP server sees the message's end (and answers 250) only
+ * after the send is recorded; a hook that throws makes the stream fail and the message is dropped.
+ */
+function holdTheEnd(mail: { data: { beforeCommit?: () => Promise<void> }; message: { transform(t: () => Transform): void } }, done: (err?: Error | null) => void): void {
+  const hook = mail.data.beforeCommit;
+  if (hook) mail.message.transform(() => new HoldTheEnd(hook));
+  done();
+}
+
+/**
+ * Passes a message through but for its last two bytes, which it gives only once the connection
+ * has read everything before them (the message is being sent, after DATA) and `hook` resolved.
+ * A whole message is written into the stream before the server is even greeted, so waiting for
+ * the end of the input alone would record the send before the envelope was accepted.
+ */
+class HoldTheEnd extends Transform {
+  private tail = Buffer.alloc(0);
+  private finish: ((err: Error | null, last?: Buffer) => void) | null = null;
+  private released = false;
+
+  constructor(private readonly hook: () => Promise<void>) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, next: (err?: Error | null, data?: Buffer) => void): void {
+    const all = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+    this.tail = Buffer.from(all.subarray(Math.max(0, all.length - 2)));
+    next(null, all.subarray(0, all.length - this.tail.length));
+  }
+
+  override _flush(next: (err: Error | null, last?: Buffer) => void): void {
+    this.finish = next;
+    this.release();
+  }
+
+  override _read(size: number): void {
+    super._read(size);
+    this.release();
+  }
+
+  /** Once the input has ended and the reader (the connection, flowing) has taken all but the tail. */
+  private release(): void {
+    if (this.released || !this.finish || this.readableFlowing !== true || this.readableLength > 0) return;
+    this.released = true;
+    const finish = this.finish;
+    this.hook().then(
+      () => finish(null, this.tail),
+      (e: Error) => finish(e),
+    );
+  }
 }

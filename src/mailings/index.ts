@@ -1,0 +1,37 @@
+import type { Capability } from '../context.ts';
+import './messages.ts';
+import { apiUrl, link } from '../kits/api/hal.ts';
+import { mailingRecords } from './person-records.ts';
+import { MAILINGS_PERSONAL_DATA } from './tables.ts';
+import * as m013 from './migrations/013_mailings.ts';
+
+// What other capabilities, the CLI and the tests may use of mailings. The bounce listener (an SMTP
+// server for delivery reports, with mailparser) is loaded only by the process that starts it.
+export const startBounceListener = async (o: Parameters<typeof import('./bounce-listener.ts').startBounceListener>[0]) =>
+  (await import('./bounce-listener.ts')).startBounceListener(o);
+
+/** Mailings: email to the organization's subscribed supporters, with one-click unsubscribe and delivery reports. */
+export const mailings: Capability = {
+  name: 'mailings',
+  migrations: { '013_mailings': m013 },
+  publicRoutes: (ctx) => async (app) => {
+    const { mailingPublicRoutes, mailWebhookRoutes } = await import('./public/routes.ts');
+    await app.register(mailingPublicRoutes(ctx));
+    await app.register(mailWebhookRoutes(ctx));
+  },
+  consoleRoutes: (ctx) => async (app) => {
+    const [{ mailingsConsoleRoutes }, { mailingSettingsRoutes }] = await Promise.all([import('./console/routes.tsx'), import('./console/settings.tsx')]);
+    await app.register(mailingsConsoleRoutes(ctx));
+    await app.register(mailingSettingsRoutes(ctx));
+  },
+  consoleSections: [{ href: '/admin/mailings', label: 'Mailings', permission: 'view_reports', order: 55 }],
+  apiRoutes: (ctx) => async (app) => {
+    const { messageApi } = await import('./api/routes.ts');
+    await app.register(messageApi(ctx));
+  },
+  apiLinks: (baseUrl) => ({ 'osdi:messages': link(apiUrl(baseUrl, '/messages'), 'The collection of messages in the system') }),
+  jobs: async (deps) => (await import('./jobs.ts')).mailingJobHandlers(deps),
+  personRecords: mailingRecords,
+  // Erasure clears the recipients' and reports' personal columns from this declaration (their rows name the person).
+  personalData: MAILINGS_PERSONAL_DATA,
+};
