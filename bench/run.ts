@@ -5,7 +5,7 @@
 //
 // Environment: BENCH_SECONDS (30) per load phase, BENCH_CONNECTIONS (50),
 // BENCH_DATABASE_URL or DATABASE_URL (postgres://…, adds the PostgreSQL surge),
-// BENCH_EXPORT_ROWS (1000000), BENCH_PHASES (surge,rate80,pages,postgres,export).
+// BENCH_EXPORT_ROWS (1000000), BENCH_PHASES (generator,surge,drain,rate80,pages,postgres,export).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,12 +17,14 @@ import { getLoad, postLoad, signingLoad, type LoadFigures, type LoadSettings } f
 import { checkStored, type StoredCheck } from './lib/check.ts';
 import { watchStaleness, type Staleness } from './lib/staleness.ts';
 import { seedSignatures, timeExport, type ExportFigures } from './lib/export.ts';
+import { wrkInstalled, wrkLoad } from './lib/generator.ts';
+import { pendingJobs } from './lib/check.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 30);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 50);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS || 1_000_000);
 const PG_URL = process.env.BENCH_DATABASE_URL || (/^postgres(ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined);
-const PHASES = new Set((process.env.BENCH_PHASES || 'surge,rate80,pages,postgres,export').split(',').map((s) => s.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES || 'generator,surge,drain,rate80,pages,postgres,export').split(',').map((s) => s.trim()));
 /** While the page load runs, signatures arrive at this share of the surge's accepted rate. */
 const PAGE_SIGN_SHARE = Number(process.env.BENCH_PAGE_SIGN_SHARE || 0.25);
 const WARMUP_SECONDS = Math.min(5, Math.max(1, Math.round(SECONDS / 6)));
@@ -78,12 +80,36 @@ async function main() {
   // The baseline stays up for the whole run, and each figure is compared with a baseline load
   // run just before it, so that a machine whose load drifts during the run skews both alike.
   const baseline = await startBaseline(await freePort());
-  const baselineLoad = async (what: 'POST' | 'GET') => {
-    const r = what === 'POST' ? await postLoad(baseline.url, `/petitions/${SLUG}`, settings()) : await getLoad(baseline.url, `/petitions/${SLUG}`, settings());
-    log(`baseline ${what}: ${r.requestsPerSecond.toFixed(0)} req/s, p99 ${r.p99Ms} ms`);
+  // `/bare/…` answers "ok" without parsing the body; the form route parses it and answers 303.
+  const baselineLoad = async (what: 'POST' | 'GET' | 'FORM') => {
+    const r =
+      what === 'POST'
+        ? await postLoad(baseline.url, `/bare/petitions/${SLUG}`, settings())
+        : what === 'FORM'
+          ? await postLoad(baseline.url, `/petitions/${SLUG}`, settings(), 303)
+          : await getLoad(baseline.url, `/bare/petitions/${SLUG}`, settings());
+    log(`baseline ${what}: ${r.okPerSecond.toFixed(0)} answers/s, p99 ${r.p99Ms} ms`);
     return r;
   };
   const basePost = await baselineLoad('POST');
+  const baseForm = await baselineLoad('FORM');
+  results.baselineForm = baseForm;
+
+  // Is autocannon what limits the baseline? More connections, and wrk (C, lighter) on the same routes.
+  if (PHASES.has('generator')) {
+    const more = await postLoad(baseline.url, `/petitions/${SLUG}`, { connections: CONNECTIONS * 2, seconds: SECONDS }, 303);
+    row('Generator check: form route with 2 × the connections', round(more.okPerSecond), '/s', 'about the same as with 1 ×', round(baseForm.okPerSecond), null, more.okPerSecond / baseForm.okPerSecond);
+    results.generator = { doubleConnections: more };
+    if (wrkInstalled) {
+      const wrkForm = wrkLoad(`${baseline.url}/petitions/${SLUG}`, 'POST', { connections: CONNECTIONS, seconds: SECONDS });
+      const wrkGet = wrkLoad(`${baseline.url}/bare/petitions/${SLUG}`, 'GET', { connections: CONNECTIONS, seconds: SECONDS });
+      log(`wrk: form route ${wrkForm.requestsPerSecond.toFixed(0)} req/s, bare GET ${wrkGet.requestsPerSecond.toFixed(0)} req/s`);
+      results.generator = { ...(results.generator as object), wrkForm, wrkGet };
+      row('Generator check: form route driven by wrk', round(wrkForm.requestsPerSecond), '/s', 'autocannon\'s figure if it is not the limit', round(baseForm.okPerSecond), null, wrkForm.requestsPerSecond / baseForm.okPerSecond);
+    } else {
+      row('Generator check: wrk', 'not installed', '', 'apt-get install -y wrk', null, null);
+    }
+  }
   const baseMemoryMb = memoryOf(baseline.pid)?.peakMb ?? NaN;
   results.baseline = { post: basePost, peakMb: baseMemoryMb };
 
@@ -102,9 +128,22 @@ async function main() {
       const surgePeakMb = memory.peakMb;
       log(`SQLite surge: ${s.okPerSecond.toFixed(0)} signatures/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms, statuses ${JSON.stringify(s.statuses)}; peak ${surgePeakMb.toFixed(0)} MB`);
       results.sqliteSurge = { ...s, peakMb: surgePeakMb };
-      row('SQLite durable: accepted signatures/s', round(s.okPerSecond), '/s', '≥ 0.20 × baseline', round(basePost.requestsPerSecond), s.okPerSecond >= 0.2 * basePost.requestsPerSecond, s.okPerSecond / basePost.requestsPerSecond);
+      row('SQLite durable: accepted signatures/s', round(s.okPerSecond), '/s', '≥ 0.5 × form route (parse + 303)', round(baseForm.okPerSecond), s.okPerSecond >= 0.5 * baseForm.okPerSecond, s.okPerSecond / baseForm.okPerSecond);
+      row('  against the bare POST (no parse)', round(s.okPerSecond), '/s', '', round(basePost.okPerSecond), null, s.okPerSecond / basePost.okPerSecond);
       row('SQLite surge latency p50 / p99', `${s.p50Ms} / ${s.p99Ms}`, 'ms', '(closed loop)', `${basePost.p50Ms} / ${basePost.p99Ms}`, null);
       row('Server peak memory during the surge', round(surgePeakMb), 'MB', '≤ 256 MB', round(baseMemoryMb), surgePeakMb <= 256, surgePeakMb / baseMemoryMb);
+
+      // Right after a surge the worker drains its queued emails: when a viral page is read most.
+      if (PHASES.has('drain')) {
+        const queued = await pendingJobs(databaseUrl);
+        const baseGet = await baselineLoad('GET');
+        const pages = await getLoad(server.url, `/petitions/${SLUG}`, settings());
+        const left = await pendingJobs(databaseUrl);
+        log(`pages while the worker drains: ${pages.okPerSecond.toFixed(0)} views/s (jobs pending ${queued} before the baseline, ${left} after)`);
+        results.sqlitePagesWhileDraining = { pages, baseline: baseGet, jobsBefore: queued, jobsAfter: left };
+        row('Page views/s while the worker drains the surge\'s emails', round(pages.okPerSecond), '/s', '≥ 0.6 × baseline GET', round(baseGet.okPerSecond), pages.okPerSecond >= 0.6 * baseGet.okPerSecond, pages.okPerSecond / baseGet.okPerSecond);
+        row('  jobs pending before / after', `${queued} / ${left}`, '', '', null, null);
+      }
 
       if (PHASES.has('rate80')) {
         const rate = 0.8 * surgeRate;
@@ -131,7 +170,7 @@ async function main() {
         pushAll(accepted, signing.accepted);
         log(`pages: ${pages.okPerSecond.toFixed(0)} views/s, p99 ${pages.p99Ms} ms, with ${signing.figures.okPerSecond.toFixed(0)} signatures/s; count at most ${staleness.maxMs.toFixed(0)} ms old`);
         results.sqlitePages = { pages, signing: signing.figures, staleness };
-        row('Page views/s while signatures arrive', round(pages.okPerSecond), '/s', '≥ 0.6 × baseline', round(baseGet.requestsPerSecond), pages.okPerSecond >= 0.6 * baseGet.requestsPerSecond, pages.okPerSecond / baseGet.requestsPerSecond);
+        row('Page views/s while signatures arrive', round(pages.okPerSecond), '/s', '≥ 0.6 × baseline', round(baseGet.okPerSecond), pages.okPerSecond >= 0.6 * baseGet.okPerSecond, pages.okPerSecond / baseGet.okPerSecond);
         row('  signatures/s accepted meanwhile', round(signing.figures.okPerSecond), '/s', `(${PAGE_SIGN_SHARE} × surge rate asked)`, null, null);
         row('  page p99 latency', pages.p99Ms, 'ms', '', baseGet.p99Ms, null);
         row('  age of the count shown (max, upper bound)', round(staleness.maxMs), 'ms', '≤ 5000 ms', null, staleness.maxMs <= 5000);
@@ -152,14 +191,14 @@ async function main() {
   if (PHASES.has('postgres')) {
     if (!PG_URL) {
       log('PostgreSQL: skipped (set BENCH_DATABASE_URL or DATABASE_URL to postgres://…)');
-      row('PostgreSQL: accepted signatures/s', 'skipped', '', '≥ 0.10 × baseline', round(basePost.requestsPerSecond), null);
+      row('PostgreSQL: accepted signatures/s', 'skipped', '', '≥ 0.3 × form route', round(baseForm.okPerSecond), null);
     } else {
       const url = new URL(PG_URL);
       url.searchParams.set('schema', `bench_${randomBytes(5).toString('hex')}`);
       const databaseUrl = url.toString();
       await ensureSchema(databaseUrl);
       const dataDir = tempDir('postgres');
-      const basePostPg = await baselineLoad('POST');
+      const basePostPg = await baselineLoad('FORM');
       results.baseline = { ...(results.baseline as object), postBeforePostgres: basePostPg };
       const server = await startTurnout({ databaseUrl, dataDir, port: await freePort() });
       const memory = new MemorySampler(server.pid, 100);
@@ -177,7 +216,7 @@ async function main() {
       rmSync(dataDir, { recursive: true, force: true });
       log(`PostgreSQL surge: ${s.okPerSecond.toFixed(0)} signatures/s, p50 ${s.p50Ms} ms, p99 ${s.p99Ms} ms; lost ${check.lost}, duplicated ${check.duplicated}`);
       results.postgresSurge = { ...s, peakMb: memory.peakMb, check: { ...check, accepted: accepted.length } };
-      row('PostgreSQL: accepted signatures/s', round(s.okPerSecond), '/s', '≥ 0.10 × baseline', round(basePostPg.requestsPerSecond), s.okPerSecond >= 0.1 * basePostPg.requestsPerSecond, s.okPerSecond / basePostPg.requestsPerSecond);
+      row('PostgreSQL: accepted signatures/s', round(s.okPerSecond), '/s', '≥ 0.3 × form route', round(basePostPg.okPerSecond), s.okPerSecond >= 0.3 * basePostPg.okPerSecond, s.okPerSecond / basePostPg.okPerSecond);
       row('  PostgreSQL latency p50 / p99', `${s.p50Ms} / ${s.p99Ms}`, 'ms', '(closed loop)', `${basePostPg.p50Ms} / ${basePostPg.p99Ms}`, null);
       row('  PostgreSQL lost / duplicated', `${check.lost} / ${check.duplicated}`, '', '0 / 0', `${accepted.length} answered 303`, check.lost === 0 && check.duplicated === 0 && check.counter === check.stored);
     }

@@ -78,3 +78,14 @@ export async function signatureRows(databaseUrl: string, slug: string) {
     close,
   };
 }
+
+/** Jobs not yet done (the surge's queued emails, say), read from the side while the server runs. */
+export async function pendingJobs(databaseUrl: string): Promise<number> {
+  const { db, close } = connect(databaseUrl);
+  try {
+    const row = await db.selectFrom('jobs').select(sql<number>`count(*)`.as('n')).where('status', 'in', ['pending', 'running']).executeTakeFirstOrThrow();
+    return Number(row.n);
+  } finally {
+    await close();
+  }
+}

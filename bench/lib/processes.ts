@@ -127,6 +127,8 @@ export interface TurnoutEnv {
   dataDir: string;
   port: number;
   smtpUrl?: string;
+  /** More variables, such as a payment provider's keys. */
+  extraEnv?: Record<string, string>;
 }
 
 /** `node bin/turnout.js serve --demo` as a separate process, as an operator would start it, without rate limits. */
@@ -143,6 +145,7 @@ export function startTurnout(e: TurnoutEnv, extraArgs: string[] = []): Promise<R
     RATE_LIMITS: 'off',
     LOG_LEVEL: 'warn',
     ...(e.smtpUrl ? { SMTP_URL: e.smtpUrl } : {}),
+    ...e.extraEnv,
   };
   return startProcess(['bin/turnout.js', 'serve', '--demo', ...extraArgs], {
     env,
