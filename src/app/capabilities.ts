@@ -2,6 +2,10 @@ import type { Capability } from '../context.ts';
 import { petitions } from '../petitions/index.ts';
 import { events } from '../events/index.ts';
 import { eventCampaigns } from '../event-campaigns/index.ts';
+import { donations } from '../donations/index.ts';
+import { openLetters } from '../open-letters/index.ts';
+import { letters } from '../letters/index.ts';
+import { mailings } from '../mailings/index.ts';
 import { coalitions } from '../coalitions/index.ts';
 import { people } from '../people/index.ts';
 import { imports } from '../imports/index.ts';
@@ -13,4 +17,4 @@ import { organizers } from '../organizers/index.ts';
  * public pages, the console and its menu, the API and its entry point, the worker's jobs, the
  * migrations, the home page, the dashboard and erasure are all built from it, in this order.
  */
-export const CAPABILITIES: readonly Capability[] = [petitions, events, eventCampaigns, coalitions, people, imports, organizers];
+export const CAPABILITIES: readonly Capability[] = [petitions, events, eventCampaigns, donations, openLetters, letters, mailings, coalitions, people, imports, organizers];

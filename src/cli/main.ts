@@ -19,7 +19,8 @@ interface Command {
 
 const ENV_HELP = `Environment: DATABASE_URL (default: SQLite file in DATA_DIR), PORT (3000), HOST (127.0.0.1),
 BASE_URL (http://localhost:PORT), SMTP_URL (unset: mail is written to DATA_DIR/mail/*.eml),
-MAIL_FROM (turnout@localhost), DATA_DIR (./data), RATE_LIMITS (on|off; off only for load tests).`;
+MAIL_FROM (turnout@localhost), DATA_DIR (./data), RATE_LIMITS (on|off; off only for load tests),
+REDIS_URL (unset; redis://… shares rate limits between web processes, see docs/SCALING.md).`;
 
 const out = (s: string) => process.stdout.write(s + '\n');
 
@@ -33,37 +34,54 @@ async function withContext<T>(fn: (ctx: Context) => Promise<T>, config = loadCon
   }
 }
 
-async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
+/** The SMTP listener for delivery reports, when BOUNCE_SMTP_PORT is set (src/mailings/README.md). */
+async function startBounces(ctx: import('../context.ts').Context) {
+  const port = ctx.config.bounceSmtpPort;
+  if (port === undefined) return null;
+  const { startBounceListener } = await import('../mailings/index.ts');
+  const listener = await startBounceListener({ db: ctx.database.db, secretKey: ctx.config.secretKey, port, host: ctx.config.host, log: (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`) });
+  out(`listening for delivery reports by SMTP on ${ctx.config.host}:${listener.port}`);
+  return listener;
+}
+
+async function serve(config: Config, opts: { demo: boolean; worker: boolean; quiet?: boolean }) {
   const { createContext, createWorker } = await import('../app/context.ts');
   const { buildApp } = await import('../app/build-app.ts');
   const { seedDemo, demoSignInLink, DEMO_OWNER_EMAIL } = await import('../demo/seed.ts');
   const ctx = await createContext(config);
   if (opts.demo) {
     const demo = await seedDemo(ctx.database.db);
-    if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition and a week of action with three events.`);
+    if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition, a week of action with three events, a fundraising page that takes pledges, an open letter signed by five organizations and a letter campaign to the city council.`);
   }
   const app = await buildApp(ctx);
   // The worker shares this process with the pages: during a surge it steps aside (see docs/PERFORMANCE.md).
   const worker = opts.worker ? await createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy() }) : null;
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
+  const bounces = worker && !opts.quiet ? await startBounces(ctx) : null;
   const where = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : 'PostgreSQL';
   out(`turnout is running at ${config.baseUrl}/  (database: ${where})`);
+  // With --processes, only the first says where everything is.
+  const say = opts.quiet ? () => {} : out;
   if (opts.demo) {
-    out(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
-    out(`Demo week of action: ${config.baseUrl}/event_campaigns/week-of-action-against-face-surveillance (events at ${config.baseUrl}/events)`);
+    say(`Demo petition: ${config.baseUrl}/petitions/stop-selling-face-surveillance`);
+    say(`Demo week of action: ${config.baseUrl}/event_campaigns/week-of-action-against-face-surveillance (events at ${config.baseUrl}/events)`);
+    say(`Demo open letter: ${config.baseUrl}/open_letters/coalition-letter-to-lumidex`);
+    say(`Demo fundraiser (pledges): ${config.baseUrl}/fundraising/pledge-to-fund-the-lawsuit`);
+    say(`Demo letter to decision-makers: ${config.baseUrl}/letters/write-the-council-no-lumidex`);
   }
-  if (!config.smtpUrl) out(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
-  out('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');
+  if (!config.smtpUrl) say(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
+  say('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');
   if (opts.demo) {
     const link = await demoSignInLink(ctx);
-    out(`Organizer console: ${config.baseUrl}/admin — sign in as ${DEMO_OWNER_EMAIL} within one hour with this one-time link:`);
-    out(`  ${config.baseUrl}${link}`);
-  } else out(`Organizer console: ${config.baseUrl}/admin (make an account with \`npx turnout user create --help\`).`);
-  out(opts.worker ? 'Press Ctrl+C to stop.' : 'Press Ctrl+C to stop. Jobs run in `turnout worker`.');
+    say(`Organizer console: ${config.baseUrl}/admin — sign in as ${DEMO_OWNER_EMAIL} within one hour with this one-time link:`);
+    say(`  ${config.baseUrl}${link}`);
+  } else say(`Organizer console: ${config.baseUrl}/admin (make an account with \`npx turnout user create --help\`).`);
+  say(opts.worker ? 'Press Ctrl+C to stop.' : 'Press Ctrl+C to stop. Jobs run in `turnout worker`.');
   const stop = async () => {
     out('Stopping…');
     await app.close();
+    await bounces?.close();
     await worker?.stop();
     await ctx.close();
     process.exit(0);
@@ -75,18 +93,48 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean }) {
 const commands: Record<string, Command> = {
   serve: {
     summary: 'serve the web pages and API, and run jobs in the same process',
-    usage: 'turnout serve [--demo] [--no-worker]',
-    options: { demo: { type: 'boolean' }, 'no-worker': { type: 'boolean' } },
-    run: async (v) => serve(loadConfig(), { demo: v.demo === true, worker: v['no-worker'] !== true }),
+    usage: `turnout serve [--demo] [--no-worker] [--port N] [--processes N]
+
+  --no-worker      serve pages and the API only; run jobs in \`turnout worker\` (any number of them)
+  --port N         listen on port N (instead of PORT); BASE_URL defaults to http://localhost:N
+  --processes N    N web processes sharing the port (PostgreSQL only); one that dies is started again
+
+Several web processes and workers on one PostgreSQL: docs/SCALING.md.`,
+    options: { demo: { type: 'boolean' }, 'no-worker': { type: 'boolean' }, port: { type: 'string' }, processes: { type: 'string' } },
+    run: async (v) => {
+      const config = loadConfig(typeof v.port === 'string' ? { ...process.env, PORT: v.port } : process.env);
+      const { isChildProcess, processNumber, superviseProcesses } = await import('./processes.ts');
+      const processes = v.processes === undefined ? 1 : Number(v.processes);
+      if (!Number.isInteger(processes) || processes < 1 || processes > 64) throw new UsageError(`--processes must be a whole number from 1 to 64, not "${v.processes}"`);
+      if (processes > 1 && !isChildProcess()) {
+        if (!/^postgres(ql)?:/.test(config.databaseUrl)) {
+          throw new UsageError('--processes needs PostgreSQL (DATABASE_URL=postgres://…): SQLite has one writer, so one process serves it best');
+        }
+        out(`Starting ${processes} web processes on port ${config.port}.`);
+        superviseProcesses(processes, out);
+        return;
+      }
+      // Of several processes, the first seeds the demo and says where things are; the others say they listen.
+      const first = processNumber() === 1;
+      await serve(config, { demo: v.demo === true && first, worker: v['no-worker'] !== true, quiet: !first });
+    },
   },
   worker: {
     summary: 'run background jobs (email) without serving pages',
-    usage: 'turnout worker [--once]',
-    options: { once: { type: 'boolean' } },
+    usage: `turnout worker [--once] [--lock-seconds N]
+
+  --once             run the jobs that are due, then stop
+  --lock-seconds N   how long a claimed job stays this worker's (30; renewed every third of it
+                     while it runs): a worker that dies has its jobs taken by another within N s
+
+Run as many workers as you like, on any machine, with one PostgreSQL (docs/SCALING.md).`,
+    options: { once: { type: 'boolean' }, 'lock-seconds': { type: 'string' } },
     run: async (v) => {
+      const lockSeconds = v['lock-seconds'] === undefined ? 30 : Number(v['lock-seconds']);
+      if (!Number.isInteger(lockSeconds) || lockSeconds < 3 || lockSeconds > 3600) throw new UsageError(`--lock-seconds must be a whole number from 3 to 3600, not "${v['lock-seconds']}"`);
       const { createContext, createWorker } = await import('../app/context.ts');
       const ctx = await createContext(loadConfig());
-      const worker = await createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`));
+      const worker = await createWorker(ctx, (msg, extra) => process.stderr.write(`${msg} ${JSON.stringify(extra ?? {})}\n`), { lockMs: lockSeconds * 1000 });
       if (v.once) {
         const n = await worker.drain();
         out(`ran ${n} job(s)`);
@@ -94,8 +142,10 @@ const commands: Record<string, Command> = {
         return;
       }
       worker.start();
+      const bounces = await startBounces(ctx);
       out(`worker ${worker.id} is running; press Ctrl+C to stop.`);
       const stop = async () => {
+        await bounces?.close();
         await worker.stop();
         await ctx.close();
         process.exit(0);
@@ -203,12 +253,17 @@ An existing account is given the role in the organization.`,
     },
   },
   export: {
-    summary: 'export data as CSV: export signatures --petition SLUG [--output FILE]',
-    usage: 'turnout export signatures --petition SLUG [--output FILE]',
-    options: { petition: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    summary: 'export data: signatures --petition SLUG (CSV), or delivery --petition SLUG | --open-letter SLUG --format pdf|csv',
+    usage: 'turnout export signatures --petition SLUG [--output FILE]\n       turnout export delivery --petition SLUG | --open-letter SLUG --format pdf|csv [--output FILE]',
+    options: { petition: { type: 'string' }, 'open-letter': { type: 'string' }, format: { type: 'string' }, output: { type: 'string', short: 'o' } },
     run: async (v, pos) => {
-      if (pos[0] !== 'signatures') throw new UsageError('usage: turnout export signatures --petition SLUG [--output FILE]');
-      if (typeof v.petition !== 'string') throw new UsageError('--petition is required: turnout export signatures --petition SLUG');
+      const usage = 'usage: turnout export signatures --petition SLUG [--output FILE], or turnout export delivery --petition SLUG | --open-letter SLUG --format pdf|csv [--output FILE]';
+      if (pos[0] !== 'signatures' && pos[0] !== 'delivery') throw new UsageError(usage);
+      if (pos[0] === 'signatures' && typeof v.petition !== 'string') throw new UsageError('--petition is required: turnout export signatures --petition SLUG');
+      if (pos[0] === 'delivery') {
+        if ((typeof v.petition === 'string') === (typeof v['open-letter'] === 'string')) throw new UsageError('give one of --petition SLUG or --open-letter SLUG: turnout export delivery --open-letter SLUG --format pdf');
+        if (v.format !== 'pdf' && v.format !== 'csv') throw new UsageError(`--format must be pdf or csv${typeof v.format === 'string' ? `, not "${v.format}"` : ''}`);
+      }
       // The database and the export only: no mailer, jobs or web application to load.
       const { connect } = await import('../db/connect.ts');
       const { migrateToLatest } = await import('../db/migrate.ts');
@@ -218,10 +273,28 @@ An existing account is given the role in the organization.`,
       const database = connect(loadConfig().databaseUrl);
       try {
         await migrateToLatest(database.db, capabilityMigrations());
-        const petition = await findPetitionBySlug(database.db, v.petition as string);
-        if (!petition) throw new UsageError(`no petition with slug "${v.petition}"`);
+        // Found before the output is opened, so a wrong slug leaves no empty file behind.
+        let write: (target: NodeJS.WritableStream & import('node:stream').Writable) => Promise<void>;
+        if (pos[0] === 'signatures' || typeof v.petition === 'string') {
+          const petition = await findPetitionBySlug(database.db, v.petition as string);
+          if (!petition) throw new UsageError(`no petition with slug "${v.petition}"`);
+          if (pos[0] === 'signatures') write = (target) => exportSignaturesCsv(database, petition.organization_id, petition.id, target);
+          else {
+            const { petitionDelivery } = await import('../petitions/index.ts');
+            const { writePetitionPdf, writePetitionDeliveryCsv } = await petitionDelivery();
+            const { nowIso } = await import('../util/ids.ts');
+            write = (target) => (v.format === 'pdf' ? writePetitionPdf(database, petition, petition.organization_name, target, nowIso()) : writePetitionDeliveryCsv(database, petition, target));
+          }
+        } else {
+          const { findLetterBySlug, openLetterDelivery } = await import('../open-letters/index.ts');
+          const letter = await findLetterBySlug(database.db, v['open-letter'] as string);
+          if (!letter) throw new UsageError(`no open letter with slug "${v['open-letter']}"`);
+          const { writeLetterPdf, writeLetterCsv } = await openLetterDelivery();
+          const { nowIso } = await import('../util/ids.ts');
+          write = (target) => (v.format === 'pdf' ? writeLetterPdf(database.db, letter, target, nowIso()) : writeLetterCsv(database.db, letter, target));
+        }
         const target = typeof v.output === 'string' ? createWriteStream(v.output) : process.stdout;
-        await exportSignaturesCsv(database, petition.organization_id, petition.id, target);
+        await write(target as never);
         if (target !== process.stdout) await new Promise<void>((resolve, reject) => target.end((e?: Error | null) => (e ? reject(e) : resolve())));
       } finally {
         await database.close();

@@ -9,6 +9,9 @@ import { UnitOfWork } from '../actions/unit-of-work.ts';
 import { checkEvent, DEFAULT_REMINDERS, type EventInput } from '../events/index.ts';
 import { addCampaignEvent, createCampaign, findCampaignBySlug } from '../event-campaigns/index.ts';
 import type { Context } from '../context.ts';
+import { createPage, findFundraisingPageBySlug } from '../donations/index.ts';
+import { createLetterCampaign, findLetterCampaignBySlug, replaceLetterTargets } from '../letters/index.ts';
+import { checkLetter, checkOrganizationFields, createLetter, findLetterBySlug, moderateSignature, placeSignature, signLetter } from '../open-letters/index.ts';
 import { createAccountLink, createUser, grantRole } from '../accounts/service.ts';
 import { findUserByEmail } from '../accounts/repository.ts';
 
@@ -33,6 +36,126 @@ export async function demoSignInLink(ctx: Context): Promise<string> {
 export const DEMO_ORG_SLUG = 'demo-coalition';
 export const DEMO_PETITION_SLUG = 'stop-selling-face-surveillance';
 export const DEMO_CAMPAIGN_SLUG = 'week-of-action-against-face-surveillance';
+export const DEMO_FUNDRAISING_SLUG = 'pledge-to-fund-the-lawsuit';
+export const DEMO_OPEN_LETTER_SLUG = 'coalition-letter-to-lumidex';
+
+/** The demo's organizations on its open letter (fictional), in the groups they are shown in. */
+const DEMO_SIGNATORIES = [
+  { name: 'Digital Rights Alliance', website: 'digitalrights.example.org', city: 'Washington', region: 'DC', group: 'National', email: 'director@digitalrights.example.org', given: 'Maya', family: 'Lindqvist', role: 'Executive Director' },
+  { name: 'Privacy Before Profit', website: 'privacybeforeprofit.example.org', city: 'New York', region: 'NY', group: 'National', email: 'info@privacybeforeprofit.example.org', given: 'Jon', family: 'Abara', role: 'Policy Lead' },
+  { name: 'Illinois Coalition for Civil Liberties', website: 'iccl.example.org', city: 'Chicago', region: 'IL', group: 'State', email: 'office@iccl.example.org', given: 'Rosa', family: 'Delgado', role: 'Organizer' },
+  { name: 'Oakland Neighbors for Privacy', website: 'oaklandprivacy.example.org', city: 'Oakland', region: 'CA', group: 'Local', email: 'hello@oaklandprivacy.example.org', given: 'Sam', family: 'Nguyen', role: 'Coordinator' },
+  { name: 'Logan Square Tenants Union', website: '', city: 'Chicago', region: 'IL', group: 'Local', email: 'union@lstu.example.org', given: 'Ade', family: 'Okoro', role: 'Chair' },
+];
+
+/** Creates the demo open letter with a few approved organizations, once. */
+async function seedDemoOpenLetter(db: Kysely<Database>, organizationId: string) {
+  if (await findLetterBySlug(db, DEMO_OPEN_LETTER_SLUG)) return;
+  const { fields, errors } = checkLetter({
+    title: 'Coalition letter to Lumidex: stop selling face surveillance',
+    slug: DEMO_OPEN_LETTER_SLUG,
+    description: 'Community, civil-liberties and tenant organizations ask Lumidex Systems to end its police contracts.',
+    letterText:
+      'Dear Ms. Whitfield and members of the board,\n\nWe, the undersigned organizations, ask Lumidex Systems to **stop selling face recognition to police**, to end the contracts it already has, and to delete the face images it collected without consent.\n\nOur members live, pray and protest in the cities where your cameras are.',
+    targets: ['Dana Whitfield, CEO of Lumidex Systems', 'Lumidex Systems board of directors'],
+    status: 'open',
+    deadline: '',
+    allowIndividuals: true,
+    holdUntilCount: '',
+    holdUntilDate: '',
+    listOrder: 'alphabetical',
+    featuredFirst: false,
+    groups: ['National', 'State', 'Local'],
+  });
+  if (!fields) throw new Error(`the demo open letter is invalid: ${JSON.stringify(errors)}`);
+  const letter = await createLetter(db, organizationId, fields, nowIso());
+  for (const s of DEMO_SIGNATORIES) {
+    const { organization } = checkOrganizationFields({ org_name: s.name, website: s.website, city: s.city, region: s.region, country: 'US', signer_role: s.role, show_signer: true });
+    const now = nowIso();
+    const signed = await db.transaction().execute(async (trx) => {
+      const uow = new UnitOfWork(trx, now);
+      const result = await signLetter(uow, letter, {
+        person: { email: s.email, givenName: s.given, familyName: s.family, postalCode: '', country: '' },
+        organization,
+        optIn: null,
+        optInWording: '',
+        language: 'en',
+        referral: { source: 'demo', referrer: null },
+        confirmed: true,
+      });
+      await uow.flush();
+      return result;
+    });
+    await moderateSignature(db, letter, signed.signatureId, 'approved', 'demo', nowIso());
+    await placeSignature(db, letter, signed.signatureId, s.group, false, nowIso());
+  }
+}
+
+/**
+ * The demo's fundraising page takes pledges: the demo has no Stripe keys, and a pledge is
+ * clearly a promise, never counted as money received. With keys, an organizer makes a Stripe page.
+ */
+async function seedDemoFundraising(db: Kysely<Database>, organizationId: string) {
+  if (await findFundraisingPageBySlug(db, DEMO_FUNDRAISING_SLUG)) return;
+  await createPage(
+    db,
+    organizationId,
+    {
+      slug: DEMO_FUNDRAISING_SLUG,
+      title: 'Pledge to fund the lawsuit against Lumidex',
+      description:
+        'Our lawyers are ready to challenge the city’s contract with Lumidex in court. Pledge what you can give when the case is filed: we will write to you then, and **no money is taken today**.',
+      currency: 'USD',
+      goal_minor: 25_000_00,
+      amounts: [10_00, 25_00, 50_00, 100_00],
+      min_minor: 5_00,
+      max_minor: 10_000_00,
+      allow_monthly: false,
+      offer_fee_cover: false,
+      processor: 'pledge',
+      actblue_form: null,
+      actblue_refcode: null,
+      status: 'open',
+    },
+    nowIso(),
+  );
+}
+
+const DEMO_LETTERS_SLUG = 'write-the-council-no-lumidex';
+
+/**
+ * The demo's letter campaign: supporters write to the (fictional) city council members who vote
+ * on the Lumidex contract, a few letters a minute to each, in council office hours.
+ */
+async function seedDemoLetters(db: Kysely<Database>, organizationId: string) {
+  if (await findLetterCampaignBySlug(db, DEMO_LETTERS_SLUG)) return;
+  const campaign = await createLetterCampaign(
+    db,
+    organizationId,
+    {
+      slug: DEMO_LETTERS_SLUG,
+      title: 'Write to the city council: vote no on the Lumidex contract',
+      description: 'The council votes on the city’s contract with Lumidex next month. A letter from someone who lives here counts: tell them why face surveillance has no place in our city.',
+      subject: 'Vote no on the Lumidex face surveillance contract',
+      subject_editable: true,
+      letter_opening: 'I am writing as a resident of the city about the proposed contract with Lumidex Systems.',
+      letter_body: 'Face recognition lets police identify anyone at a protest, a clinic or a place of worship. I ask you to vote no on the contract and to support a ban on face surveillance by city agencies.',
+      body_editable: true,
+      letter_closing: 'Thank you for reading my letter and for your service to the city.',
+      body_max_length: 3000,
+      ask_address: false,
+      target_mode: 'fixed',
+      hourly_cap: 30,
+      window_start: '09:00',
+      window_end: '17:00',
+      time_zone: 'America/Chicago',
+      status: 'open',
+    },
+    nowIso(),
+  );
+  const member = (name: string, email: string) => ({ name, title: 'Council Member', organization: 'City Council', email, state: null, zipCodes: [], district: null });
+  await replaceLetterTargets(db, campaign, 'fixed', [member('Rosa Delgado', 'rosa.delgado@council.example.org'), member('Marcus Bell', 'marcus.bell@council.example.org'), member('Priya Natarajan', 'priya.natarajan@council.example.org')], nowIso());
+}
 
 /** The demo week of action's events: one in person in two cities and one online, two weeks from the day the demo is made. */
 function demoEvents(now: DateTime): EventInput[] {
@@ -114,11 +237,14 @@ async function seedDemoCampaign(db: Kysely<Database>, organizationId: string): P
   });
 }
 
-/** Creates the demo organization, its petition and its week of action once; running it again changes nothing. Names are fictional. */
+/** Creates the demo organization, its petition, its week of action and its fundraising page once; running it again changes nothing. Names are fictional. */
 export async function seedDemo(db: Kysely<Database>): Promise<{ created: boolean; petitionSlug: string; orgSlug: string }> {
   const existing = await findOrganizationBySlug(db, DEMO_ORG_SLUG);
   if (existing && (await findPetitionBySlug(db, DEMO_PETITION_SLUG))) {
     await seedDemoCampaign(db, existing.id);
+    await seedDemoFundraising(db, existing.id);
+    await seedDemoOpenLetter(db, existing.id);
+    await seedDemoLetters(db, existing.id);
     return { created: false, petitionSlug: DEMO_PETITION_SLUG, orgSlug: DEMO_ORG_SLUG };
   }
   const org = existing ?? (await createOrganization(db, { name: 'Faces Not Data Coalition (demo)', slug: DEMO_ORG_SLUG }));
@@ -140,5 +266,8 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ created: boolean
     nowIso(),
   );
   await seedDemoCampaign(db, org.id);
+  await seedDemoFundraising(db, org.id);
+  await seedDemoOpenLetter(db, org.id);
+  await seedDemoLetters(db, org.id);
   return { created: true, petitionSlug: DEMO_PETITION_SLUG, orgSlug: DEMO_ORG_SLUG };
 }
