@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
 import { number } from '../../kits/console/format.ts';
@@ -77,31 +77,6 @@ export function FundraisersListPage(props: { page: AdminPage; pages: Fundraising
   );
 }
 
-function Radios(props: { name: string; legend: string; value: string; error?: string; options: { value: string; label: string }[] }): JSX.Element {
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <fieldset aria-describedby={props.error ? `${props.name}-error` : undefined}>
-        <legend safe>{props.legend}</legend>
-        {props.error ? (
-          <span class="error-message" id={`${props.name}-error`} safe>
-            {props.error}
-          </span>
-        ) : (
-          ''
-        )}
-        {props.options.map((o, i) => (
-          <div class="checkbox">
-            <input type="radio" id={i === 0 ? props.name : `${props.name}-${o.value}`} name={props.name} value={o.value} checked={props.value === o.value} />
-            <label for={i === 0 ? props.name : `${props.name}-${o.value}`} safe>
-              {o.label}
-            </label>
-          </div>
-        ))}
-      </fieldset>
-    </div>
-  );
-}
-
 function Checkbox(props: { name: string; label: string; checked: boolean }): JSX.Element {
   return (
     <div class="checkbox">
@@ -173,9 +148,9 @@ export function PageFormPage(props: {
           value={form.processor}
           error={errors.processor}
           options={[
-            { value: 'stripe', label: 'Stripe: donors pay by card on Stripe’s secure page' },
-            { value: 'actblue', label: 'ActBlue: the page sends donors to an ActBlue form, and ActBlue’s webhook reports each gift' },
-            { value: 'pledge', label: 'Pledges: donors promise an amount; no money is taken or counted' },
+            ['stripe', 'Stripe: donors pay by card on Stripe’s secure page'],
+            ['actblue', 'ActBlue: the page sends donors to an ActBlue form, and ActBlue’s webhook reports each gift'],
+            ['pledge', 'Pledges: donors promise an amount; no money is taken or counted'],
           ]}
         />
         {props.stripeReady ? (
@@ -205,8 +180,8 @@ export function PageFormPage(props: {
           value={form.status}
           error={errors.status}
           options={[
-            { value: 'open', label: 'Open: the page takes gifts' },
-            { value: 'closed', label: 'Closed: the page shows its totals, without the form' },
+            ['open', 'Open: the page takes gifts'],
+            ['closed', 'Closed: the page shows its totals, without the form'],
           ]}
         />
         <button type="submit">Save fundraising page</button>

@@ -1,6 +1,6 @@
 // The event form (new and edit) of the console: its fields as typed, the time zones and reminder
 // choices it offers. Moved out of pages.tsx, which re-exports it, to keep that file short.
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import type { EventRow } from '../tables.ts';
 
 /** What the event form holds, as typed: kept as it is when the form comes back with errors. */
@@ -54,31 +54,6 @@ let otherZones: string[] | undefined;
 const allZones = () => (otherZones ??= Intl.supportedValuesOf('timeZone').filter((z) => !US_ZONES.some(([u]) => u === z)));
 
 const number = (n: number) => n.toLocaleString('en-US');
-
-function Radios(props: { name: keyof EventForm; legend: string; value: string; error?: string; options: [string, string][] }): JSX.Element {
-  return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <fieldset aria-describedby={props.error ? `${props.name}-error` : undefined}>
-        <legend safe>{props.legend}</legend>
-        {props.error ? (
-          <span class="error-message" id={`${props.name}-error`} safe>
-            {props.error}
-          </span>
-        ) : (
-          ''
-        )}
-        {props.options.map(([value, label], i) => (
-          <div class="checkbox">
-            <input type="radio" id={i === 0 ? props.name : `${props.name}-${value}`} name={props.name} value={value} checked={props.value === value} />
-            <label for={i === 0 ? props.name : `${props.name}-${value}`} safe>
-              {label}
-            </label>
-          </div>
-        ))}
-      </fieldset>
-    </div>
-  );
-}
 
 export function EventFormPage(props: { page: AdminPage; event?: Pick<EventRow, 'id' | 'title' | 'slug'>; form: EventForm; errors: EventFormErrors }): JSX.Element {
   const { page, event, form, errors } = props;

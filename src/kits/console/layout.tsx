@@ -224,3 +224,29 @@ export function Pager(props: { label: string; page: number; pages: number; link:
     </nav>
   );
 }
+
+/** A labelled group of radio buttons with an optional error; `options` are `[value, label]`, the first one takes the name's id. */
+export function Radios(props: { name: string; legend: string; value: string; error?: string; options: [string, string][] }): JSX.Element {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <fieldset aria-describedby={props.error ? `${props.name}-error` : undefined}>
+        <legend safe>{props.legend}</legend>
+        {props.error ? (
+          <span class="error-message" id={`${props.name}-error`} safe>
+            {props.error}
+          </span>
+        ) : (
+          ''
+        )}
+        {props.options.map(([value, label], i) => (
+          <div class="checkbox">
+            <input type="radio" id={i === 0 ? props.name : `${props.name}-${value}`} name={props.name} value={value} checked={props.value === value} />
+            <label for={i === 0 ? props.name : `${props.name}-${value}`} safe>
+              {label}
+            </label>
+          </div>
+        ))}
+      </fieldset>
+    </div>
+  );
+}
