@@ -86,7 +86,7 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
     await ctx.close();
   }
 
-  const startWorker = () => startProcess(['bin/turnout.js', 'worker', '--lock-seconds', '3'], { env, ready: /worker .* is running/, url: '' });
+  const startWorker = () => startProcess([...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'bin/turnout.js', 'worker', '--lock-seconds', '3'], { env, ready: /worker .* is running/, url: '' });
   const began = Date.now();
   let worker: Running = await startWorker();
   let sampler = new MemorySampler(worker.pid, 500);
