@@ -8,9 +8,12 @@ export const HAL = /^application\/hal\+json/;
 export interface ApiClient {
   orgId: string;
   token: string;
+  /** The token's id, as consents name it. */
+  tokenId: string;
   get(path: string, headers?: Record<string, string>): Promise<ApiResponse>;
   post(path: string, body: unknown): Promise<ApiResponse>;
   put(path: string, body: unknown): Promise<ApiResponse>;
+  delete(path: string): Promise<ApiResponse>;
 }
 
 export interface ApiResponse {
@@ -24,7 +27,8 @@ export interface ApiResponse {
 export async function apiOrganization(h: Harness, slug: string): Promise<ApiClient> {
   const org = await createOrganization(h.ctx.database.db, { name: `Org ${slug}`, slug });
   const { token } = await createApiToken(h.ctx.database.db, slug, 'test');
-  const send = async (method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const { id: tokenId } = await h.ctx.database.db.selectFrom('api_tokens').select('id').where('organization_id', '=', org.id).executeTakeFirstOrThrow();
+  const send = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await h.app.inject({
       method,
       url: `/api/v2${path}`,
@@ -42,9 +46,11 @@ export async function apiOrganization(h: Harness, slug: string): Promise<ApiClie
   return {
     orgId: org.id,
     token,
+    tokenId,
     get: (path, headers) => send('GET', path, undefined, headers),
     post: (path, body) => send('POST', path, body),
     put: (path, body) => send('PUT', path, body),
+    delete: (path) => send('DELETE', path),
   };
 }
 

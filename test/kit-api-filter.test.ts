@@ -65,7 +65,7 @@ describe('API filter parsing', () => {
     rejects("given_name 'Ana'", /malformed filter at "given_name 'Ana'"/);
     rejects("given_name ne 'Ana'", /malformed filter/);
     rejects("given_name eq 'Ana", /malformed filter/);
-    rejects("given_name eq 'Ana' or given_name eq 'Bo'", /malformed filter at "or given_name/);
+    rejects("given_name eq 'Ana' or given_name eq 'Bo'", /joined by "and" only/);
     rejects("given_name eq 'Ana' and", /malformed filter at "and"/);
     rejects("given_name eq 'Ana'x", /malformed filter at "x"/);
     rejects("given_name eq", /malformed filter/);
@@ -103,10 +103,12 @@ describe('API filter comparisons', () => {
     }
   });
 
-  it('reads identifiers with or without the turnout: prefix; another system matches nothing', () => {
+  it('reads identifiers with the action_network: or turnout: prefix or none; another system matches nothing', () => {
     assert.deepEqual(cmp(`identifier eq 'turnout:${UUID}'`), [{ column: 'id', op: '=', value: UUID }]);
+    assert.deepEqual(cmp(`identifier eq 'action_network:${UUID}'`), [{ column: 'id', op: '=', value: UUID }]);
     assert.deepEqual(cmp(`identifier eq '${UUID.toUpperCase()}'`), [{ column: 'id', op: '=', value: UUID }]);
     assert.deepEqual(cmp("identifier eq 'action_network:abc'"), [{ column: 'id', op: '=', value: 'action_network:abc' }]);
+    assert.deepEqual(cmp(`identifier eq 'salsa:${UUID}'`), [{ column: 'id', op: '=', value: `salsa:${UUID}` }]);
   });
 
   it('normalizes emails and postal codes as they are stored', () => {
@@ -139,10 +141,12 @@ describe('API paging and identifiers', () => {
     }
   });
 
-  it('reads turnout identifiers and bare uuids only', () => {
+  it('reads turnout and action_network identifiers and bare uuids only', () => {
     assert.equal(parseIdentifier(`turnout:${UUID}`), UUID);
     assert.equal(parseIdentifier(UUID.toUpperCase()), UUID);
-    assert.equal(parseIdentifier('action_network:' + UUID), null);
+    assert.equal(parseIdentifier('action_network:' + UUID), UUID);
+    assert.equal(parseIdentifier('salsa:' + UUID), null);
+    assert.equal(parseIdentifier('None'), null);
     assert.equal(parseIdentifier('1 or 1=1'), null);
   });
 

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Context } from '../../context.ts';
 import type { Attendance } from '../tables.ts';
 import * as repo from '../repository.ts';
-import { cleanPhone, EventClosedError, rsvp } from '../service.ts';
+import { cancelAttendance, cleanPhone, EventClosedError, recordCheckIn, rsvp } from '../service.ts';
 import { eventCache } from '../public-cache.ts';
 import { ApiError, badRequest } from '../../kits/api/errors.ts';
 import { apiUrl, identifiers, link } from '../../kits/api/hal.ts';
@@ -13,6 +13,18 @@ import { readComment, readReferral, RecordBodyFields, recordRoutes } from '../..
 import { loadEvent } from './routes.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
+import { loadByIdentifier } from '../../kits/api/load.ts';
+import { document } from '../../kits/api/presenters.ts';
+import {
+  addIdentifiers,
+  attachIdentifiers,
+  attachIdentifiersTo,
+  checkIdentifiers,
+  IdentifiersBody,
+  readIdentifiers,
+  refuseUnknownFields,
+  resolveIdentifierFilters,
+} from '../../kits/api/identifiers.ts';
 
 const CLOSED: Record<EventClosedError['reason'], string> = {
   past: 'This event is over and takes no more RSVPs',
@@ -21,10 +33,10 @@ const CLOSED: Record<EventClosedError['reason'], string> = {
 };
 
 /** An attendance as Action Network's resource; `status` is accepted, waitlisted or cancelled. */
-export function presentAttendance(baseUrl: string, a: Attendance) {
+export function presentAttendance(baseUrl: string, a: Attendance & { other_identifiers?: string[] }) {
   const event = apiUrl(baseUrl, `/events/${a.event_id}`);
   return {
-    identifiers: identifiers(a.id),
+    identifiers: [...identifiers(a.id), ...(a.other_identifiers ?? [])],
     origin_system: 'turnout',
     created_date: a.created_at,
     modified_date: a.modified_at,
@@ -55,6 +67,58 @@ const RecordAttendanceBody = Type.Object({
 });
 type RecordAttendanceBody = Static<typeof RecordAttendanceBody>;
 
+const ReferrerData = Type.Object({ source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) });
+
+/** What a PUT on an attendance may change, as Action Network's: its status, check-in, comment, referrer data and identifiers. */
+const AttendanceUpdateBody = Type.Object({
+  status: Type.Optional(Type.String({ maxLength: 20 })),
+  attended: Type.Optional(Type.Boolean()),
+  comment: Type.Optional(Nullable(Type.String())),
+  'action_network:referrer_data': Type.Optional(ReferrerData),
+  referrer_data: Type.Optional(ReferrerData),
+  'turnout:phone_number': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  identifiers: Type.Optional(IdentifiersBody),
+});
+type AttendanceUpdateBody = Static<typeof AttendanceUpdateBody>;
+
+// The resource's fields (read-only ones too), so that a client may PUT back what it read.
+const RESOURCE_FIELDS = [
+  'status', 'attended', 'comment', 'action_network:referrer_data', 'referrer_data', 'turnout:phone_number',
+  'action_network:person_id', 'action_network:event_id', 'turnout:waitlist_position', 'person',
+];
+
+const TYPE = 'attendance';
+
+/** What a PUT does to an attendance, checked before anything is written. */
+function attendanceChanges(a: Attendance, body: AttendanceUpdateBody) {
+  let cancel = false;
+  if (body.status !== undefined && body.status !== a.status) {
+    if (body.status === 'cancelled' || body.status === 'declined') cancel = true;
+    else if (body.status === 'accepted' && a.status === 'waitlisted') throw new ApiError(409, 'This attendance is on the waitlist: it is accepted when a place frees up, first come first served');
+    else if (body.status === 'accepted' || body.status === 'waitlisted') {
+      throw new ApiError(409, 'This attendance is cancelled; RSVP again with the record attendance helper (POST /events/:id/attendances)');
+    } else throw badRequest(`status must be "accepted", "waitlisted" or "cancelled" ("declined" cancels), got ${JSON.stringify(body.status)}`);
+  }
+  if (body.attended !== undefined && body.attended !== (Number(a.attended) === 1) && (a.status === 'cancelled' || cancel)) {
+    throw new ApiError(409, 'A cancelled attendance cannot be checked in');
+  }
+  const columns: { comment?: string | null; source?: string | null; referrer?: string | null; phone?: string | null } = {};
+  if (body.comment !== undefined) columns.comment = readComment('comment', body.comment);
+  const referrer = body['action_network:referrer_data'] ?? body.referrer_data;
+  if (referrer) {
+    const read = readReferral({ 'action_network:referrer_data': referrer });
+    if (referrer.source !== undefined) columns.source = read.source;
+    if (referrer.referrer !== undefined) columns.referrer = read.referrer;
+  }
+  const phoneRaw = body['turnout:phone_number'];
+  if (phoneRaw !== undefined) {
+    const phone = phoneRaw?.trim() ? cleanPhone(phoneRaw.trim()) : null;
+    if (phoneRaw?.trim() && !phone) throw badRequest('turnout:phone_number must be a phone number with 7 to 15 digits');
+    columns.phone = phone;
+  }
+  return { cancel, attended: body.attended, columns };
+}
+
 export function attendanceApi(ctx: Context) {
   return async function (app: FastifyInstance) {
     const { db } = ctx.database;
@@ -62,8 +126,38 @@ export function attendanceApi(ctx: Context) {
 
     const attendances = recordRoutes(app, {
       db, baseUrl, name: 'attendance', actions: 'events', loadAction: loadEvent, actionKey: 'eventId', filters: COMMON_FILTERS,
-      list: repo.listAttendances, count: repo.countAttendances, find: repo.findAttendanceIn, present: presentAttendance,
+      list: async (q, organizationId, owner, where, window) =>
+        attachIdentifiers(q, organizationId, TYPE, await repo.listAttendances(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where), window)),
+      count: async (q, organizationId, owner, where) => repo.countAttendances(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where)),
+      find: async (q, organizationId, owner, id) => attachIdentifiersTo(q, organizationId, TYPE, await repo.findAttendanceIn(q, organizationId, owner, id)),
+      present: presentAttendance,
     });
+
+    // PUT merges, as Action Network's: only the fields sent change. "cancelled" (or "declined")
+    // cancels the RSVP as the attendee's own link does, giving the place to the waitlist;
+    // `attended` is the check-in. Everything is checked first, then written in one transaction.
+    app.put<{ Params: { id: string; attendanceId: string }; Body: AttendanceUpdateBody }>(
+      '/events/:id/attendances/:attendanceId',
+      { schema: { body: AttendanceUpdateBody } },
+      async (request) => {
+        const org = organizationOf(request);
+        const event = await loadEvent(db, org.id, request.params.id);
+        const attendance = await loadByIdentifier('attendance', request.params.attendanceId, (id) => repo.findAttendanceIn(db, org.id, { eventId: event.id }, id));
+        refuseUnknownFields(request.body, 'an attendance', RESOURCE_FIELDS);
+        const changes = attendanceChanges(attendance, request.body);
+        const others = readIdentifiers(request.body.identifiers);
+        await checkIdentifiers(db, org.id, TYPE, attendance.id, others);
+        await ctx.committer.submit(async (uow) => {
+          if (Object.keys(changes.columns).length > 0) await repo.updateAttendance(uow.trx, attendance.id, { ...changes.columns, modified_at: uow.now });
+          if (changes.attended !== undefined && !changes.cancel) await recordCheckIn(uow, event.id, attendance.id, changes.attended);
+          if (changes.cancel) await cancelAttendance(uow, attendance.id);
+          await addIdentifiers(uow.trx, org.id, TYPE, attendance.id, others, uow.now);
+        });
+        if (changes.cancel) eventCache(ctx).forget(event.slug);
+        const updated = await attachIdentifiersTo(db, org.id, TYPE, await repo.findAttendanceIn(db, org.id, { eventId: event.id }, attendance.id));
+        return document(baseUrl, presentAttendance(baseUrl, updated!));
+      },
+    );
 
     // The record attendance helper: the same rsvp() as the public page, so a repeat RSVP is
     // counted once and answered with the attendance already made, and a full event waitlists.

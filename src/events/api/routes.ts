@@ -13,14 +13,18 @@ import { translator, type MessageKey } from '../../i18n/index.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { ApiError, badRequest } from '../../kits/api/errors.ts';
-import type { FieldSpec } from '../../kits/api/filter.ts';
-import { collectionRoute, COMMON_FILTERS } from '../../kits/api/list.ts';
+import type { Condition, FieldSpec } from '../../kits/api/filter.ts';
+import { countEventsMatching, listEventsMatching, type EventColumn } from './queries.ts';
+import { COMMON_FILTERS, listMatching, type PageWindow } from '../../kits/api/list.ts';
 import { loadByIdentifier } from '../../kits/api/load.ts';
 import { document } from '../../kits/api/presenters.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
-import { EventCreateBody, EventUpdateBody, presentEvent, STATUS } from './resource.ts';
+import { EventCreateBody, EventUpdateBody, presentEvent, readEventDate, STATUS } from './resource.ts';
+import { zoneOfPlace } from './zone.ts';
+import { addIdentifiers, attachIdentifiers, checkIdentifiers, identifiersOf, readIdentifiers, resolveIdentifierFilters } from '../../kits/api/identifiers.ts';
+import { organizationTimeZone } from '../../mailings/index.ts';
 
-const FILTERS: FieldSpec<repo.EventComparison['column']> = {
+const FILTERS: FieldSpec<EventColumn> = {
   ...COMMON_FILTERS,
   origin_system: { column: 'origin_system', kind: 'text' },
   title: { column: 'title', kind: 'text' },
@@ -33,26 +37,12 @@ export const loadEvent = (db: Kysely<Database>, organizationId: string, rawId: s
   loadByIdentifier('event', rawId, (id) => repo.findEvent(db, organizationId, id));
 
 
-const DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * A start or end as the API sends it. With an offset (`Z`, `-05:00`) it is an instant and is
- * read on the event's clock; without one it is already the wall-clock time of the event's zone.
- */
-function readDate(field: string, raw: string, zone: string): { date: string; time: string } {
-  const m = DATE.exec(raw.trim());
-  if (!m) throw badRequest(`${field} must be a date and time like 2026-03-14T18:00:00 (the event's local time) or 2026-03-14T23:00:00Z, got ${JSON.stringify(raw)}`);
-  if (m[3] !== undefined && m[3] !== '00') throw badRequest(`${field} must be on a whole minute`);
-  if (!m[4]) return { date: m[1]!, time: m[2]! };
-  const instant = DateTime.fromISO(raw.trim(), { setZone: true });
-  if (!instant.isValid) throw badRequest(`${field} is not a real date and time: ${JSON.stringify(raw)}`);
-  return utcToWallClock(instant.toUTC().toISO()!, zone);
-}
-
 // Where each of checkEvent's fields is in Action Network's event.
 const API_FIELD: Record<string, string> = {
   title: 'title',
   description: 'description',
+  title_es: 'turnout:title_es',
+  description_es: 'turnout:description_es',
   instructions: 'instructions',
   start_date: 'start_date',
   start_time: 'start_date',
@@ -89,16 +79,38 @@ function cleanLine(field: string, raw: string): string {
   return raw;
 }
 
+function readDate(field: string, raw: string, zone: string) {
+  const read = readEventDate(field, raw, zone);
+  if ('error' in read) throw badRequest(read.error);
+  return read;
+}
+
+/**
+ * The zone of an event: the one sent, else (on create) the one its place is in, else the
+ * organization's; an event being updated keeps its own unless a new one is sent.
+ */
+export async function eventZone(db: Kysely<Database>, organizationId: string, body: EventUpdateBody, current: EventRow | undefined): Promise<string> {
+  if (body.timezone_identifier !== undefined) {
+    const zone = canonicalZone(body.timezone_identifier);
+    if (!zone) throw badRequest(`timezone_identifier: ${en('eventedit.error.timezone')}, got ${JSON.stringify(body.timezone_identifier)}`);
+    return zone;
+  }
+  if (current) return current.timezone;
+  const l = body.location ?? undefined;
+  const place = await zoneOfPlace({ postalCode: l?.postal_code, region: l?.region, country: l?.country, latitude: l?.location?.latitude, longitude: l?.location?.longitude });
+  return place ?? canonicalZone((await organizationTimeZone(db, organizationId)) ?? '') ?? 'America/New_York';
+}
+
 /** Applies a body to an event's input: on create over blanks, on update over the event as it is (PUT merges; null clears). */
-function applyBody(input: EventInput, body: EventUpdateBody, current: EventRow | undefined): EventInput {
+function applyBody(input: EventInput, body: EventUpdateBody, current: EventRow | undefined, zone: string): EventInput {
   const next: EventInput = { ...input, addressLines: [...input.addressLines] };
   const title = body.title ?? body.name;
   if (title !== undefined) next.title = cleanLine('title', title);
   if (body.description !== undefined) next.description = body.description ?? '';
   if (body.instructions !== undefined) next.instructions = body.instructions ?? '';
-  if (body.timezone_identifier !== undefined) next.timezone = body.timezone_identifier;
-  const zone = canonicalZone(next.timezone);
-  if (!zone) throw badRequest(`timezone_identifier: ${en('eventedit.error.timezone')}, got ${JSON.stringify(next.timezone)}`);
+  if (body['turnout:title_es'] !== undefined) next.titleEs = body['turnout:title_es'];
+  if (body['turnout:description_es'] !== undefined) next.descriptionEs = body['turnout:description_es'];
+  next.timezone = zone;
   if (body.start_date !== undefined) {
     const start = readDate('start_date', body.start_date, zone);
     next.startDate = start.date;
@@ -131,6 +143,7 @@ function applyBody(input: EventInput, body: EventUpdateBody, current: EventRow |
     if (l.region !== undefined) next.region = l.region ?? '';
     if (l.postal_code !== undefined) next.postalCode = l.postal_code ?? '';
     if (l.country !== undefined) next.country = l.country ?? '';
+    if (l.public !== undefined) next.addressPublic = l.public === true;
     if (l.location !== undefined) {
       next.latitude = l.location?.latitude ?? null;
       next.longitude = l.location?.longitude ?? null;
@@ -149,6 +162,44 @@ function applyBody(input: EventInput, body: EventUpdateBody, current: EventRow |
 
 type IdParams = { Params: { id: string } };
 
+const TYPE = 'event';
+
+/** The organization's events for the API, with the identifiers other systems gave them; `identifier eq 'mycal:123'` finds the one it names. */
+export const listIdentifiedEvents = async (db: Kysely<Database>, organizationId: string, where: Condition<EventColumn>, window: PageWindow) =>
+  attachIdentifiers(db, organizationId, TYPE, await listEventsMatching(db, organizationId, await resolveIdentifierFilters(db, organizationId, TYPE, where), window));
+export const countIdentifiedEvents = async (db: Kysely<Database>, organizationId: string, where: Condition<EventColumn>) =>
+  countEventsMatching(db, organizationId, await resolveIdentifierFilters(db, organizationId, TYPE, where));
+
+/** The event as the API shows it, with every identifier it has. */
+async function shown(db: Kysely<Database>, baseUrl: string, organizationId: string, event: EventRow) {
+  const other = (await identifiersOf(db, organizationId, TYPE, [event.id])).get(event.id) ?? [];
+  return document(baseUrl, presentEvent(baseUrl, event, other));
+}
+
+const BLANK: EventInput = {
+  title: '',
+  description: '',
+  instructions: '',
+  startDate: '',
+  startTime: '',
+  endDate: '',
+  endTime: '',
+  timezone: '',
+  capacity: null,
+  online: false,
+  joinUrl: '',
+  venue: '',
+  addressLines: [],
+  locality: '',
+  region: '',
+  postalCode: '',
+  country: 'US',
+  latitude: null,
+  longitude: null,
+  visibility: 'public',
+  reminders: [...DEFAULT_REMINDERS],
+};
+
 export function eventApi(ctx: Context) {
   return async function (fastify: FastifyInstance) {
     const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -156,54 +207,47 @@ export function eventApi(ctx: Context) {
     const { baseUrl } = ctx.config;
     const cache = eventCache(ctx);
 
-    collectionRoute(fastify, { db, baseUrl, path: '/events', rel: 'osdi:events', filters: FILTERS, list: repo.listEvents, count: repo.countEvents, present: presentEvent });
+    app.get('/events', async (request) => {
+      const org = organizationOf(request);
+      return listMatching({
+        query: request.query,
+        baseUrl,
+        path: '/events',
+        rel: 'osdi:events',
+        filters: FILTERS,
+        list: (where, window) => listIdentifiedEvents(db, org.id, where, window),
+        count: (where) => countIdentifiedEvents(db, org.id, where),
+        present: (e) => presentEvent(baseUrl, e, e.other_identifiers),
+      });
+    });
 
     app.get<IdParams>('/events/:id', async (request) => {
-      const event = await loadEvent(db, organizationOf(request).id, request.params.id);
-      return document(baseUrl, presentEvent(baseUrl, event));
+      const org = organizationOf(request);
+      return shown(db, baseUrl, org.id, await loadEvent(db, org.id, request.params.id));
     });
 
     app.post('/events', { schema: { body: EventCreateBody } }, async (request) => {
       const org = organizationOf(request);
       const body = request.body;
       if (body.title === undefined && body.name === undefined) throw badRequest('title is required');
-      if (body.timezone_identifier === undefined) {
-        throw badRequest('timezone_identifier is required: the IANA time zone the event happens in, like America/Chicago');
-      }
       if (body.status !== undefined && body.status !== 'confirmed') throw badRequest('status of a new event can only be "confirmed"');
-      const blank: EventInput = {
-        title: '',
-        description: '',
-        instructions: '',
-        startDate: '',
-        startTime: '',
-        endDate: '',
-        endTime: '',
-        timezone: '',
-        capacity: null,
-        online: body['turnout:online'] ?? false,
-        joinUrl: '',
-        venue: '',
-        addressLines: [],
-        locality: '',
-        region: '',
-        postalCode: '',
-        country: 'US',
-        latitude: null,
-        longitude: null,
-        visibility: 'public',
-        reminders: [...DEFAULT_REMINDERS],
-      };
-      const { errors, columns } = checkEvent(applyBody(blank, body, undefined));
+      const others = readIdentifiers(body.identifiers);
+      const zone = await eventZone(db, org.id, body, undefined);
+      const { errors, columns } = checkEvent(applyBody({ ...BLANK, online: body['turnout:online'] ?? false }, body, undefined, zone), { placeOptional: true });
       if (!columns) throw apiErrors(errors);
       const origin = body.origin_system === undefined ? undefined : cleanLine('origin_system', body.origin_system.trim()) || undefined;
-      const event = await ctx.committer.submit((uow) => createEvent(uow, org.id, columns, { originSystem: origin }));
+      await checkIdentifiers(db, org.id, TYPE, null, others);
+      const event = await ctx.committer.submit(async (uow) => {
+        const made = await createEvent(uow, org.id, columns, { originSystem: origin });
+        await addIdentifiers(uow.trx, org.id, TYPE, made.id, others, uow.now);
+        return made;
+      });
       cache.forget(event.slug);
-      return document(baseUrl, presentEvent(baseUrl, event));
+      return shown(db, baseUrl, org.id, event);
     });
 
     // PUT merges, as Action Network's does. A new time or place is emailed to the attendees;
-    // "status": "cancelled" cancels the event and emails everyone.
+    // "status": "cancelled" cancels the event and emails everyone; identifiers sent are added.
     app.put<IdParams & { Body: EventUpdateBody }>('/events/:id', { schema: { body: EventUpdateBody } }, async (request) => {
       const org = organizationOf(request);
       const event = await loadEvent(db, org.id, request.params.id);
@@ -212,19 +256,23 @@ export function eventApi(ctx: Context) {
       if (body.status !== undefined && body.status !== STATUS[event.status] && !cancel) {
         throw badRequest(`status can only be changed to "cancelled" here (it is "${STATUS[event.status]}")`);
       }
-      const { errors, columns } = checkEvent(applyBody(inputOf(event), body, event));
+      const others = readIdentifiers(body.identifiers);
+      const zone = await eventZone(db, org.id, body, event);
+      const { errors, columns } = checkEvent(applyBody(inputOf(event), body, event, zone), { placeOptional: true });
       if (!columns) throw apiErrors(errors);
+      await checkIdentifiers(db, org.id, TYPE, event.id, others);
       try {
         await ctx.committer.submit(async (uow) => {
           await updateEvent(uow, event.id, columns);
           if (cancel) await cancelEvent(uow, event.id);
+          await addIdentifiers(uow.trx, org.id, TYPE, event.id, others, uow.now);
         });
       } catch (error) {
         if (error instanceof EventClosedError) throw new ApiError(409, 'This event is cancelled and can no longer be changed');
         throw error;
       }
       cache.forget(event.slug);
-      return document(baseUrl, presentEvent(baseUrl, (await repo.findEvent(db, org.id, event.id))!));
+      return shown(db, baseUrl, org.id, (await repo.findEvent(db, org.id, event.id))!);
     });
   };
 }

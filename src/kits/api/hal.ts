@@ -7,13 +7,22 @@ const MAX_PAGE = 1_000_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Our id from `turnout:<uuid>` or a bare uuid; null for anything else (another system's identifier). */
+/**
+ * The prefixes under which a record's own id is known. Clients written for Action Network read
+ * the id from `action_network:<id>` (and build URLs from it), so every record answers to both.
+ */
+export const OWN_PREFIXES = ['action_network', NAMESPACE] as const;
+
+/** Our id from `action_network:<uuid>`, `turnout:<uuid>` or a bare uuid; null for anything else (another system's identifier). */
 export function parseIdentifier(raw: string): string | null {
-  const id = raw.startsWith(`${NAMESPACE}:`) ? raw.slice(NAMESPACE.length + 1) : raw;
+  const trimmed = raw.trim();
+  const prefix = OWN_PREFIXES.find((p) => trimmed.startsWith(`${p}:`));
+  const id = prefix ? trimmed.slice(prefix.length + 1) : trimmed;
   return UUID.test(id) ? id.toLowerCase() : null;
 }
 
-export const identifiers = (id: string) => [`${NAMESPACE}:${id}`];
+/** A record's identifiers: `action_network:<id>` first (where Action Network's clients look), then `turnout:<id>`. */
+export const identifiers = (id: string) => OWN_PREFIXES.map((p) => `${p}:${id}`);
 
 export interface Link {
   href: string;
@@ -58,6 +67,28 @@ function wholeNumber(raw: unknown, name: string): number | undefined {
     throw new ApiError(400, `${name} must be a whole number of 1 or more, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/**
+ * `?background_request=true`: Action Network's way for a client to ask a helper to answer at once
+ * and do the work after. true, false (or absent), anything else a 400.
+ */
+export function backgroundRequested(query: Record<string, unknown>): boolean {
+  const raw = query.background_request;
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new ApiError(400, `background_request must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+// Sorting parameters clients try; Action Network documents none, so none is honoured silently.
+const SORT_PARAMS = ['sort', 'sort_by', 'order', 'order_by', 'orderby', '$orderby', '$sort'];
+
+/** Refuses a sorting parameter rather than ignoring it: a client must not believe its answer sorted. */
+export function refuseSorting(query: Record<string, unknown>): void {
+  const given = SORT_PARAMS.find((name) => query[name] !== undefined);
+  if (given) {
+    throw new ApiError(400, `${given} is not supported: Action Network's API has no sorting, and each collection keeps its own order (most oldest first); narrow it with filter instead`);
+  }
 }
 
 /** The one `?filter=` of a request, or '' when there is none. */

@@ -33,8 +33,9 @@ export function apiRoutes(ctx: Context) {
     });
 
     const { baseUrl } = ctx.config;
-    // The API entry point (AEP): what this server is and where its collections live.
-    app.get('/', async () => ({
+    // The API entry point (AEP): what this server is and, for a valid key, where its collections
+    // live. Without one it answers 200 with no collection links, as Action Network's does.
+    app.get('/', async (request) => ({
       motd: 'Welcome to the turnout API, compatible with Action Network API v2 (OSDI 1.1).',
       vendor_name: 'turnout',
       product_name: 'turnout',
@@ -43,7 +44,7 @@ export function apiRoutes(ctx: Context) {
       max_page_size: MAX_PAGE_SIZE,
       _links: {
         self: link(apiUrl(baseUrl, '/'), 'turnout API entry point'),
-        ...Object.assign({}, ...ctx.capabilities.map((c) => c.apiLinks?.(baseUrl) ?? {})),
+        ...(request.apiOrganization ? Object.assign({}, ...ctx.capabilities.map((c) => c.apiLinks?.(baseUrl) ?? {})) : {}),
         curies: curies(baseUrl),
       },
     }));

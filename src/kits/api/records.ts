@@ -8,9 +8,10 @@ import { isCleanText } from '../../actions/people/normalize.ts';
 import { LIMITS } from '../../actions/people/validate.ts';
 import { organizationOf } from './auth.ts';
 import { badRequest } from './errors.ts';
-import type { Comparison, FieldSpec } from './filter.ts';
+import type { Condition, FieldSpec } from './filter.ts';
 import type { Link } from './hal.ts';
-import { listResource, type PageWindow } from './list.ts';
+import { listMatching, type PageWindow } from './list.ts';
+import { identifiersOf, withIdentifiers } from './identifiers.ts';
 import { loadByIdentifier } from './load.ts';
 import { loadPerson } from './people.ts';
 import { TagsBody } from './person-input.ts';
@@ -36,8 +37,8 @@ export interface RecordSpec<K extends string, C extends string, Row extends { pe
   actionKey: K;
   filters: FieldSpec<C>;
   /** The repository's page, count and one of the owner's records, such as `listSignatures`, `countSignatures`, `findSignatureIn`. */
-  list(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Comparison<C>[], window: PageWindow): Promise<Row[]>;
-  count(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Comparison<C>[]): Promise<number>;
+  list(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Condition<C>, window: PageWindow): Promise<Row[]>;
+  count(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Condition<C>): Promise<number>;
   find(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, id: string): Promise<Row | undefined>;
   /** The presenter, such as `presentSignature`. */
   present(baseUrl: string, row: Row): T;
@@ -69,7 +70,7 @@ export function recordRoutes<K extends string, C extends string, Row extends { p
       const org = organizationOf(request);
       const { id } = await load(db, org.id, request.params.id);
       const owner = ownerOf(id);
-      return listResource({
+      return listMatching({
         query: request.query,
         baseUrl,
         path: `/${at}/${id}/${plural}`,
@@ -95,7 +96,8 @@ export function recordRoutes<K extends string, C extends string, Row extends { p
       const record = await spec.find(db, organizationId, actionOwner(actionId), id);
       const person = record && (await findPerson(db, organizationId, record.person_id));
       if (!record || !person) throw new Error(`${name} ${id} was recorded but cannot be read back`);
-      return { ...document(baseUrl, spec.present(baseUrl, record)), _embedded: { 'osdi:person': presentPerson(baseUrl, person) } };
+      const others = (await identifiersOf(db, organizationId, 'person', [person.id])).get(person.id);
+      return { ...document(baseUrl, spec.present(baseUrl, record)), _embedded: { 'osdi:person': withIdentifiers(presentPerson(baseUrl, person), others) } };
     },
   };
 }

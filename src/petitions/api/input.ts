@@ -24,6 +24,11 @@ const fields = {
   'turnout:goal': Type.Optional(Nullable(Type.Integer())),
   'turnout:confirmation_required': Type.Optional(Type.Boolean()),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  'turnout:closes_at': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  // The Spanish versions of the texts (src/kits/pages/localized.ts); null removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
+  'turnout:petition_text_es': Type.Optional(Nullable(Type.String())),
 };
 
 export const PetitionCreateBody = Type.Object({ title: Type.String(), ...fields });
@@ -42,6 +47,10 @@ const API_FIELD: Record<PetitionField, string> = {
   goal: 'turnout:goal',
   status: 'turnout:status',
   origin_system: 'origin_system',
+  closes_at: 'turnout:closes_at',
+  title_es: 'turnout:title_es',
+  description_es: 'turnout:description_es',
+  petition_text_es: 'turnout:petition_text_es',
 };
 
 type Values = NonNullable<PetitionFieldError['values']>;
@@ -75,6 +84,13 @@ const API_TEXT: Record<PetitionErrorKey, (name: string, v: Values) => string> = 
   'petitionedit.error.origin_required': empty,
   'petitionedit.error.origin_too_long': tooLong,
   'petitionedit.error.origin_invalid': badLine,
+  'petitionedit.error.title_es_too_long': tooLong,
+  'petitionedit.error.title_es_invalid': badLine,
+  'petitionedit.error.description_es_too_long': tooLong,
+  'petitionedit.error.description_es_invalid': badText,
+  'petitionedit.error.text_es_too_long': tooLong,
+  'petitionedit.error.text_es_invalid': badText,
+  'petitionedit.error.closes_at': (name) => `${name} must be a date like 2026-06-30, a UTC time like 2026-06-30T17:00, an ISO 8601 time with its offset, or null`,
 };
 
 /** checkPetition's errors as one 400, a sentence per field (`target[2].name` for one target). */
@@ -102,6 +118,10 @@ function applyBody(base: PetitionInput, body: PetitionUpdateBody): PetitionInput
   if (body['turnout:confirmation_required'] !== undefined) next.confirmationRequired = body['turnout:confirmation_required'];
   if (body['turnout:status'] !== undefined) next.status = body['turnout:status'];
   if (body.origin_system !== undefined) next.originSystem = body.origin_system;
+  if (body['turnout:closes_at'] !== undefined) next.closesAt = body['turnout:closes_at'];
+  if (body['turnout:title_es'] !== undefined) next.titleEs = body['turnout:title_es'];
+  if (body['turnout:description_es'] !== undefined) next.descriptionEs = body['turnout:description_es'];
+  if (body['turnout:petition_text_es'] !== undefined) next.petitionTextEs = body['turnout:petition_text_es'];
   return next;
 }
 
@@ -133,5 +153,9 @@ export function petitionChanges(petition: Petition, body: PetitionUpdateBody): P
   if (body['turnout:goal'] !== undefined) changes.goal = columns.goal;
   if (body['turnout:confirmation_required'] !== undefined) changes.confirmation_required = columns.confirmation_required;
   if (body['turnout:status'] !== undefined) changes.status = columns.status;
+  if (body['turnout:closes_at'] !== undefined) changes.closes_at = columns.closes_at ?? null;
+  if (body['turnout:title_es'] !== undefined) changes.title_es = columns.title_es ?? null;
+  if (body['turnout:description_es'] !== undefined) changes.description_es = columns.description_es ?? null;
+  if (body['turnout:petition_text_es'] !== undefined) changes.petition_text_es = columns.petition_text_es ?? null;
   return changes;
 }

@@ -19,7 +19,7 @@ type PetitionRow = Pick<
   | 'origin_system'
   | 'created_at'
   | 'modified_at'
->;
+> & { closes_at?: string | null; title_es?: string | null; description_es?: string | null; petition_text_es?: string | null };
 
 export function presentPetition(baseUrl: string, p: PetitionRow) {
   const self = apiUrl(baseUrl, `/petitions/${p.id}`);
@@ -37,6 +37,10 @@ export function presentPetition(baseUrl: string, p: PetitionRow) {
     'turnout:goal': p.goal,
     'turnout:confirmation_required': p.confirmation_required === 1,
     'turnout:status': p.status,
+    'turnout:closes_at': p.closes_at ?? null,
+    'turnout:title_es': p.title_es ?? null,
+    'turnout:description_es': p.description_es ?? null,
+    'turnout:petition_text_es': p.petition_text_es ?? null,
     _links: {
       self: link(self),
       'osdi:signatures': link(`${self}/signatures`),
@@ -50,10 +54,10 @@ type SignatureRow = Pick<
   'id' | 'petition_id' | 'person_id' | 'comments' | 'source' | 'referrer' | 'confirmed_at' | 'created_at' | 'modified_at'
 >;
 
-export function presentSignature(baseUrl: string, s: SignatureRow) {
+export function presentSignature(baseUrl: string, s: SignatureRow & { other_identifiers?: string[] }) {
   const petition = apiUrl(baseUrl, `/petitions/${s.petition_id}`);
   return {
-    identifiers: identifiers(s.id),
+    identifiers: [...identifiers(s.id), ...(s.other_identifiers ?? [])],
     origin_system: 'turnout',
     created_date: s.created_at,
     modified_date: s.modified_at,

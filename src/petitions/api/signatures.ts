@@ -11,6 +11,20 @@ import { presentSignature } from './presenters.ts';
 import { loadPetition } from './routes.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
+import { loadByIdentifier } from '../../kits/api/load.ts';
+import { document } from '../../kits/api/presenters.ts';
+import {
+  addIdentifiers,
+  attachIdentifiers,
+  attachIdentifiersTo,
+  checkIdentifiers,
+  IdentifiersBody,
+  readIdentifiers,
+  refuseUnknownFields,
+  resolveIdentifierFilters,
+} from '../../kits/api/identifiers.ts';
+import { nowIso } from '../../util/ids.ts';
+import { updateSignatureFields } from './queries.ts';
 
 /** The record signature helper's body, as Action Network takes it. */
 const RecordSignatureBody = Type.Object({
@@ -20,6 +34,22 @@ const RecordSignatureBody = Type.Object({
 });
 type RecordSignatureBody = Static<typeof RecordSignatureBody>;
 
+const ReferrerData = Type.Object({ source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) });
+
+/** What a PUT on a signature may change, as Action Network's: its comments, referrer data and identifiers. */
+const SignatureUpdateBody = Type.Object({
+  comments: Type.Optional(Nullable(Type.String())),
+  'action_network:referrer_data': Type.Optional(ReferrerData),
+  referrer_data: Type.Optional(ReferrerData),
+  identifiers: Type.Optional(IdentifiersBody),
+});
+type SignatureUpdateBody = Static<typeof SignatureUpdateBody>;
+
+// The resource's fields (read-only ones too), so that a client may PUT back what it read.
+const RESOURCE_FIELDS = ['comments', 'action_network:referrer_data', 'referrer_data', 'action_network:person_id', 'action_network:petition_id', 'turnout:confirmed', 'person'];
+
+const TYPE = 'signature';
+
 export function signatureApi(ctx: Context) {
   return async function (app: FastifyInstance) {
     const { db } = ctx.database;
@@ -27,8 +57,44 @@ export function signatureApi(ctx: Context) {
 
     const signatures = recordRoutes(app, {
       db, baseUrl, name: 'signature', actions: 'petitions', loadAction: loadPetition, actionKey: 'petitionId', filters: COMMON_FILTERS,
-      list: repo.listSignatures, count: repo.countSignatures, find: repo.findSignatureIn, present: presentSignature,
+      list: async (q, organizationId, owner, where, window) =>
+        attachIdentifiers(q, organizationId, TYPE, await repo.listSignatures(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where), window)),
+      count: async (q, organizationId, owner, where) => repo.countSignatures(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where)),
+      find: async (q, organizationId, owner, id) => attachIdentifiersTo(q, organizationId, TYPE, await repo.findSignatureIn(q, organizationId, owner, id)),
+      present: presentSignature,
     });
+
+    // PUT merges, as Action Network's: only the fields sent change; `null` clears the comments or
+    // a referral code. The signer and the petition stay; a field a signature does not have is a 400.
+    app.put<{ Params: { id: string; signatureId: string }; Body: SignatureUpdateBody }>(
+      '/petitions/:id/signatures/:signatureId',
+      { schema: { body: SignatureUpdateBody } },
+      async (request) => {
+        const org = organizationOf(request);
+        const petition = await loadPetition(db, org.id, request.params.id);
+        const owner = { petitionId: petition.id };
+        const signature = await loadByIdentifier('signature', request.params.signatureId, (id) => repo.findSignatureIn(db, org.id, owner, id));
+        const body = request.body;
+        refuseUnknownFields(body, 'a signature', RESOURCE_FIELDS);
+        const changes: { comments?: string | null; source?: string | null; referrer?: string | null } = {};
+        if (body.comments !== undefined) changes.comments = readComment('comments', body.comments);
+        const referrer = body['action_network:referrer_data'] ?? body.referrer_data;
+        if (referrer) {
+          const read = readReferral({ 'action_network:referrer_data': referrer });
+          if (referrer.source !== undefined) changes.source = read.source;
+          if (referrer.referrer !== undefined) changes.referrer = read.referrer;
+        }
+        const others = readIdentifiers(body.identifiers);
+        await checkIdentifiers(db, org.id, TYPE, signature.id, others);
+        await db.transaction().execute(async (trx) => {
+          const now = nowIso();
+          if (Object.keys(changes).length > 0) await updateSignatureFields(trx, org.id, signature.id, { ...changes, modified_at: now });
+          await addIdentifiers(trx, org.id, TYPE, signature.id, others, now);
+        });
+        const updated = await attachIdentifiersTo(db, org.id, TYPE, await repo.findSignatureIn(db, org.id, owner, signature.id));
+        return document(baseUrl, presentSignature(baseUrl, updated!));
+      },
+    );
 
     // The record signature helper: the same action core as the public form, so a repeat signer
     // is counted once and gets back the signature they already made.
