@@ -55,7 +55,9 @@ function encodingFor(accepted: string): string {
 /** Sends a cached page as HTML, compressed when the request accepts it. */
 export function sendCachedPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage): FastifyReply {
   const { body, encoding } = page.encoded(request);
-  reply.code(200).type('text/html; charset=utf-8').header('vary', 'Accept-Encoding');
+  // Added to what the request's language already put there (Accept-Language, Cookie: src/app/build-app.ts).
+  const vary = reply.getHeader('vary');
+  reply.code(200).type('text/html; charset=utf-8').header('vary', vary ? `${String(vary)}, Accept-Encoding` : 'Accept-Encoding');
   if (encoding) reply.header('content-encoding', encoding);
   return reply.send(body);
 }

@@ -21,6 +21,9 @@ export function challengeOn(ctx: Context, reply: FastifyReply, action: GuardedAc
   return on;
 }
 
+/** How a refusal is answered: by default a translated page; the embeds' JSON endpoints answer JSON. */
+export type GuardRefusal = (status: 403 | 429, title: string, body: string) => void;
+
 /**
  * What every public form does with a valid submission before it writes: refuse it, with a
  * neutral page, when the organization blocks its email domain or client key (the refusal is
@@ -35,6 +38,7 @@ export async function guardSubmission(
   reply: FastifyReply,
   action: GuardedAction,
   email: string,
+  refuse: GuardRefusal = (status, title, body) => void sendPage(reply, NoticePage({ page: pageContext(request), title, body }), status),
 ): Promise<{ clientKey: string } | null> {
   const now = Date.now();
   const clientKey = actionClientKey(ctx.config.secretKey, action.organization_id, request.ip, now);
@@ -44,7 +48,7 @@ export async function guardSubmission(
   if (blocked) {
     countRefusal(ctx.committer, blocked);
     const t = request.t;
-    sendPage(reply, NoticePage({ page: pageContext(request), title: t('blocked.title'), body: t('blocked.body') }), 403);
+    refuse(403, t('blocked.title'), t('blocked.body'));
     return null;
   }
   const gate = challengeGate(ctx);
@@ -55,7 +59,7 @@ export async function guardSubmission(
     if (verdict !== 'valid' && ctx.config.rateLimits && !gate.withinStrictLimit(rateKey(ctx.config.secretKey, request.ip, now), true, now)) {
       const t = request.t;
       reply.header('retry-after', String(Math.ceil(STRICT_LIMIT.windowMs / 1000)));
-      sendPage(reply, NoticePage({ page: pageContext(request), title: t('challenge.limited.title'), body: t('challenge.limited.body') }), 429);
+      refuse(429, t('challenge.limited.title'), t('challenge.limited.body'));
       return null;
     }
   }

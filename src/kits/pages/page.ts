@@ -3,6 +3,10 @@ import type { Language, Translate } from '../../i18n/index.ts';
 import { ErrorPage, type PageContext } from './layout.tsx';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** BASE_URL (decorated by buildApp). */
+    baseUrl: string;
+  }
   interface FastifyRequest {
     /** The reader's language, chosen once per request (?lang=, then the cookie, then Accept-Language). */
     lang: Language;
@@ -14,7 +18,7 @@ declare module 'fastify' {
 export function pageContext(request: FastifyRequest): PageContext {
   const url = new URL(request.url, 'http://x');
   url.searchParams.delete('lang');
-  return { lang: request.lang, t: request.t, path: url.pathname + url.search };
+  return { lang: request.lang, t: request.t, path: url.pathname + url.search, baseUrl: request.server.baseUrl };
 }
 
 export function sendPage(reply: FastifyReply, html: JSX.Element, status = 200): FastifyReply {
