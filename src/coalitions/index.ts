@@ -10,6 +10,8 @@ import * as m004 from './migrations/004_coalitions.ts';
 export const coalitions: Capability = {
   name: 'coalitions',
   consoleRoutes: lazyRoutes(async () => (await import('./console/routes.tsx')).coalitionRoutes),
+  jobs: async (deps) => (await import('./jobs.ts')).coalitionJobHandlers(deps),
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).coalitionsDashboard(ctx, organizationId),
   consoleSections: [{ href: '/admin/partnerships', label: 'Partnerships', permission: 'view_reports', order: 40 }],
   migrations: { '004_coalitions': m004 },
   // action_partners is the core's table (src/db/schema.ts), made by this capability's migration.

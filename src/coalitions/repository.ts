@@ -48,3 +48,57 @@ export const removePartner = (q: Q, id: string, sponsorId: string) =>
   q.deleteFrom('action_partners').where('id', '=', id).where('sponsor_organization_id', '=', sponsorId).executeTakeFirst();
 
 export { sql };
+
+/** Organizations whose slug is `text`, or whose name is it or holds it (case-insensitive), other than `sponsorId`; at most `limit`. */
+export async function organizationsNamed(q: Q, sponsorId: string, text: string, limit: number) {
+  const lower = text.toLowerCase();
+  const pattern = `%${lower.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return q
+    .selectFrom('organizations')
+    .select(['id', 'slug', 'name'])
+    .where('id', '!=', sponsorId)
+    .where((w) => w.or([w('slug', '=', lower), w(sql<string>`lower(name)`, '=', lower), w(sql<string>`lower(name)`, 'like', sql<string>`${pattern} escape '\\'`)]))
+    .orderBy(sql`case when slug = ${lower} then 0 when lower(name) = ${lower} then 1 else 2 end`)
+    .orderBy('name')
+    .limit(limit)
+    .execute();
+}
+
+export const findOrganizationById = (q: Q, id: string) => q.selectFrom('organizations').select(['id', 'slug', 'name']).where('id', '=', id).executeTakeFirst();
+
+/** One partnership of an action, whatever its status. */
+export const partnershipOn = (q: Q, actionType: ActionType, actionId: string, partnerId: string) =>
+  q.selectFrom('action_partners').selectAll().where('action_type', '=', actionType).where('action_id', '=', actionId).where('partner_organization_id', '=', partnerId).executeTakeFirst();
+
+/** A partnership with both organizations' names, for the invitation email. */
+export const partnershipForEmail = (q: Q, id: string) =>
+  q
+    .selectFrom('action_partners')
+    .innerJoin('organizations as sponsor', 'sponsor.id', 'action_partners.sponsor_organization_id')
+    .innerJoin('organizations as partner', 'partner.id', 'action_partners.partner_organization_id')
+    .select(['action_partners.id', 'action_partners.status', 'action_partners.partner_organization_id', 'sponsor.name as sponsor_name', 'partner.name as partner_name'])
+    .where('action_partners.id', '=', id)
+    .executeTakeFirst();
+
+/** The owners of an organization, who answer partnership invitations. */
+export const ownersOf = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id', 'users.email', 'users.name'])
+    .where('memberships.organization_id', '=', organizationId)
+    .where('memberships.role', '=', 'owner')
+    .orderBy('users.email')
+    .execute();
+
+/** Invitations that wait for an answer: those this organization must answer, and those it sent. */
+export const invitationsWaiting = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('action_partners')
+    .innerJoin('organizations as sponsor', 'sponsor.id', 'action_partners.sponsor_organization_id')
+    .innerJoin('organizations as partner', 'partner.id', 'action_partners.partner_organization_id')
+    .select(['action_partners.id', 'action_partners.action_type', 'action_partners.action_id', 'action_partners.sponsor_organization_id', 'sponsor.name as sponsor_name', 'partner.name as partner_name', 'action_partners.created_at'])
+    .where('action_partners.status', '=', 'invited')
+    .where((w) => w.or([w('action_partners.partner_organization_id', '=', organizationId), w('action_partners.sponsor_organization_id', '=', organizationId)]))
+    .orderBy('action_partners.created_at')
+    .execute();

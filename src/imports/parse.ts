@@ -3,6 +3,7 @@ import { parse, CsvError, type CastingContext, type Info } from 'csv-parse';
 import countries from 'i18n-iso-countries';
 import { hasVisibleText, isCleanText, isCountryCode, isValidEmail, normalizeEmail, normalizePostalCode } from '../actions/people/normalize.ts';
 import { LIMITS } from '../actions/people/validate.ts';
+import { normalizePhone } from '../kits/api/person-input.ts';
 
 /** The largest file an organizer may upload. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -11,7 +12,7 @@ export const PREVIEW_ROWS = 5;
 /** Longest record csv-parse will hold: far above any row of people, far below the file size. */
 const MAX_RECORD_CHARS = 1_000_000;
 
-/** What a column of the file becomes. `phone` is recognised so it is not mistaken for something else, and not stored. */
+/** What a column of the file becomes. Several columns may be phones: the first valid number of a row is kept. */
 export const FIELDS = ['ignore', 'email', 'given_name', 'family_name', 'postal_code', 'country', 'phone', 'tag'] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -22,7 +23,7 @@ export const FIELD_LABELS: Record<Field, string> = {
   family_name: 'Last name',
   postal_code: 'ZIP or postal code',
   country: 'Country',
-  phone: 'Phone (not stored)',
+  phone: 'Phone',
   tag: 'Tag (several separated by commas)',
 };
 
@@ -240,6 +241,8 @@ export interface ImportedPerson {
   familyName: string | null;
   postalCode: string | null;
   country: string | null;
+  /** Digits, with the `+` of an international number; null when the row has none. */
+  phoneNumber: string | null;
   tags: string[];
 }
 
@@ -278,15 +281,17 @@ export function readPerson(cells: string[], mapping: Field[]): { person: Importe
   }
   const values: Partial<Record<Field, string>> = {};
   const tags: string[] = [];
+  const phones: string[] = [];
   for (let i = 0; i < mapping.length; i++) {
     const field = mapping[i]!;
-    if (field === 'ignore' || field === 'phone') continue;
+    if (field === 'ignore') continue;
     const value = (cells[i] ?? '').trim();
     if (!value) continue;
     if (!isCleanText(value)) return { reason: `Bad characters in ${FIELD_LABELS[field].toLowerCase()} (control characters or invalid text).` };
     // A cell of invisible characters only (zero-width spaces) is an empty cell.
     if (!hasVisibleText(value)) continue;
-    if (field === 'tag') {
+    if (field === 'phone') phones.push(value);
+    else if (field === 'tag') {
       for (const tag of value.split(',').map((t) => t.trim())) {
         if (tag.length > TAG_MAX) return { reason: `A tag is longer than ${TAG_MAX} characters.` };
         if (tag && hasVisibleText(tag)) tags.push(tag);
@@ -311,6 +316,13 @@ export function readPerson(cells: string[], mapping: Field[]): { person: Importe
     postal = values.postal_code.length > LIMITS.postalCode + 8 ? null : postalCode(values.postal_code, country);
     if (!postal) return { reason: country === 'US' || !country ? 'ZIP or postal code not valid.' : `Postal code not valid for ${country}.` };
   }
+  // The first phone cell that holds a number; one that holds something else is refused, as a bad ZIP is.
+  let phoneNumber: string | null = null;
+  for (const raw of phones) {
+    const phone = normalizePhone(raw);
+    if (!phone) return { reason: 'Phone number not valid: use 7 to 15 digits, with + and the country code for a number abroad.' };
+    phoneNumber ??= phone;
+  }
   return {
     person: {
       email,
@@ -318,6 +330,7 @@ export function readPerson(cells: string[], mapping: Field[]): { person: Importe
       familyName: values.family_name ?? null,
       postalCode: postal,
       country,
+      phoneNumber,
       tags,
     },
   };

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { ImportStatus } from './tables.ts';
+import { DUPLICATE_PATTERN, type ImportStatus } from './tables.ts';
 import { newId } from '../util/ids.ts';
 import { chunks } from '../util/chunks.ts';
 import { personKey, upsertPeople } from '../actions/people/repository.ts';
@@ -190,6 +190,7 @@ export interface ImportedPersonRow {
   familyName: string | null;
   postalCode: string | null;
   country: string | null;
+  phoneNumber: string | null;
 }
 
 /**
@@ -231,7 +232,7 @@ export async function insertTaggings(q: Q, taggings: { tagId: string; personId: 
   for (const batch of chunks(taggings)) {
     await q
       .insertInto('taggings')
-      .values(batch.map((t) => ({ tag_id: t.tagId, person_id: t.personId, created_at: now })))
+      .values(batch.map((t) => ({ id: newId(), tag_id: t.tagId, person_id: t.personId, created_at: now })))
       .onConflict((oc) => oc.columns(['tag_id', 'person_id']).doNothing())
       .execute();
   }
@@ -282,9 +283,35 @@ export function rejectionsOf(q: Q, organizationId: string, importId: string, lim
     .select(['import_rejections.line', 'import_rejections.reason', 'import_rejections.cells'])
     .where('imports.organization_id', '=', organizationId)
     .where('import_rejections.import_id', '=', importId)
+    .where('import_rejections.reason', 'not like', DUPLICATE_PATTERN)
     .orderBy('import_rejections.line')
     .limit(limit)
     .execute();
+}
+
+/** The rows that named a person an earlier row already named, in file order (kept beside the rejections, with their own reason). */
+export function duplicatesOf(q: Q, organizationId: string, importId: string, limit = 1000) {
+  return q
+    .selectFrom('import_rejections')
+    .innerJoin('imports', 'imports.id', 'import_rejections.import_id')
+    .select(['import_rejections.line', 'import_rejections.reason', 'import_rejections.cells'])
+    .where('imports.organization_id', '=', organizationId)
+    .where('import_rejections.import_id', '=', importId)
+    .where('import_rejections.reason', 'like', DUPLICATE_PATTERN)
+    .orderBy('import_rejections.line')
+    .limit(limit)
+    .execute();
+}
+
+/** Counts the rows noted as duplicates of an import. */
+export async function countDuplicates(q: Q, importId: string): Promise<number> {
+  const row = await q.selectFrom('import_rejections').select((eb) => eb.fn.countAll<number>().as('n')).where('import_id', '=', importId).where('reason', 'like', DUPLICATE_PATTERN).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Drops an import's duplicate notes (a scan run again after a crash writes them anew). */
+export async function deleteDuplicateNotes(q: Q, importId: string) {
+  await q.deleteFrom('import_rejections').where('import_id', '=', importId).where('reason', 'like', DUPLICATE_PATTERN).execute();
 }
 
 // Erasure (src/imports/erasure.ts): what an import keeps of the people in its file.

@@ -5,7 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { Import } from './tables.ts';
+import { duplicateReason, type Import } from './tables.ts';
 import { UnitOfWork } from '../actions/unit-of-work.ts';
 import { audit } from '../accounts/service.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
@@ -190,6 +190,7 @@ async function writeChunk(db: Db, imp: Import, rows: CsvRow[], p: Progress, then
         earlier.familyName = person.familyName ?? earlier.familyName;
         earlier.postalCode = person.postalCode ?? earlier.postalCode;
         earlier.country = person.country ?? earlier.country;
+        earlier.phoneNumber = person.phoneNumber ?? earlier.phoneNumber;
         earlier.tags.push(...person.tags);
       }
     }
@@ -255,6 +256,13 @@ export async function runImport(db: Db, payload: ImportJobPayload, jobId: string
   let imp = await repo.importById(db, importId);
   if (!imp || imp.runner_job_id !== jobId || (imp.status !== 'queued' && imp.status !== 'running')) return;
   if (imp.status === 'queued') {
+    try {
+      await noteDuplicates(db, imp);
+    } catch (e) {
+      if (!(e instanceof ImportFileError)) throw e;
+      await repo.finishImport(db, importId, 'failed', e.message, nowIso());
+      return;
+    }
     await repo.markRunning(db, importId, nowIso());
     imp = (await repo.importById(db, importId))!;
   }
@@ -305,6 +313,35 @@ export async function runImport(db: Db, payload: ImportJobPayload, jobId: string
     }
     throw e;
   }
+}
+
+/**
+ * Before the first chunk, one read through the file finds the rows whose person (their email) an
+ * earlier row already named, and keeps each with the line it repeats (at most REJECTIONS_KEPT),
+ * for the report. Only rows the import takes count; a crash and a second run write them anew.
+ */
+async function noteDuplicates(db: Db, imp: Import) {
+  const mapping = JSON.parse(imp.mapping!) as Field[];
+  const first = new Map<string, number>();
+  const notes: repo.Rejection[] = [];
+  let header = true;
+  for await (const batch of readCsv(storedFile(db, imp.id, 0))) {
+    for (const row of batch) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const read = readPerson(row.cells, mapping);
+      if ('reason' in read) continue;
+      const seen = first.get(read.person.email);
+      if (seen === undefined) first.set(read.person.email, row.line);
+      else if (notes.length < REJECTIONS_KEPT) notes.push({ line: row.line, reason: duplicateReason(seen), cells: row.cells.map((c) => c.slice(0, CELL_KEPT)) });
+    }
+  }
+  await db.transaction().execute(async (trx) => {
+    await repo.deleteDuplicateNotes(trx, imp.id);
+    await repo.insertRejections(trx, imp.id, notes);
+  });
 }
 
 /** Marks an import failed for good, with a message for the organizer (the job gave up on it). */

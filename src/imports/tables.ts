@@ -62,6 +62,14 @@ declare module '../db/schema.ts' {
 
 export type Import = Selectable<ImportTable>;
 
+/**
+ * The reason kept, beside the rejections, with a row whose person an earlier row of the file
+ * already named (the rows are merged, the later values winning), so the report can list them.
+ */
+export const duplicateReason = (firstLine: number) => `Same email as line ${firstLine}: merged into one person`;
+/** How those notes are told apart from rejections (a LIKE pattern). */
+export const DUPLICATE_PATTERN = 'Same email as line %';
+
 const plain = (...columns: string[]) => Object.fromEntries(columns.map((c) => [c, 'plain' as const]));
 
 /**

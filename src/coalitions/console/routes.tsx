@@ -3,7 +3,7 @@ import type { ActionKind, Context, PartneredAction } from '../../context.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { partnersOfAction, partnershipsOf, removePartner, type ActionType } from '../repository.ts';
-import { CoalitionError, invitePartner, respondToPartnership } from '../service.ts';
+import { AmbiguousPartnerError, CoalitionError, findPartner, invitePartner, respondToPartnership, type Organization } from '../service.ts';
 import { audit } from '../../accounts/service.ts';
 
 type Body = Record<string, unknown>;
@@ -12,7 +12,7 @@ type CoalitionAction = PartneredAction;
 
 /** The action types that can have partners: every capability's `actions`. */
 function actionKinds(ctx: Context): Map<string, ActionKind> {
-  return new Map(ctx.capabilities.flatMap((c) => c.actions ?? []).map((kind) => [kind.type, kind]));
+  return new Map(ctx.capabilities.flatMap((c) => c.actions ?? []).filter((kind) => kind.partners).map((kind) => [kind.type, kind]));
 }
 
 /**
@@ -39,7 +39,7 @@ export function coalitionRoutes(ctx: Context) {
         return action ? [{ ...r, slug: action.slug, title: action.title, total: action.total, path: action.publicPath }] : [];
       });
     };
-    const partnersPage = async (type: ActionType, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, opts: { error?: string; notice?: string; slug?: string; status?: number } = {}) => {
+    const partnersPage = async (type: ActionType, request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, opts: { error?: string; notice?: string; slug?: string; status?: number; choices?: Organization[]; more?: boolean } = {}) => {
       const org = request.organizer!.organization!;
       const action = await findAction(type, org.id, request.params.id);
       if (!action) return notFound(request, reply);
@@ -75,19 +75,19 @@ export function coalitionRoutes(ctx: Context) {
               <tbody>
                 {partners.map((p) => (
                   <tr>
-                    <th scope="row" safe>
+                    <th scope="row" data-label="Partner" safe>
                       {p.name}
                     </th>
-                    <td>{p.status}</td>
-                    <td safe>{`${ctx.config.baseUrl}${action.publicPath}?source=${p.source_code}`}</td>
-                    <td class="num" safe>
+                    <td data-label="Status">{p.status === 'invited' ? 'invited, no answer yet' : p.status}</td>
+                    <td data-label="Their link" safe>{`${ctx.config.baseUrl}${action.publicPath}?source=${p.source_code}`}</td>
+                    <td class="num" data-label="Via their link" safe>
                       {String(counts.bySource.get(p.source_code) ?? 0)}
                     </td>
-                    <td class="num" safe>
+                    <td class="num" data-label="Shared with them" safe>
                       {String(counts.sharedWith.get(p.partner_organization_id) ?? 0)}
                     </td>
-                    <td>
-                      <form method="post" action={`/admin/${type}s/${action.id}/partners/${p.id}/remove`} class="inline">
+                    <td data-label="">
+                      <form method="post" action={`${kinds.get(type)!.consoleBase}/${action.id}/partners/${p.id}/remove`} class="inline">
                         <CsrfField token={page.csrf} />
                         <button type="submit" class="secondary" aria-label={`Remove ${p.name}`}>
                           Remove
@@ -101,14 +101,34 @@ export function coalitionRoutes(ctx: Context) {
           )}
           <h2>Invite a partner organization</h2>
           <ErrorSummary errors={{ partner: opts.error }} />
-          <form method="post" action={`/admin/${type}s/${action.id}/partners`}>
+          <form method="post" action={`${kinds.get(type)!.consoleBase}/${action.id}/partners`}>
             <CsrfField token={page.csrf} />
-            <Input name="partner" label="Partner's slug" hint="The short name in the partner's turnout address, like neighbours-for-privacy. Ask the partner for it." value={opts.slug} error={opts.error} required />
+            {opts.choices?.length ? (
+              <div class="field has-error">
+                <fieldset aria-describedby="partner_id-error">
+                  <legend>Which organization do you mean?</legend>
+                  <span class="error-message" id="partner_id-error">
+                    {opts.more ? 'More than ten organizations match: these are the first ten. Type more of the name to narrow it.' : 'Several organizations match the name you typed.'}
+                  </span>
+                  {opts.choices.map((o, i) => (
+                    <div class="checkbox">
+                      <input type="radio" id={i === 0 ? 'partner_id' : `partner_id-${o.id}`} name="partner_id" value={o.id} required />
+                      <label for={i === 0 ? 'partner_id' : `partner_id-${o.id}`} safe>
+                        {`${o.name} (${o.slug})`}
+                      </label>
+                    </div>
+                  ))}
+                </fieldset>
+              </div>
+            ) : (
+              ''
+            )}
+            <Input name="partner" label="Partner organization" hint="Its name as it appears on turnout, or the short name in its address, like neighbours-for-privacy. Its owners are emailed the invitation." value={opts.slug} error={opts.choices?.length ? undefined : opts.error} required />
             <button type="submit">Invite</button>
           </form>
           <p>
             <a href={action.consolePath} safe>
-              {`Back to the ${type}`}
+              {`Back to the ${kinds.get(type)!.noun}`}
             </a>
           </p>
         </AdminLayout>,
@@ -118,7 +138,7 @@ export function coalitionRoutes(ctx: Context) {
 
     type Params = { Params: { id: string }; Body: Body };
     for (const type of [...kinds.keys()] as ActionType[]) {
-      const base = `/${type}s/:id/partners`;
+      const base = `${kinds.get(type)!.consoleBase.replace(/^\/admin/, '')}/:id/partners`;
       app.get<Params & { Querystring: { invited?: string } }>(base, { config: { permission: 'manage_actions' } }, (request, reply) =>
         partnersPage(type, request, reply, request.query.invited ? { notice: 'The partner is invited. They accept from their console’s Partnerships page.' } : {}),
       );
@@ -127,12 +147,16 @@ export function coalitionRoutes(ctx: Context) {
         const org = request.organizer!.organization!;
         const action = await findAction(type, org.id, request.params.id);
         if (!action) return notFound(request, reply);
-        const slug = typeof request.body?.partner === 'string' ? request.body.partner.slice(0, 100) : '';
+        const slug = typeof request.body?.partner === 'string' ? request.body.partner.slice(0, 200) : '';
+        const picked = typeof request.body?.partner_id === 'string' && /^[0-9a-f-]{36}$/i.test(request.body.partner_id) ? request.body.partner_id : undefined;
         try {
-          await invitePartner(db, { sponsorId: org.id, action: { type, id: action.id }, partnerSlug: slug, byUserId: request.organizer!.session.user_id });
+          const partner = await findPartner(db, org.id, slug, picked);
+          const byUserId = request.organizer!.session.user_id;
+          await ctx.committer.submit((uow) => invitePartner(uow, { sponsorId: org.id, action: { type, id: action.id, title: action.title }, partner, byUserId }));
           // Post-redirect-get, so reloading the page does not send the invitation again.
-          return reply.redirect(`/admin/${type}s/${action.id}/partners?invited=1`, 303);
+          return reply.redirect(`${kinds.get(type)!.consoleBase}/${action.id}/partners?invited=1`, 303);
         } catch (e) {
+          if (e instanceof AmbiguousPartnerError) return partnersPage(type, request, reply, { error: e.message, slug, choices: e.choices, more: e.more, status: 422 });
           if (e instanceof CoalitionError) return partnersPage(type, request, reply, { error: e.message, slug, status: 422 });
           throw e;
         }
@@ -142,11 +166,12 @@ export function coalitionRoutes(ctx: Context) {
         const org = request.organizer!.organization!;
         const action = await findAction(type, org.id, request.params.id);
         if (!action) return notFound(request, reply);
+        const before = (await partnersOfAction(db, org.id, type, action.id)).find((p) => p.id === request.params.partnershipId);
         const removed = await removePartner(db, request.params.partnershipId, org.id);
         if (Number(removed.numDeletedRows) === 0) return notFound(request, reply);
         forgetPublic(type, action.slug);
-        await audit(db, { organizationId: org.id, userId: request.organizer!.session.user_id, action: 'partner.removed', subject: action.id });
-        return reply.redirect(`/admin/${type}s/${action.id}/partners`, 303);
+        await audit(db, { organizationId: org.id, userId: request.organizer!.session.user_id, action: 'partner.removed', subject: action.id, details: { partner_id: before?.partner_organization_id ?? null } });
+        return reply.redirect(`${kinds.get(type)!.consoleBase}/${action.id}/partners`, 303);
       });
     }
 
@@ -177,17 +202,17 @@ export function coalitionRoutes(ctx: Context) {
               <tbody>
                 {partnerships.map((p) => (
                   <tr>
-                    <th scope="row">
+                    <th scope="row" data-label="Action">
                       <a href={p.path} safe>
                         {p.title}
                       </a>
                     </th>
-                    <td safe>{p.sponsor_name}</td>
-                    <td class="num" safe>
+                    <td data-label="Sponsor" safe>{p.sponsor_name}</td>
+                    <td class="num" data-label="Total" safe>
                       {String(p.total)}
                     </td>
-                    <td safe>{`${ctx.config.baseUrl}${p.path}?source=${p.source_code}`}</td>
-                    <td>
+                    <td data-label="Your link" safe>{`${ctx.config.baseUrl}${p.path}?source=${p.source_code}`}</td>
+                    <td data-label="Status">
                       {p.status === 'invited' ? (
                         <>
                           <form method="post" action={`/admin/partnerships/${p.id}/accept`} class="inline">

@@ -4,7 +4,7 @@
 import type { Import } from '../tables.ts';
 import { CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
-import { number } from '../../kits/console/format.ts';
+import { counted, number } from '../../kits/console/format.ts';
 import type { importsOf } from '../repository.ts';
 import { REJECTIONS_KEPT, SUBSCRIBE_WORDING } from '../service.ts';
 import { FIELD_LABELS, FIELDS, type Field } from '../parse.ts';
@@ -55,7 +55,7 @@ export function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]
     <>
       <h2>The first rows</h2>
       <table>
-        <caption safe>{`The first ${preview.length} of ${number(props.imp.total_rows)} rows`}</caption>
+        <caption safe>{preview.length >= props.imp.total_rows ? (props.imp.total_rows === 1 ? 'The only row' : `All ${counted(props.imp.total_rows, 'row')}`) : `The first ${number(preview.length)} of ${counted(props.imp.total_rows, 'row')}`}</caption>
         <thead>
           <tr>
             {header.map((h, i) => (
@@ -80,7 +80,7 @@ export function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]
       <form method="post" action={`/admin/imports/${props.imp.id}/start`}>
         <CsrfField token={props.csrf} />
         <table id="mapping">
-          <caption>People are matched to your list by email. Columns you ignore are not stored.</caption>
+          <caption>People are matched to your list by email. Columns you ignore are not stored; a phone column is kept as the person’s phone number.</caption>
           <thead>
             <tr>
               <th scope="col">Column</th>
@@ -119,7 +119,7 @@ export function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]
           Leave this unticked unless each person agreed to hear from you: new people are then added as not subscribed, and people already on your list keep their
           subscription as it is.
         </p>
-        <button type="submit" safe>{`Import ${number(props.imp.total_rows)} rows`}</button>
+        <button type="submit" safe>{`Import ${counted(props.imp.total_rows, 'row')}`}</button>
       </form>
       <p>Not the right file? Discard it: nothing from it has been imported.</p>
       <form method="post" action={`/admin/imports/${props.imp.id}/discard`}>
@@ -132,7 +132,14 @@ export function MappingForm(props: { imp: Import; csrf: string; mapping: Field[]
   );
 }
 
-export function Report(props: { imp: Import; rejections: { line: number; reason: string }[] }): JSX.Element {
+/** A row of the file that named a person an earlier row already named: its line, that line, and the email they share. */
+export interface Duplicate {
+  line: number;
+  firstLine: number;
+  email: string;
+}
+
+export function Report(props: { imp: Import; rejections: { line: number; reason: string }[]; duplicates: Duplicate[]; duplicateCount: number }): JSX.Element {
   const { imp } = props;
   const reasons = Object.entries(JSON.parse(imp.reasons) as Record<string, number>).sort((a, b) => b[1] - a[1]);
   return (
@@ -160,6 +167,23 @@ export function Report(props: { imp: Import; rejections: { line: number; reason:
           </tr>
         </tbody>
       </table>
+      {props.duplicateCount > 0 ? (
+        <>
+          <h3 safe>{props.duplicateCount === 1 ? 'A person is in the file twice' : `${number(props.duplicateCount)} rows repeat a person already in the file`}</h3>
+          <p>Rows with the same email are one person: they were merged, the later row’s values replacing the earlier ones and the tags added up. Check these lines if two different people share an address.</p>
+          <DataTable
+            rows={props.duplicates.slice(0, 50)}
+            caption={props.duplicateCount > 50 ? `The first 50 of ${number(props.duplicateCount)}` : undefined}
+            columns={[
+              { label: 'Line', num: true, text: (d) => String(d.line) },
+              { label: 'Same person as line', num: true, text: (d) => String(d.firstLine) },
+              { label: 'Email', text: (d) => d.email },
+            ]}
+          />
+        </>
+      ) : (
+        ''
+      )}
       {reasons.length > 0 ? (
         <>
           <h3>Why rows were rejected</h3>
@@ -174,7 +198,7 @@ export function Report(props: { imp: Import; rejections: { line: number; reason:
             <a href={`/admin/imports/${imp.id}/rejected.csv`}>Download the rejected rows (CSV)</a>
             {imp.rejected > REJECTIONS_KEPT ? ` (the first ${number(REJECTIONS_KEPT)} are kept)` : ''}, fix them and import that file.
           </p>
-          <h3>{imp.rejected > props.rejections.length ? `The first ${String(props.rejections.length)} rejected rows` : 'Rejected rows'}</h3>
+          <h3>{imp.rejected > props.rejections.length ? `The first ${counted(props.rejections.length, 'rejected row')}` : 'Rejected rows'}</h3>
           <DataTable
             rows={props.rejections.slice(0, 20)}
             columns={[

@@ -4,11 +4,12 @@ import type { Context } from '../../context.ts';
 import type { Import } from '../tables.ts';
 import { AdminLayout, CsrfField, ErrorSummary } from '../../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
-import { deleteWaitingImport, findImport, importsOf, rejectionsOf } from '../repository.ts';
+import { countDuplicates, deleteWaitingImport, duplicatesOf, findImport, importsOf, rejectionsOf } from '../repository.ts';
 import { FileTooLargeError, ImportStateError, receiveUpload, REJECTIONS_KEPT, startImport } from '../service.ts';
 import { guessMapping, ImportFileError, isField, MAX_FILE_BYTES, mappingProblem, tagProblem, type Field } from '../parse.ts';
 import { csvText } from '../../util/csv.ts';
 import { ImportsTable, MappingForm, number, Report, STATUS_LABELS, when, type Errors } from './import-page-parts.tsx';
+import { counted } from '../../kits/console/format.ts';
 
 type Body = Record<string, unknown>;
 
@@ -38,6 +39,15 @@ async function readCsrfField(request: FastifyRequest) {
 /** The console's CSV import of people: upload, preview and mapping, progress, report. */
 export function importsRoutes(ctx: Context) {
   const db = ctx.database.db;
+  /** The rows noted as repeating a person, with the line they repeat and the email they share (from the mapped email column). */
+  const duplicatesRead = async (imp: Import) => {
+    const [rows, count] = await Promise.all([duplicatesOf(db, imp.organization_id, imp.id, 50), countDuplicates(db, imp.id)]);
+    const emailAt = (JSON.parse(imp.mapping ?? '[]') as string[]).indexOf('email');
+    return {
+      count,
+      rows: rows.map((r) => ({ line: r.line, firstLine: Number(/line (\d+)/.exec(r.reason)?.[1] ?? 0), email: ((JSON.parse(r.cells) as string[])[emailAt] ?? '').trim() })),
+    };
+  };
   return async function (app: FastifyInstance) {
     // Multipart only here: one file, a few fields. One byte over the limit is read so the service can tell.
     await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES + 1, files: 1, fields: 4, parts: 6, fieldSize: 1024 } });
@@ -107,7 +117,9 @@ export function importsRoutes(ctx: Context) {
       const active = imp.status === 'queued' || imp.status === 'running';
       // Refreshes itself while the import runs (the Refresh header: no script, nothing added to the page's head).
       if (active) reply.header('refresh', '2');
-      const rejections = imp.status === 'done' || imp.status === 'failed' ? await rejectionsOf(db, imp.organization_id, imp.id, 20) : [];
+      const finished = imp.status === 'done' || imp.status === 'failed';
+      const rejections = finished ? await rejectionsOf(db, imp.organization_id, imp.id, 20) : [];
+      const duplicates = finished ? await duplicatesRead(imp) : { rows: [], count: 0 };
       return sendAdmin(
         reply,
         <AdminLayout page={page} title={`Import: ${imp.file_name}`}>
@@ -115,7 +127,7 @@ export function importsRoutes(ctx: Context) {
             <a href="/admin/imports">All imports</a>
           </p>
           <h1 safe>{`Import: ${imp.file_name}`}</h1>
-          <p safe>{`Uploaded ${when(imp.created_at)}; ${number(imp.total_rows)} rows after the header; ${STATUS_LABELS[imp.status]}.`}</p>
+          <p safe>{`Uploaded ${when(imp.created_at)}; ${counted(imp.total_rows, 'row')} after the header; ${STATUS_LABELS[imp.status]}.`}</p>
           {imp.status === 'mapping' ? (
             <MappingForm
               imp={imp}
@@ -152,7 +164,7 @@ export function importsRoutes(ctx: Context) {
           ) : (
             ''
           )}
-          {imp.status === 'done' || imp.status === 'failed' ? <Report imp={imp} rejections={rejections} /> : ''}
+          {imp.status === 'done' || imp.status === 'failed' ? <Report imp={imp} rejections={rejections} duplicates={duplicates.rows} duplicateCount={duplicates.count} /> : ''}
         </AdminLayout>,
         opts.status ?? 200,
       );

@@ -115,6 +115,8 @@ export function Input(props: {
   autocomplete?: string;
   required?: boolean;
   inputmode?: string;
+  /** The language of the value when it is not the console's (a Spanish version: `es`). */
+  lang?: string;
 }): JSX.Element {
   const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
   return (
@@ -144,6 +146,7 @@ export function Input(props: {
         autocomplete={props.autocomplete}
         required={props.required}
         inputmode={props.inputmode as 'numeric' | undefined}
+        lang={props.lang}
         aria-describedby={described || undefined}
         aria-invalid={props.error ? 'true' : undefined}
       />
@@ -152,7 +155,7 @@ export function Input(props: {
 }
 
 /** A labelled multi-line field with an optional hint and error, like `Input`. */
-export function TextArea(props: { name: string; label: string; value: string; hint?: string; error?: string; rows: number }): JSX.Element {
+export function TextArea(props: { name: string; label: string; value: string; hint?: string; error?: string; rows: number; lang?: string }): JSX.Element {
   const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={props.error ? 'field has-error' : 'field'}>
@@ -173,7 +176,7 @@ export function TextArea(props: { name: string; label: string; value: string; hi
       ) : (
         ''
       )}
-      <textarea id={props.name} name={props.name} rows={String(props.rows)} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
+      <textarea id={props.name} name={props.name} rows={String(props.rows)} lang={props.lang} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
         {props.value}
       </textarea>
     </div>

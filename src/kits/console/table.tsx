@@ -16,24 +16,40 @@ export interface Column<R> {
   cell?: (row: R) => JSX.Element;
 }
 
-function Cell<R>(props: { column: Column<R>; row: R }): JSX.Element {
+/** The heading as plain text, for the label a narrow screen shows beside each cell (`data-label`). */
+export function labelText(label: JSX.Element): string {
+  return String(label)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;|&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function Cell<R>(props: { column: Column<R>; row: R; label: string }): JSX.Element {
   const { column: c, row } = props;
   const text = c.text?.(row) ?? '';
   const content = c.cell ? c.cell(row) : c.href ? <a href={c.href(row)} safe>{text}</a> : escapeHtml(text);
-  if (c.head) return <th scope="row">{content as 'safe'}</th>;
-  return <td class={c.num ? 'num' : undefined}>{content as 'safe'}</td>;
+  const label = props.label || undefined;
+  if (c.head) return <th scope="row" data-label={label}>{content as 'safe'}</th>;
+  return <td class={c.num ? 'num' : undefined} data-label={label}>{content as 'safe'}</td>;
 }
 
 /**
  * The console's table of items: a heading per column, a row per item, and `foot` (a total) as
  * the last row. `empty` stands instead of a table with no rows: a line, or '' for nothing;
- * without it an empty table is still drawn.
+ * without it an empty table is still drawn. On a narrow screen the stylesheet shows each row as
+ * a block, every cell with its heading beside it (`data-label`); the markup stays a table.
  */
 export function DataTable<R>(props: { columns: Column<R>[]; rows: readonly R[]; caption?: string; empty?: string; foot?: R }): JSX.Element {
   const { columns } = props;
+  const labels = columns.map((c) => labelText(c.label));
   if (props.rows.length === 0 && props.empty !== undefined) return props.empty ? <p safe>{props.empty}</p> : '';
   return (
-    <table>
+    <table class="stack">
       {props.caption ? <caption safe>{props.caption}</caption> : ''}
       <thead>
         <tr>
@@ -47,8 +63,8 @@ export function DataTable<R>(props: { columns: Column<R>[]; rows: readonly R[]; 
       <tbody>
         {props.rows.map((row) => (
           <tr>
-            {columns.map((c) => (
-              <Cell column={c} row={row} />
+            {columns.map((c, i) => (
+              <Cell column={c} row={row} label={labels[i]!} />
             ))}
           </tr>
         ))}
@@ -56,8 +72,8 @@ export function DataTable<R>(props: { columns: Column<R>[]; rows: readonly R[]; 
       {props.foot ? (
         <tfoot>
           <tr>
-            {columns.map((c) => (
-              <Cell column={c} row={props.foot!} />
+            {columns.map((c, i) => (
+              <Cell column={c} row={props.foot!} label={labels[i]!} />
             ))}
           </tr>
         </tfoot>
