@@ -4,7 +4,7 @@ import type { EventRow } from '../events/index.ts';
 import { hasVisibleText, isCleanText, isValidEmail, normalizeEmail } from '../actions/people/normalize.ts';
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { checkEvent, inputOf, type EventColumns, type EventInput, DEFAULT_REMINDERS } from '../events/index.ts';
-import { lookupZip, zipShape } from './places.ts';
+import { canadianShape, lookupPostal, lookupZip, zipShape } from './places.ts';
 
 /** US time zones a host can choose, west to east; the label key names each in the page's language. */
 export const TIMEZONES: [string, MessageKey][] = [
@@ -18,6 +18,14 @@ export const TIMEZONES: [string, MessageKey][] = [
   ['America/Puerto_Rico', 'tz.atlantic'],
 ];
 
+/** Zones outside the US a host can choose (Canada first), named by their IANA name. */
+export const OTHER_TIMEZONES = [
+  'America/St_Johns', 'America/Halifax', 'America/Toronto', 'America/Winnipeg', 'America/Regina', 'America/Edmonton', 'America/Vancouver',
+  'America/Mexico_City', 'America/Bogota', 'America/Sao_Paulo', 'Europe/London', 'Europe/Dublin', 'Europe/Lisbon', 'Europe/Madrid',
+  'Europe/Paris', 'Europe/Berlin', 'Europe/Rome', 'Europe/Warsaw', 'Europe/Athens', 'Africa/Lagos', 'Africa/Nairobi', 'Asia/Kolkata',
+  'Asia/Manila', 'Asia/Tokyo', 'Australia/Sydney', 'Pacific/Auckland', 'UTC',
+] as const;
+
 export const HOST_NAME_MAX = 100;
 
 /**
@@ -25,7 +33,7 @@ export const HOST_NAME_MAX = 100;
  * message lands next to its field. One day: an event of the host form starts and ends on the
  * same date.
  */
-export const EVENT_FORM_FIELDS = ['title', 'description', 'start_date', 'start_time', 'end_time', 'timezone', 'location_type', 'venue', 'address_lines', 'locality', 'postal_code', 'join_url', 'capacity'] as const;
+export const EVENT_FORM_FIELDS = ['title', 'description', 'start_date', 'start_time', 'end_time', 'timezone', 'location_type', 'venue', 'address_lines', 'locality', 'region', 'postal_code', 'country', 'join_url', 'capacity'] as const;
 export type EventFormValues = Partial<Record<(typeof EVENT_FORM_FIELDS)[number], string>>;
 
 const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, 25_000) : '');
@@ -44,7 +52,9 @@ export function valuesOf(event: EventRow): EventFormValues {
     venue: input.venue,
     address_lines: input.addressLines.join(', '),
     locality: input.locality,
+    region: input.country === 'US' ? '' : input.region,
     postal_code: input.postalCode,
+    country: input.country,
     join_url: input.joinUrl,
     capacity: input.capacity === null ? '' : String(input.capacity),
   };
@@ -53,8 +63,11 @@ export function valuesOf(event: EventRow): EventFormValues {
 /**
  * Checks an event as a host typed it, by the events service's own rules (checkEvent), plus
  * what the public form adds: the event must start in the future, and an event in person needs
- * a US ZIP that exists, which gives its state, its city when none was typed, and its place on
- * the map. `base` is the event being changed (fields the form does not show keep their value).
+ * a postal code. In the US it must be a ZIP that exists, which gives its state, its city when
+ * none was typed, and its place on the map; in Canada a postal code the offline table knows,
+ * which gives the province and the place; elsewhere the postal code as the country writes it and
+ * the city typed, with no place for distance search (the event is still listed). `base` is the
+ * event being changed (fields the form does not show keep their value).
  */
 export function checkHostEvent(body: Record<string, unknown>, now: string, base?: EventRow): { columns?: EventColumns; values: EventFormValues; errors: FieldErrors } {
   const values: EventFormValues = {};
@@ -62,13 +75,21 @@ export function checkHostEvent(body: Record<string, unknown>, now: string, base?
   const where = values.location_type;
   const online = where === 'online' ? true : where === 'in_person' ? false : null;
   const zipErrors: FieldErrors = {};
+  const country = (values.country || 'US').trim().toUpperCase();
   let place: ReturnType<typeof lookupZip> = null;
   if (online === false) {
     const raw = values.postal_code!.trim();
-    const five = zipShape(raw);
-    if (!raw) zipErrors.postal_code = { key: 'event_form.error.required', values: { field: 'event_form.noun.zip' } };
-    else if (!five) zipErrors.postal_code = { key: 'search.error.zip_format' };
-    else if (!(place = lookupZip(five))) zipErrors.postal_code = { key: 'search.error.zip_unknown', values: { zip: five } };
+    if (country === 'US') {
+      const five = zipShape(raw);
+      if (!raw) zipErrors.postal_code = { key: 'event_form.error.required', values: { field: 'event_form.noun.zip' } };
+      else if (!five) zipErrors.postal_code = { key: 'search.error.zip_format' };
+      else if (!(place = lookupZip(five))) zipErrors.postal_code = { key: 'search.error.zip_unknown', values: { zip: five } };
+    } else if (country === 'CA') {
+      const code = canadianShape(raw);
+      if (!raw) zipErrors.postal_code = { key: 'event_form.error.required', values: { field: 'event_form.noun.postal_code' } };
+      else if (!code) zipErrors.postal_code = { key: 'event_form.error.postal_ca' };
+      else if (!(place = lookupPostal(code, 'CA'))) zipErrors.postal_code = { key: 'search.error.zip_unknown', values: { zip: code } };
+    } else if (!raw) zipErrors.postal_code = { key: 'event_form.error.required', values: { field: 'event_form.noun.postal_code' } };
   }
   const kept = base ? inputOf(base) : null;
   const input: EventInput = {
@@ -85,10 +106,11 @@ export function checkHostEvent(body: Record<string, unknown>, now: string, base?
     joinUrl: values.join_url!,
     venue: values.venue!,
     addressLines: values.address_lines ? [values.address_lines] : [],
-    locality: values.locality!.trim() || (place ? titleCase(place.city) : ''),
-    region: place?.state ?? '',
+    // Only a US city from the table is trusted: Canadian areas are named by their neighbourhoods.
+    locality: values.locality!.trim() || (place && country === 'US' ? titleCase(place.city) : ''),
+    region: place?.state ?? (country === 'US' ? '' : values.region!),
     postalCode: place?.zip ?? values.postal_code!,
-    country: 'US',
+    country,
     latitude: place?.latitude ?? null,
     longitude: place?.longitude ?? null,
     visibility: kept?.visibility ?? 'public',
@@ -99,8 +121,9 @@ export function checkHostEvent(body: Record<string, unknown>, now: string, base?
   // One date on this form: the end date's problem is the start date's.
   if (errors.end_date && !errors.start_date) errors.start_date = errors.end_date;
   delete errors.end_date;
-  // The state comes from the ZIP: a ZIP problem is the one to explain.
-  delete errors.region;
+  // In the US and Canada the state comes from the postal code: a postal code problem is the one to explain.
+  if (country === 'US' || country === 'CA') delete errors.region;
+  if (errors.locality && country !== 'US') errors.locality = { key: 'event_form.error.required', values: { field: 'event_form.noun.locality' } };
   if (zipErrors.postal_code) errors.postal_code = zipErrors.postal_code;
   if (checked.columns && !errors.start_date && checked.columns.start_at <= now) errors.start_date = { key: 'event_form.error.past' };
   if (Object.keys(errors).length > 0) return { values, errors };

@@ -9,6 +9,9 @@ import { EVENT_CAMPAIGNS_PERSONAL_DATA } from './tables.ts';
 // What the demo seed and the tests may use.
 export { addCampaignEvent, createCampaign } from './service.ts';
 export { findCampaignBySlug } from './repository.ts';
+/** The campaigns' queries (and the API's filtered ones), for the API's Action Network campaigns (src/campaigns/). */
+export * as campaignQueries from './repository.ts';
+export * as campaignApiQueries from './api/queries.ts';
 
 export const eventCampaigns: Capability = {
   name: 'event-campaigns',
@@ -18,7 +21,7 @@ export const eventCampaigns: Capability = {
   consoleSections: [{ href: '/admin/event-campaigns', label: 'Week of action', permission: 'manage_actions', order: 30 }],
   apiRoutes: lazyRoutes(async () => (await import('./api/routes.ts')).eventCampaignApi),
   apiLinks: (baseUrl) => ({
-    'osdi:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
+    'action_network:event_campaigns': link(apiUrl(baseUrl, '/event_campaigns'), 'The collection of event campaigns in the system'),
   }),
   jobs: async (deps) => (await import('./jobs.ts')).eventCampaignJobHandlers(deps),
   home: async (ctx, page) => (await import('./home.tsx')).campaignsHome(ctx, page),

@@ -9,6 +9,7 @@ import { hostToken } from '../events/index.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import { findOrganization } from '../orgs/repository.ts';
 import { findCampaign, hostLanguage } from './repository.ts';
+import { reviewDigestHandlers } from './review-digest.ts';
 import { hostEmailToken, JOB_HOST_APPROVED, JOB_HOST_CONFIRM, JOB_HOST_MESSAGE, JOB_HOST_NEW_LINK, JOB_HOST_REJECTED } from './service.ts';
 
 export interface EventCampaignJobDeps {
@@ -44,6 +45,7 @@ export function eventCampaignJobHandlers(deps: EventCampaignJobDeps): Record<str
   const hello = (lang: Language, name: string | null) => (name ? translator(lang)('mail.hello', { name }) : translator(lang)('mail.hello_anon'));
 
   return {
+    ...reviewDigestHandlers(deps),
     [JOB_HOST_CONFIRM]: async ({ eventId, language }: { eventId: string; language?: string }) => {
       const loaded = await load(eventId);
       if (!loaded || loaded.event.host_email_confirmed_at || loaded.event.status !== 'pending' || !loaded.campaignSlug) return;
@@ -131,6 +133,8 @@ export function eventCampaignJobHandlers(deps: EventCampaignJobDeps): Record<str
         text: `${p.body}\n\n-- \n${t('mail.host_message.footer', { title: event.title, host: event.host_name ?? '', org, url: `${deps.baseUrl}/events/${event.slug}` })}\n`,
         messageId: `<host-message-${p.messageId}.${attendance.id}@${host}>`,
         language: lang,
+        // Answers go to the host, who wrote it; an erased host's message has no one to answer.
+        ...(event.host_email ? { replyTo: event.host_name ? `"${event.host_name.replace(/["\\\r\n]/g, '')}" <${event.host_email}>` : event.host_email } : {}),
       });
     },
   };

@@ -1,4 +1,6 @@
-import { zipcodes } from '../kits/places/zipcodes.ts';
+import { canadianShape, lookupPostal, zipShape, type ZipPlace } from '../kits/places/postal.ts';
+// The postal codes the offline table places (US ZIPs, Canadian postal codes) are the places kit's.
+export { canadianShape, COVERED_COUNTRIES, isCovered, lookupPostal, lookupZip, withPlace, zipShape, type ZipPlace } from '../kits/places/postal.ts';
 import { geoDistance } from 'd3-geo';
 
 /** The distances a supporter can search within, in miles; anything else is refused. */
@@ -9,35 +11,20 @@ export const DEFAULT_DISTANCE: Distance = 25;
 // The mean radius of the Earth in miles: geoDistance answers in radians on the unit sphere.
 const EARTH_RADIUS_MILES = 3958.8;
 
-export interface ZipPlace {
-  zip: string;
-  latitude: number;
-  longitude: number;
-  city: string;
-  state: string;
-}
-
-/** A five-digit US ZIP (a ZIP+4 is cut to its first five). */
-export function zipShape(raw: string): string | null {
-  const v = raw.trim();
-  return /^\d{5}(-\d{4})?$/.test(v) ? v.slice(0, 5) : null;
-}
-
-/** The centroid of a US ZIP from the offline `zipcodes` table, or null when there is no such ZIP. */
-export function lookupZip(zip: string): ZipPlace | null {
-  const five = zipShape(zip);
-  if (!five) return null;
-  const found = zipcodes().lookup(five);
-  if (!found || found.country !== 'US') return null;
-  return { zip: five, latitude: found.latitude, longitude: found.longitude, city: found.city, state: found.state };
-}
-
 /** Great-circle distance in miles (d3-geo's, on a sphere: good to a fraction of a percent). */
 export function milesBetween(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
   return geoDistance([a.longitude, a.latitude], [b.longitude, b.latitude]) * EARTH_RADIUS_MILES;
 }
 
 export type SearchProblem = { field: 'zip'; kind: 'format' | 'unknown'; zip: string } | { field: 'distance'; kind: 'distance' };
+
+/** A searched code as typed: a US ZIP, else a Canadian postal code; null for neither shape. */
+function searchedCode(raw: string): { code: string; country: 'US' | 'CA' } | null {
+  const five = zipShape(raw);
+  if (five) return { code: five, country: 'US' };
+  const ca = canadianShape(raw);
+  return ca ? { code: ca, country: 'CA' } : null;
+}
 
 export interface Search {
   zip: string;
@@ -57,21 +44,23 @@ export function parseSearch(query: Record<string, unknown>): { search: Search | 
   const miles = distanceRaw === '' ? DEFAULT_DISTANCE : DISTANCES.find((d) => String(d) === distanceRaw);
   if (miles === undefined) problems.push({ field: 'distance', kind: 'distance' });
   if (!zipRaw) return { search: null, problems, zip: '', distance: distanceRaw };
-  const five = zipShape(zipRaw);
-  const origin = five ? lookupZip(five) : null;
-  if (!five) problems.push({ field: 'zip', kind: 'format', zip: zipRaw });
-  else if (!origin) problems.push({ field: 'zip', kind: 'unknown', zip: five });
+  const shaped = searchedCode(zipRaw);
+  const origin = shaped ? lookupPostal(shaped.code, shaped.country) : null;
+  if (!shaped) problems.push({ field: 'zip', kind: 'format', zip: zipRaw });
+  else if (!origin) problems.push({ field: 'zip', kind: 'unknown', zip: shaped.code });
   if (problems.length > 0 || !origin || miles === undefined) return { search: null, problems, zip: zipRaw, distance: distanceRaw };
-  return { search: { zip: five!, origin, miles }, problems, zip: zipRaw, distance: distanceRaw };
+  return { search: { zip: shaped!.code, origin, miles }, problems, zip: zipRaw, distance: distanceRaw };
 }
 
 /**
- * Where an event is on the map: its own coordinates, or else its ZIP's centroid (events made in
- * the console or before a ZIP was known have none stored). Null for an event with neither.
+ * Where an event is: its own coordinates, or else its postal code's centroid where the offline
+ * table covers the country (events made before a ZIP was known have none stored). Null for an
+ * event with neither: it is listed, without a distance or a dot.
  */
 export function eventPoint(e: { online: number; latitude: number | null; longitude: number | null; postal_code: string | null; country?: string }): { latitude: number; longitude: number } | null {
   if (e.online) return null;
   if (e.latitude !== null && e.longitude !== null) return { latitude: e.latitude, longitude: e.longitude };
-  const zip = e.postal_code && (e.country ?? 'US') === 'US' ? lookupZip(e.postal_code) : null;
+  const zip = e.postal_code ? lookupPostal(e.postal_code, e.country ?? 'US') : null;
   return zip ? { latitude: zip.latitude, longitude: zip.longitude } : null;
 }
+

@@ -62,6 +62,7 @@ export const publicCampaignEvents = (q: Q, campaignId: string, now: string) =>
       'locality',
       'region',
       'postal_code',
+      'country',
       'latitude',
       'longitude',
       'capacity',

@@ -20,6 +20,8 @@ export const JOB_HOST_APPROVED = 'event_campaign.host_approved';
 export const JOB_HOST_REJECTED = 'event_campaign.host_rejected';
 export const JOB_HOST_NEW_LINK = 'event_campaign.host_new_link';
 export const JOB_HOST_MESSAGE = 'event_campaign.host_message';
+export { scheduleReviewDigest } from './review-digest.ts';
+import { scheduleReviewDigest } from './review-digest.ts';
 
 export const CAMPAIGN_LIMITS = { title: 200, description: 10_000, slug: 60, originSystem: 100 } as const;
 
@@ -45,6 +47,9 @@ export interface CampaignFields {
   status: 'open' | 'closed';
   slug?: string;
   origin_system?: string;
+  /** The Spanish versions ('' or null: none); absent keeps them. */
+  title_es?: string | null;
+  description_es?: string | null;
 }
 
 /**
@@ -52,7 +57,7 @@ export interface CampaignFields {
  * and says what is wrong with each, in message keys (messages.ts) the console and the API
  * translate. Nothing is written here.
  */
-export function checkCampaignFields(f: { title?: string; description?: string }): FieldErrors {
+export function checkCampaignFields(f: { title?: string; description?: string; title_es?: string | null; description_es?: string | null }): FieldErrors {
   const errors: FieldErrors = {};
   if (f.title !== undefined) {
     const title = f.title.trim();
@@ -66,10 +71,26 @@ export function checkCampaignFields(f: { title?: string; description?: string })
     if (!isCleanText(f.description, true)) errors.description = { key: 'campaignedit.error.invalid_text', values: { field } };
     else if (f.description.length > CAMPAIGN_LIMITS.description) errors.description = { key: 'form.error.too_long', values: { field, max: CAMPAIGN_LIMITS.description } };
   }
+  // The Spanish versions: optional, with the English fields' bounds.
+  const titleEs = f.title_es?.trim();
+  if (titleEs) {
+    const field = 'campaignedit.field.title_es';
+    if (!isCleanText(titleEs)) errors.title_es = { key: 'campaignedit.error.invalid_line', values: { field } };
+    else if (titleEs.length > CAMPAIGN_LIMITS.title) errors.title_es = { key: 'form.error.too_long', values: { field, max: CAMPAIGN_LIMITS.title } };
+  }
+  const descriptionEs = f.description_es?.trim();
+  if (descriptionEs) {
+    const field = 'campaignedit.field.description_es';
+    if (!isCleanText(descriptionEs, true)) errors.description_es = { key: 'campaignedit.error.invalid_text', values: { field } };
+    else if (descriptionEs.length > CAMPAIGN_LIMITS.description) errors.description_es = { key: 'form.error.too_long', values: { field, max: CAMPAIGN_LIMITS.description } };
+  }
   return errors;
 }
 
-function guard(f: { title?: string; description?: string }) {
+/** A Spanish version as stored: trimmed, null for none, undefined when absent. */
+const spanish = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() || null);
+
+function guard(f: Parameters<typeof checkCampaignFields>[0]) {
   const errors = checkCampaignFields(f);
   if (Object.keys(errors).length > 0) throw new CampaignFieldsError(errors);
 }
@@ -84,6 +105,8 @@ export async function createCampaign(db: Db, organizationId: string, f: Campaign
     slug,
     title: f.title.trim(),
     description: f.description.trim(),
+    title_es: spanish(f.title_es) ?? null,
+    description_es: spanish(f.description_es) ?? null,
     status: f.status,
     origin_system: f.origin_system?.trim() || 'turnout',
     created_at: now,
@@ -95,7 +118,7 @@ export async function createCampaign(db: Db, organizationId: string, f: Campaign
 export async function updateCampaign(
   db: Db,
   campaign: EventCampaign,
-  changes: Partial<Pick<CampaignFields, 'title' | 'description' | 'status'>>,
+  changes: Partial<Pick<CampaignFields, 'title' | 'description' | 'status' | 'title_es' | 'description_es'>>,
   now: string,
 ): Promise<EventCampaign> {
   guard(changes);
@@ -103,6 +126,8 @@ export async function updateCampaign(
     ...(changes.title !== undefined ? { title: changes.title.trim() } : {}),
     ...(changes.description !== undefined ? { description: changes.description.trim() } : {}),
     ...(changes.status !== undefined ? { status: changes.status } : {}),
+    ...(changes.title_es !== undefined ? { title_es: spanish(changes.title_es) } : {}),
+    ...(changes.description_es !== undefined ? { description_es: spanish(changes.description_es) } : {}),
   };
   if (Object.keys(set).length > 0) await repo.updateCampaign(db, campaign.organization_id, campaign.id, { ...set, modified_at: now });
   return (await repo.findCampaign(db, campaign.organization_id, campaign.id))!;
@@ -156,7 +181,46 @@ export async function addCampaignEvent(
   const created = await createEvent(uow, campaign.organization_id, event, { campaignId: campaign.id, status: opts.status, hostName: opts.hostName, hostEmail: opts.hostEmail, originSystem: opts.originSystem });
   if (!opts.hostEmail) return created;
   await events.updateEvent(uow.trx, created.id, { host_email_confirmed_at: uow.now });
+  if (opts.status === 'pending') await scheduleReviewDigest(uow, campaign.organization_id);
   return { ...created, host_email_confirmed_at: uow.now };
+}
+
+/**
+ * An organizer adds events to a campaign from the console (one from the form, or the accepted
+ * rows of a CSV file, all in one transaction): approved at once, since an organizer made them.
+ * A host named with an email gets their private link, as when an organizer approves an offer.
+ */
+export async function organizerAddEvents(
+  uow: UnitOfWork,
+  campaign: Pick<EventCampaign, 'id' | 'organization_id'>,
+  rows: { columns: EventColumns; host: { name: string; email: string } | null; slug?: string }[],
+  by: { userId: string; via: 'console' | 'csv' },
+): Promise<EventRow[]> {
+  const created: EventRow[] = [];
+  for (const row of rows) {
+    const event = await createEvent(uow, campaign.organization_id, row.columns, {
+      campaignId: campaign.id,
+      status: 'confirmed',
+      hostName: row.host?.name ?? null,
+      hostEmail: row.host?.email ?? null,
+      slug: row.slug,
+    });
+    if (row.host) {
+      await events.updateEvent(uow.trx, event.id, { host_email_confirmed_at: uow.now });
+      uow.enqueue(JOB_HOST_APPROVED, { eventId: event.id });
+    }
+    created.push(event);
+  }
+  if (created.length > 0) {
+    await audit(uow.trx, {
+      organizationId: campaign.organization_id,
+      userId: by.userId,
+      action: by.via === 'csv' ? 'event_campaign.events_imported' : 'event.created',
+      subject: by.via === 'csv' ? campaign.id : created[0]!.id,
+      details: { campaign: campaign.id, events: created.length, ...(by.via === 'console' ? { title: created[0]!.title } : {}) },
+    });
+  }
+  return created;
 }
 
 export type HostConfirmOutcome = 'live' | 'awaiting_approval' | 'invalid';
@@ -175,7 +239,10 @@ export async function confirmHostEmail(uow: UnitOfWork, eventId: string): Promis
     ...(trusted ? { status: 'confirmed' as const } : {}),
     modified_at: uow.now,
   });
-  if (!trusted) return event.status === 'confirmed' ? 'live' : 'awaiting_approval';
+  if (!trusted) {
+    if (event.status === 'pending') await scheduleReviewDigest(uow, event.organization_id);
+    return event.status === 'confirmed' ? 'live' : 'awaiting_approval';
+  }
   await audit(uow.trx, { organizationId: event.organization_id, userId: null, action: 'event.approved', subject: event.id, details: { trusted_host: event.host_email } });
   uow.enqueue(JOB_HOST_APPROVED, { eventId: event.id });
   return 'live';

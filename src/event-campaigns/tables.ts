@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 import type { PersonalData } from '../context.ts';
 
 // The event campaigns' tables (made by the events' migration 005), merged into the core's
@@ -10,6 +10,9 @@ export interface EventCampaignTable {
   slug: string;
   title: string;
   description: string;
+  /** Spanish versions (migration 021); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: ColumnType<string | null, string | null | undefined, string | null>;
+  description_es: ColumnType<string | null, string | null | undefined, string | null>;
   status: 'open' | 'closed';
   origin_system: string;
   created_at: string;
@@ -35,7 +38,7 @@ export type EventCampaign = Selectable<EventCampaignTable>;
 export const EVENT_CAMPAIGNS_PERSONAL_DATA: PersonalData = {
   event_campaigns: {
     rows: 'none',
-    columns: Object.fromEntries(['id', 'organization_id', 'slug', 'title', 'description', 'status', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const])),
+    columns: Object.fromEntries(['id', 'organization_id', 'slug', 'title', 'description', 'title_es', 'description_es', 'status', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const])),
   },
   trusted_hosts: {
     rows: 'erase',

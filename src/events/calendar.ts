@@ -1,19 +1,35 @@
 import { createEvent } from 'ics';
 import type { EventRow } from './tables.ts';
 import { placeLines } from './format.ts';
+import { emailText } from '../kits/mail/markdown.ts';
 
 type CalendarEvent = Pick<
   EventRow,
-  'id' | 'slug' | 'title' | 'description' | 'instructions' | 'start_at' | 'end_at' | 'status' | 'online' | 'join_url' | 'venue' | 'address_lines' | 'locality' | 'region' | 'postal_code' | 'country'
+  'id' | 'slug' | 'title' | 'description' | 'instructions' | 'start_at' | 'end_at' | 'modified_at' | 'status' | 'online' | 'join_url' | 'venue' | 'address_lines' | 'address_public' | 'locality' | 'region' | 'postal_code' | 'country'
 >;
 
-/** Where the event is, as a calendar shows it: the join link when online, else the full address on one line. */
-export function calendarLocation(event: CalendarEvent): string {
-  return event.online ? (event.join_url ?? '') : placeLines(event).join(', ');
+/** Who the calendar file is for: an attendee gets the address and the join link; anyone else what the public page shows. */
+export type CalendarReader = 'attendee' | 'public';
+
+/**
+ * Where the event is, as a calendar shows it: for an attendee the join link when online, else
+ * the full address on one line; for anyone else the venue, the street only when the organizer
+ * made it public, and the city.
+ */
+export function calendarLocation(event: CalendarEvent, reader: CalendarReader = 'attendee'): string {
+  if (reader === 'attendee') return event.online ? (event.join_url ?? '') : placeLines(event).join(', ');
+  if (event.online) return '';
+  return placeLines(event.address_public === 1 ? event : { ...event, address_lines: '[]' }).join(', ');
 }
 
-function details(event: CalendarEvent, pageUrl: string): string {
-  return [event.description, event.instructions, event.online && event.join_url ? event.join_url : '', pageUrl].filter(Boolean).join('\n\n');
+/**
+ * The event's text as calendars show it: plain text made from its Markdown (a calendar shows
+ * `**` and `[link](…)` as they are), the instructions and the join link for attendees only.
+ */
+function details(event: CalendarEvent, pageUrl: string, reader: CalendarReader = 'attendee'): string {
+  const plain = (md: string) => (md ? emailText(md).trim() : '');
+  const mine = reader === 'attendee';
+  return [plain(event.description), mine ? plain(event.instructions) : '', mine && event.online && event.join_url ? event.join_url : '', pageUrl].filter(Boolean).join('\n\n');
 }
 
 /**
@@ -21,14 +37,15 @@ function details(event: CalendarEvent, pageUrl: string): string {
  * calendar shows the right local time), the address or join link as the location, and a UID
  * per event so downloading it again updates the same entry.
  */
-export function eventIcs(event: CalendarEvent, opts: { baseUrl: string; pageUrl: string }): string {
+export function eventIcs(event: CalendarEvent, opts: { baseUrl: string; pageUrl: string; reader?: CalendarReader }): string {
+  const reader = opts.reader ?? 'attendee';
   const { error, value } = createEvent({
     uid: `event-${event.id}@${new URL(opts.baseUrl).hostname}`,
     productId: 'turnout',
     method: 'PUBLISH',
     title: event.title,
-    description: details(event, opts.pageUrl),
-    location: calendarLocation(event) || undefined,
+    description: details(event, opts.pageUrl, reader),
+    location: calendarLocation(event, reader) || undefined,
     url: opts.pageUrl,
     start: Date.parse(event.start_at),
     startInputType: 'utc',
@@ -37,6 +54,8 @@ export function eventIcs(event: CalendarEvent, opts: { baseUrl: string; pageUrl:
     endInputType: 'utc',
     endOutputType: 'utc',
     status: event.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
+    // Grows with every change (seconds of the last one), so a calendar takes a newer file over an older one.
+    sequence: Math.max(0, Math.floor(Date.parse(event.modified_at) / 1000) - 1_700_000_000),
   });
   if (error || !value) throw new Error(`calendar file for event ${event.id} could not be made: ${String(error)}`);
   return value;

@@ -50,6 +50,8 @@ export interface EventInput {
   joinUrl: string;
   venue: string;
   addressLines: string[];
+  /** Whether the street address is shown to everyone (OSDI `location.public`); false when absent. */
+  addressPublic?: boolean;
   locality: string;
   region: string;
   postalCode: string;
@@ -59,6 +61,9 @@ export interface EventInput {
   visibility: string;
   /** Minutes before the start. */
   reminders: number[];
+  /** The Spanish versions of the title and description ('' or null for none); absent keeps the stored ones. */
+  titleEs?: string | null;
+  descriptionEs?: string | null;
 }
 
 /** The columns of an event that its organizer describes (counts, status and ids are not here). */
@@ -74,6 +79,7 @@ export interface EventColumns {
   join_url: string | null;
   venue: string | null;
   address_lines: string;
+  address_public: number;
   locality: string | null;
   region: string | null;
   postal_code: string | null;
@@ -82,6 +88,9 @@ export interface EventColumns {
   longitude: number | null;
   visibility: 'public' | 'unlisted';
   reminders: string;
+  /** The Spanish versions (null: none); absent keeps them as they are. */
+  title_es?: string | null;
+  description_es?: string | null;
 }
 
 /** The canonical name of an IANA time zone (`america/chicago` → `America/Chicago`), or null if there is none. */
@@ -145,6 +154,7 @@ export function inputOf(event: EventRow): EventInput {
     joinUrl: event.join_url ?? '',
     venue: event.venue ?? '',
     addressLines: addressLinesOf(event),
+    addressPublic: event.address_public === 1,
     locality: event.locality ?? '',
     region: event.region ?? '',
     postalCode: event.postal_code ?? '',
@@ -153,6 +163,8 @@ export function inputOf(event: EventRow): EventInput {
     longitude: event.longitude,
     visibility: event.visibility,
     reminders: reminderMinutes(event),
+    titleEs: event.title_es,
+    descriptionEs: event.description_es,
   };
 }
 
@@ -187,11 +199,16 @@ export function isWebAddress(raw: string): boolean {
  * (English), the API (English) and any public form (the visitor's language) translate. Nothing
  * is written here.
  */
-export function checkEvent(input: EventInput): { errors: FieldErrors; columns?: EventColumns } {
+export function checkEvent(input: EventInput, opts: { placeOptional?: boolean } = {}): { errors: FieldErrors; columns?: EventColumns } {
+  // The API, as Action Network, takes an in-person event without its street, city or ZIP (a place to be announced).
+  const required = !opts.placeOptional;
   const errors: FieldErrors = {};
   const title = checkLine(errors, 'title', 'eventedit.field.title', input.title, EVENT_FIELD_LIMITS.title, 'eventedit.error.title');
   const description = checkText(errors, 'description', 'eventedit.field.description', input.description);
   const instructions = checkText(errors, 'instructions', 'eventedit.field.instructions', input.instructions);
+  // The Spanish versions: optional, with the English fields' bounds; '' and null store null.
+  const titleEs = input.titleEs === undefined ? undefined : checkLine(errors, 'title_es', 'eventedit.field.title_es', input.titleEs ?? '', EVENT_FIELD_LIMITS.title) || null;
+  const descriptionEs = input.descriptionEs === undefined ? undefined : checkText(errors, 'description_es', 'eventedit.field.description_es', input.descriptionEs ?? '') || null;
 
   const timezone = canonicalZone(input.timezone);
   if (!timezone) errors.timezone = { key: 'eventedit.error.timezone' };
@@ -244,18 +261,19 @@ export function checkEvent(input: EventInput): { errors: FieldErrors; columns?: 
   } else if (input.online === false) {
     venue = checkLine(errors, 'venue', 'eventedit.field.venue', input.venue, EVENT_FIELD_LIMITS.line) || null;
     const lines = input.addressLines.map((l) => l.trim()).filter(Boolean);
-    if (lines.length === 0) errors.address_lines = { key: 'eventedit.error.address' };
-    else if (lines.length > EVENT_FIELD_LIMITS.addressLines) errors.address_lines = { key: 'eventedit.error.address_lines', values: { max: EVENT_FIELD_LIMITS.addressLines } };
+    if (lines.length === 0) {
+      if (required) errors.address_lines = { key: 'eventedit.error.address' };
+    } else if (lines.length > EVENT_FIELD_LIMITS.addressLines) errors.address_lines = { key: 'eventedit.error.address_lines', values: { max: EVENT_FIELD_LIMITS.addressLines } };
     else {
       const lineErrors: FieldErrors = {};
       addressLines = lines.map((l) => checkLine(lineErrors, 'address_lines', 'eventedit.field.address', l, EVENT_FIELD_LIMITS.line));
       if (lineErrors.address_lines) errors.address_lines = lineErrors.address_lines;
     }
-    locality = checkLine(errors, 'locality', 'eventedit.field.locality', input.locality, EVENT_FIELD_LIMITS.locality, 'eventedit.error.locality') || null;
-    const regionRaw = checkLine(errors, 'region', 'eventedit.field.region', input.region, EVENT_FIELD_LIMITS.locality, country === 'US' ? 'eventedit.error.region' : undefined);
+    locality = checkLine(errors, 'locality', 'eventedit.field.locality', input.locality, EVENT_FIELD_LIMITS.locality, required ? 'eventedit.error.locality' : undefined) || null;
+    const regionRaw = checkLine(errors, 'region', 'eventedit.field.region', input.region, EVENT_FIELD_LIMITS.locality, country === 'US' && required ? 'eventedit.error.region' : undefined);
     region = regionRaw ? (regionRaw.length <= 3 ? regionRaw.toUpperCase() : regionRaw) : null;
     const postalRaw = input.postalCode.trim();
-    if (postalRaw || country === 'US') {
+    if (postalRaw || (country === 'US' && required)) {
       const normalized = normalizePostalCode(postalRaw, country);
       if (normalized === null) errors.postal_code = { key: country === 'US' ? 'form.error.postal_code' : 'form.error.postal_code_any' };
       else postalCode = normalized;
@@ -295,6 +313,7 @@ export function checkEvent(input: EventInput): { errors: FieldErrors; columns?: 
       join_url: joinUrl,
       venue,
       address_lines: JSON.stringify(addressLines),
+      address_public: !online && input.addressPublic === true ? 1 : 0,
       locality,
       region,
       postal_code: postalCode,
@@ -303,6 +322,8 @@ export function checkEvent(input: EventInput): { errors: FieldErrors; columns?: 
       longitude,
       visibility: visibility!,
       reminders: JSON.stringify(reminders),
+      ...(titleEs === undefined ? {} : { title_es: titleEs }),
+      ...(descriptionEs === undefined ? {} : { description_es: descriptionEs }),
     },
   };
 }

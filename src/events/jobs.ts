@@ -16,6 +16,9 @@ import {
 } from './service.ts';
 import { reminderMinutes } from './fields.ts';
 import { eventWhen, placeLines } from './format.ts';
+import { eventIcs } from './calendar.ts';
+import type { OutgoingMail } from '../mail/mailer.ts';
+import { localized } from '../kits/pages/localized.ts';
 
 export interface EventJobDeps {
   db: Kysely<Database>;
@@ -31,7 +34,9 @@ async function load(db: Kysely<Database>, attendanceId: string) {
   // An erased person has no email: nothing to send and nothing to retry.
   if (!event || !person?.email) return null;
   const lang: Language = isLanguage(attendance.language) ? attendance.language : 'en';
-  return { attendance, event, person, lang, t: translator(lang) };
+  // Every email (and its calendar file) names the event in the attendee's language.
+  const shown = { ...event, title: localized(lang, event.title, event.title_es).text, description: localized(lang, event.description, event.description_es).text };
+  return { attendance, event: shown, person, lang, t: translator(lang) };
 }
 
 type Loaded = NonNullable<Awaited<ReturnType<typeof load>>>;
@@ -56,7 +61,7 @@ export function eventJobHandlers(deps: EventJobDeps): Record<string, JobHandler>
     return parts.join('\n\n');
   };
 
-  const send = async (l: Loaded, kind: string, subject: MessageKey, body: string) => {
+  const send = async (l: Loaded, kind: string, subject: MessageKey, body: string, attachments?: OutgoingMail['attachments']) => {
     const { t } = l;
     const hello = l.person.given_name ? t('mail.hello', { name: l.person.given_name }) : t('mail.hello_anon');
     await deps.mailer.send({
@@ -65,8 +70,18 @@ export function eventJobHandlers(deps: EventJobDeps): Record<string, JobHandler>
       text: `${hello}\n\n${body}\n\n${l.event.organization_name}\n`,
       messageId: `<attendance-${l.attendance.id}.${kind}@${host}>`,
       language: l.lang,
+      ...(attachments ? { attachments } : {}),
     });
   };
+
+  /** The attendee's calendar file, the same as their private link's (one UID per event, so opening it again updates the entry). */
+  const calendar = (l: Loaded): OutgoingMail['attachments'] => [
+    {
+      filename: `${l.event.slug.replace(/[^a-z0-9-]/g, '') || 'event'}.ics`,
+      content: eventIcs(l.event, { baseUrl: deps.baseUrl, pageUrl: `${deps.baseUrl}/events/${l.event.slug}` }),
+      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+    },
+  ];
 
   /** An attendance that still has a place or a waitlist spot at an event that still happens. */
   const active = (l: Loaded) => l.attendance.status !== 'cancelled' && l.event.status === 'confirmed';
@@ -77,7 +92,7 @@ export function eventJobHandlers(deps: EventJobDeps): Record<string, JobHandler>
       if (!l || !active(l)) return;
       const { t, event } = l;
       if (l.attendance.status === 'accepted') {
-        await send(l, `rsvp.${job.id}`, 'mail.event.confirm.subject', `${t('mail.event.confirm.intro', { title: event.title })}\n\n${details(l, t)}`);
+        await send(l, `rsvp.${job.id}`, 'mail.event.confirm.subject', `${t('mail.event.confirm.intro', { title: event.title })}\n\n${details(l, t)}\n\n${t('mail.event.calendar_attached')}`, calendar(l));
       } else {
         const body = [
           t('mail.event.waitlist.intro', { title: event.title }),
@@ -91,7 +106,7 @@ export function eventJobHandlers(deps: EventJobDeps): Record<string, JobHandler>
     [JOB_PROMOTED]: async ({ attendanceId }: { attendanceId: string }, job: Job) => {
       const l = await load(deps.db, attendanceId);
       if (!l || !active(l) || l.attendance.status !== 'accepted') return;
-      await send(l, `promoted.${job.id}`, 'mail.event.promoted.subject', `${l.t('mail.event.promoted.intro', { title: l.event.title })}\n\n${details(l, l.t)}`);
+      await send(l, `promoted.${job.id}`, 'mail.event.promoted.subject', `${l.t('mail.event.promoted.intro', { title: l.event.title })}\n\n${details(l, l.t)}\n\n${l.t('mail.event.calendar_attached')}`, calendar(l));
     },
 
     // A reminder is sent only if it is still true: the attendee still has a place, the event is
@@ -116,7 +131,9 @@ export function eventJobHandlers(deps: EventJobDeps): Record<string, JobHandler>
         l.attendance.status === 'accepted'
           ? details(l, t)
           : [t('mail.event.when', { when: eventWhen(event, l.lang) }), t('mail.event.changed.waitlist'), t('mail.event.waitlist.manage', { url: privateUrl(l) })].join('\n\n');
-      await send(l, `changed.${job.id}`, 'mail.event.changed.subject', `${intro}\n\n${rest}`);
+      // Someone with a place gets the new calendar file: the same UID and a higher SEQUENCE update their entry.
+      const accepted = l.attendance.status === 'accepted';
+      await send(l, `changed.${job.id}`, 'mail.event.changed.subject', `${intro}\n\n${rest}${accepted ? `\n\n${t('mail.event.calendar_attached')}` : ''}`, accepted ? calendar(l) : undefined);
     },
 
     [JOB_EVENT_CANCELLED]: async ({ attendanceId }: { attendanceId: string }, job: Job) => {

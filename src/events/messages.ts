@@ -4,6 +4,8 @@ import { registerMessages, type Keys } from '../i18n/index.ts';
 export const en = {
   'eventedit.field.title': 'title',
   'eventedit.field.description': 'description',
+  'eventedit.field.title_es': 'Spanish title',
+  'eventedit.field.description_es': 'Spanish description',
   'eventedit.field.instructions': 'instructions',
   'eventedit.field.venue': 'venue',
   'eventedit.field.address': 'address line',
@@ -35,6 +37,8 @@ export const en = {
   'eventpage.address_hint': 'The exact address is emailed to everyone who RSVPs.',
   'eventpage.spots_left': '{count, plural, one {# spot left} other {# spots left}}',
   'eventpage.going': '{count, plural, one {# person going} other {# people going}}',
+  'eventpage.seats': '{count} of {capacity} places taken',
+  'eventpage.host_volunteer': 'Hosted by {name}, with {org}',
   'eventpage.full': 'This event is full: you will join the waitlist, and we will email you if a place opens up.',
   'eventpage.cancelled': 'This event has been cancelled.',
   'eventpage.past': 'This event has already happened.',
@@ -106,11 +110,20 @@ export const en = {
   'mail.event.changed.waitlist': 'You are still on the waitlist: we will email you if a place opens up.',
   'mail.event.cancelled.subject': 'Cancelled: {title}',
   'mail.event.cancelled.body': 'We are sorry: “{title}”, planned for {when}, has been cancelled. You do not need to do anything.',
+  'eventpage.near_postal': 'Near postal code {zip}',
+  'eventpage.area_map': 'Map of the area around {area}. The exact place is not marked.',
+  'eventpage.area_uncovered': 'No map: the map covers the United States.',
+  'eventpage.calendar': 'Add it to your calendar (.ics file)',
+  'rsvp.waitlisted_next_heading': 'What happens next',
+  'rsvp.waitlisted_next': 'When someone cancels, the first person on the waitlist gets their place and an email with the address and the details. Until then you need do nothing. If you can no longer come, leave the waitlist with the link in the email we sent you.',
+  'mail.event.calendar_attached': 'The event is attached as a calendar file (.ics): open it to add the event to your calendar.',
 };
 
 export const es: Record<keyof typeof en, string> = {
   'eventedit.field.title': 'título',
   'eventedit.field.description': 'descripción',
+  'eventedit.field.title_es': 'título en español',
+  'eventedit.field.description_es': 'descripción en español',
   'eventedit.field.instructions': 'instrucciones',
   'eventedit.field.venue': 'lugar',
   'eventedit.field.address': 'línea de dirección',
@@ -142,6 +155,8 @@ export const es: Record<keyof typeof en, string> = {
   'eventpage.address_hint': 'La dirección exacta se envía por correo a quienes confirman su asistencia.',
   'eventpage.spots_left': '{count, plural, one {# lugar libre} other {# lugares libres}}',
   'eventpage.going': '{count, plural, one {# persona asistirá} other {# personas asistirán}}',
+  'eventpage.seats': '{count} de {capacity} lugares ocupados',
+  'eventpage.host_volunteer': 'Organiza {name}, con {org}',
   'eventpage.full': 'Este evento está lleno: entrarás en la lista de espera y te escribiremos si se libera un lugar.',
   'eventpage.cancelled': 'Este evento se ha cancelado.',
   'eventpage.past': 'Este evento ya tuvo lugar.',
@@ -213,6 +228,13 @@ export const es: Record<keyof typeof en, string> = {
   'mail.event.changed.waitlist': 'Sigues en la lista de espera: te escribiremos si se libera un lugar.',
   'mail.event.cancelled.subject': 'Cancelado: {title}',
   'mail.event.cancelled.body': 'Lo sentimos: «{title}», previsto para {when}, se ha cancelado. No tienes que hacer nada.',
+  'eventpage.near_postal': 'Cerca del código postal {zip}',
+  'eventpage.area_map': 'Mapa de la zona de {area}. El lugar exacto no está marcado.',
+  'eventpage.area_uncovered': 'Sin mapa: el mapa cubre Estados Unidos.',
+  'eventpage.calendar': 'Añádelo a tu calendario (archivo .ics)',
+  'rsvp.waitlisted_next_heading': 'Qué pasa ahora',
+  'rsvp.waitlisted_next': 'Cuando alguien cancela, la primera persona de la lista de espera recibe su lugar y un correo con la dirección y los detalles. Hasta entonces no tienes que hacer nada. Si ya no puedes ir, sal de la lista con el enlace del correo que te enviamos.',
+  'mail.event.calendar_attached': 'El evento va adjunto como archivo de calendario (.ics): ábrelo para añadirlo a tu calendario.',
 };
 
 declare module '../i18n/index.ts' {

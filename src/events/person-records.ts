@@ -13,6 +13,7 @@ export async function attendanceRecords(ctx: Context, organizationId: string, pe
   const rows = await attendancesOfPerson(ctx.database.db, organizationId, personId);
   return {
     key: 'attendances',
+    noun: { one: 'event RSVP', other: 'event RSVPs' },
     actions: rows.map((a) => ({
       id: a.id,
       label: `${STATUS[a.status] ?? `${a.status}:`} the event “${a.event_title}”${a.attended ? ' (attended)' : ''}`,

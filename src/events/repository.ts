@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction, type Insertable, type Updateable } 
 import type { Database } from '../db/schema.ts';
 import type { AttendanceTable, EventTable } from './tables.ts';
 import type { Dialect } from '../db/connect.ts';
+import { conditionSql, type Condition } from '../kits/api/filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -114,7 +115,7 @@ export const publicUpcomingEvents = (q: Q, now: string, limit = 100) =>
   q
     .selectFrom('events')
     .innerJoin('organizations', 'organizations.id', 'events.organization_id')
-    .select(['events.slug', 'events.title', 'events.start_at', 'events.end_at', 'events.timezone', 'events.online', 'events.locality', 'events.region', 'organizations.name as organization_name'])
+    .select(['events.slug', 'events.title', 'events.title_es', 'events.start_at', 'events.end_at', 'events.timezone', 'events.online', 'events.locality', 'events.region', 'organizations.name as organization_name'])
     .where('events.status', '=', 'confirmed')
     .where('events.visibility', '=', 'public')
     .where('events.end_at', '>', now)
@@ -205,17 +206,17 @@ export interface EventComparison {
   value: string;
 }
 
-function eventsMatching(q: Q, organizationId: string, where: EventComparison[]) {
+function eventsMatching(q: Q, organizationId: string, where: Condition<EventComparison['column']>) {
   let query = q.selectFrom('events').where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
 /** One page of an organization's events for the API, oldest first. */
-export const listEvents = (q: Q, organizationId: string, where: EventComparison[], page: { limit: number; offset: number }) =>
+export const listEvents = (q: Q, organizationId: string, where: Condition<EventComparison['column']>, page: { limit: number; offset: number }) =>
   eventsMatching(q, organizationId, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 
-export async function countEvents(q: Q, organizationId: string, where: EventComparison[]): Promise<number> {
+export async function countEvents(q: Q, organizationId: string, where: Condition<EventComparison['column']>): Promise<number> {
   const row = await eventsMatching(q, organizationId, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -228,24 +229,24 @@ export interface AttendanceComparison {
 
 export type AttendanceOwner = { eventId: string } | { personId: string };
 
-function attendancesMatching(q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[]) {
+function attendancesMatching(q: Q, organizationId: string, by: AttendanceOwner, where: Condition<AttendanceComparison['column']>) {
   let query = q.selectFrom('attendances').where('organization_id', '=', organizationId);
   query = 'eventId' in by ? query.where('event_id', '=', by.eventId) : query.where('person_id', '=', by.personId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
-export const listAttendances = (q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[], page: { limit: number; offset: number }) =>
+export const listAttendances = (q: Q, organizationId: string, by: AttendanceOwner, where: Condition<AttendanceComparison['column']>, page: { limit: number; offset: number }) =>
   attendancesMatching(q, organizationId, by, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 
-export async function countAttendances(q: Q, organizationId: string, by: AttendanceOwner, where: AttendanceComparison[]): Promise<number> {
+export async function countAttendances(q: Q, organizationId: string, by: AttendanceOwner, where: Condition<AttendanceComparison['column']>): Promise<number> {
   const row = await attendancesMatching(q, organizationId, by, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** An attendance, only if it belongs to the organization and to the event or person named. */
 export const findAttendanceIn = (q: Q, organizationId: string, by: AttendanceOwner, id: string) =>
-  attendancesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
+  attendancesMatching(q, organizationId, by, { all: [] }).selectAll().where('id', '=', id).executeTakeFirst();
 
 /**
  * An erased person hosted events: their name and email typed into the host form (or given by

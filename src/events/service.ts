@@ -92,6 +92,7 @@ export async function rsvp(uow: UnitOfWork, eventId: string, r: Rsvp): Promise<R
     await repo.insertAttendance(uow.trx, { id, event_id: event.id, organization_id: event.organization_id, person_id: personId, created_at: uow.now, ...fields });
   }
   await repo.moveEventCounts(uow.trx, event.id, full ? { waitlist: 1 } : { accepted: 1 });
+  uow.raise('attendance', event.organization_id, id);
   if (r.notify !== false) uow.enqueue(JOB_RSVP_CONFIRMATION, { attendanceId: id });
   if (!full) scheduleReminders(uow, event, id);
   return { attendanceId: id, status, created: true };

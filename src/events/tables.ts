@@ -14,6 +14,9 @@ export interface EventTable {
   slug: string;
   title: string;
   description: string;
+  /** Spanish versions of the title and description (migration 021); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: ColumnType<string | null, string | null | undefined, string | null>;
+  description_es: ColumnType<string | null, string | null | undefined, string | null>;
   /** What attendees need to know; shown only to people who RSVP'd, like the address. */
   instructions: string;
   /** UTC instants (ISO-8601); the wall-clock time is shown in `timezone`. */
@@ -25,8 +28,10 @@ export interface EventTable {
   /** Revealed only to attendees. */
   join_url: string | null;
   venue: string | null;
-  /** JSON array of street lines; revealed only to attendees. */
+  /** JSON array of street lines; revealed only to attendees unless `address_public`. */
   address_lines: string;
+  /** 1 when the organizer made the street address public (OSDI `location.public`, migration 019). */
+  address_public: ColumnType<number, number | undefined, number>;
   locality: string | null;
   region: string | null;
   postal_code: string | null;
@@ -96,10 +101,12 @@ export const EVENTS_PERSONAL_DATA: PersonalData = {
   events: {
     rows: 'erase',
     columns: {
-      ...plain('id', 'organization_id', 'campaign_id', 'slug', 'start_at', 'end_at', 'timezone', 'online', 'capacity', 'visibility', 'status', 'reminders'),
+      ...plain('id', 'organization_id', 'campaign_id', 'slug', 'start_at', 'end_at', 'timezone', 'online', 'capacity', 'visibility', 'status', 'reminders', 'address_public'),
       ...plain('host_email_confirmed_at', 'host_link_version', 'accepted_count', 'waitlist_count', 'attended_count', 'origin_system', 'challenge', 'created_at', 'modified_at'),
       title: { erase: 'keep', why: EVENT_PLACE },
       description: { erase: 'keep', why: EVENT_PLACE },
+      title_es: { erase: 'keep', why: EVENT_PLACE },
+      description_es: { erase: 'keep', why: EVENT_PLACE },
       instructions: { erase: 'keep', why: EVENT_PLACE },
       join_url: { erase: 'keep', why: EVENT_PLACE },
       venue: { erase: 'keep', why: EVENT_PLACE },

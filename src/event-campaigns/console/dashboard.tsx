@@ -1,24 +1,27 @@
-import type { Context } from '../../context.ts';
+import type { Context, DashboardPart } from '../../context.ts';
 import { campaignsAwaitingReview } from '../repository.ts';
+import { DataTable } from '../../kits/console/table.tsx';
+import { DashboardSection, counted } from '../../kits/console/dashboard-section.tsx';
 
-/** The dashboard's weeks of action: each open campaign, and the offered events that wait for a decision. */
-export async function campaignsDashboard(ctx: Context, organizationId: string): Promise<JSX.Element | null> {
-  const campaigns = await campaignsAwaitingReview(ctx.database.db, organizationId);
-  if (campaigns.length === 0) return null;
-  return (
-    <section aria-labelledby="dashboard-campaigns">
-      <h2 id="dashboard-campaigns">Weeks of action</h2>
-      <ul>
-        {campaigns.map((c) => (
-          <li>
-            <a href={`/admin/event-campaigns/${c.id}`} safe>
-              {c.title}
-            </a>
-            {': '}
-            <span safe>{Number(c.awaiting) === 1 ? '1 event waits for review' : `${Number(c.awaiting)} events wait for review`}</span>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+/** The dashboard's weeks of action: each open campaign, and, first on the page, the offered events that wait for a decision. */
+export async function campaignsDashboard(ctx: Context, organizationId: string): Promise<DashboardPart> {
+  const campaigns = (await campaignsAwaitingReview(ctx.database.db, organizationId)).map((c) => ({ ...c, awaiting: Number(c.awaiting) }));
+  return {
+    attention: campaigns
+      .filter((c) => c.awaiting > 0)
+      .map((c) => ({ urgency: 0, href: `/admin/event-campaigns/${c.id}/moderation`, text: `${counted(c.awaiting, 'event waits', 'events wait')} for review in “${c.title}”` })),
+    section: (
+      <DashboardSection id="campaigns" title="Weeks of action" href="/admin/event-campaigns" all="All weeks of action" empty="No open weeks of action.">
+        {campaigns.length > 0 && (
+          <DataTable
+            rows={campaigns}
+            columns={[
+              { label: 'Week of action', head: true, text: (c) => c.title, href: (c) => `/admin/event-campaigns/${c.id}` },
+              { label: 'Waiting for review', num: true, text: (c) => String(c.awaiting) },
+            ]}
+          />
+        )}
+      </DashboardSection>
+    ),
+  };
 }

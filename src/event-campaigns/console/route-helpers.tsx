@@ -18,6 +18,7 @@ const NOTICES: Record<string, string> = {
   untrusted: 'That host’s next events will wait for a review again.',
   revoked: 'The old host link no longer works.',
   revoked_sent: 'The old host link no longer works; the host is getting a new one.',
+  event_added: 'The event is added and approved: it is on the campaign’s page and map.',
 };
 
 export function noticeOf(query: unknown): string | undefined {

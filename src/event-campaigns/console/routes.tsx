@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
 import type { EventCampaign } from '../tables.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../../kits/console/layout.tsx';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { DataTable, type Column } from '../../kits/console/table.tsx';
 import { audit } from '../../accounts/service.ts';
@@ -22,6 +23,7 @@ import {
 } from '../service.ts';
 import { isId, notFound, noticeOf, text, type Body, type EventParams, type IdParams } from './route-helpers.tsx';
 import { registerModerationRoutes } from './moderation-routes.tsx';
+import { registerAddEventRoutes } from './add-events-routes.tsx';
 
 type Counts = Pick<CampaignTotals, 'events' | 'rsvps' | 'attended'>;
 
@@ -45,7 +47,20 @@ function Totals(props: { totals: CampaignTotals; caption: string }): JSX.Element
   );
 }
 
-function CampaignFields(props: { values: { title?: string; description?: string; status?: string }; errors: Record<string, string | undefined> }): JSX.Element {
+type CampaignValues = { title?: string; description?: string; status?: string; title_es?: string | null; description_es?: string | null };
+
+/** The campaign form as typed (each text cut one past its bound, so a too long one is refused, not shortened). */
+function campaignValues(body: Record<string, unknown> | undefined) {
+  return {
+    title: text(body?.title, CAMPAIGN_LIMITS.title),
+    description: text(body?.description, CAMPAIGN_LIMITS.description),
+    status: body?.status === 'closed' ? 'closed' : 'open',
+    title_es: text(body?.title_es, CAMPAIGN_LIMITS.title),
+    description_es: text(body?.description_es, CAMPAIGN_LIMITS.description),
+  };
+}
+
+function CampaignFields(props: { values: CampaignValues; errors: Record<string, string | undefined> }): JSX.Element {
   const { values, errors } = props;
   return (
     <>
@@ -66,6 +81,12 @@ function CampaignFields(props: { values: { title?: string; description?: string;
           {values.description ?? ''}
         </textarea>
       </div>
+      <SpanishFields
+        fields={[
+          { name: 'title_es', label: 'Title', value: values.title_es ?? '', error: errors.title_es },
+          { name: 'description_es', label: 'Description', value: values.description_es ?? '', error: errors.description_es, rows: 6 },
+        ]}
+      />
       <div class="field">
         <label for="status">Status</label>
         <select id="status" name="status">
@@ -142,10 +163,10 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
     app.post<{ Body: Body }>('/event-campaigns', { config: { permission: 'manage_actions' } }, async (request, reply) => {
       const organizer = request.organizer!;
       const org = organizer.organization!;
-      const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
+      const values = campaignValues(request.body);
       const errors = checkCampaignFields(values);
       if (Object.keys(errors).length > 0) return listPage(request, reply, { values, errors: formErrors(errors), status: 422 });
-      const campaign = await createCampaign(db, org.id, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+      const campaign = await createCampaign(db, org.id, { title: values.title, description: values.description, status: values.status as 'open' | 'closed', title_es: values.title_es, description_es: values.description_es }, nowIso());
       await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'event_campaign.created', subject: campaign.id, details: { title: campaign.title } });
       return reply.redirect(`/admin/event-campaigns/${campaign.id}`, 303);
     });
@@ -183,6 +204,10 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
           <p safe>{`${plural(t.events, 'confirmed event')}, ${plural(t.rsvps, 'RSVP')}, ${t.attended} attended.`}</p>
           <Totals totals={t} caption="By state (confirmed events only)" />
           <h2>Events</h2>
+          <p>
+            <a href={`/admin/event-campaigns/${campaign.id}/events/new`}>Add an event</a> ·{' '}
+            <a href={`/admin/event-campaigns/${campaign.id}/import`}>Import events from CSV</a>
+          </p>
           <DataTable
             empty="No events yet."
             rows={events}
@@ -244,10 +269,10 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
       const campaign = await load(request);
       if (!campaign) return notFound(request, reply);
       const organizer = request.organizer!;
-      const values = { title: text(request.body?.title, CAMPAIGN_LIMITS.title), description: text(request.body?.description, CAMPAIGN_LIMITS.description), status: request.body?.status === 'closed' ? 'closed' : 'open' };
+      const values = campaignValues(request.body);
       const errors = checkCampaignFields(values);
       if (Object.keys(errors).length > 0) return campaignPage(request, reply, campaign, { values, errors: formErrors(errors), status: 422 });
-      const updated = await updateCampaign(db, campaign, { title: values.title, description: values.description, status: values.status as 'open' | 'closed' }, nowIso());
+      const updated = await updateCampaign(db, campaign, { title: values.title, description: values.description, status: values.status as 'open' | 'closed', title_es: values.title_es, description_es: values.description_es }, nowIso());
       await audit(db, { organizationId: campaign.organization_id, userId: organizer.session.user_id, action: 'event_campaign.changed', subject: campaign.id });
       return campaignPage(request, reply, updated, { notice: 'The campaign is saved.' });
     });
@@ -264,5 +289,6 @@ export function eventCampaignsConsoleRoutes(ctx: Context) {
     });
 
     registerModerationRoutes(app, ctx, load);
+    await registerAddEventRoutes(app, ctx, load);
   };
 }

@@ -2,7 +2,8 @@ import type { PageContext } from '../../kits/pages/layout.tsx';
 import '../messages.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { EVENT_FIELD_LIMITS } from '../../events/index.ts';
-import { EVENT_FORM_FIELDS, TIMEZONES, type EventFormValues } from '../event-draft.ts';
+import { EVENT_FORM_FIELDS, OTHER_TIMEZONES, TIMEZONES, type EventFormValues } from '../event-draft.ts';
+import { CountryField } from '../../kits/pages/country-field.tsx';
 import { errorText, SelectField, TextArea, TextField } from '../../kits/pages/form-parts.tsx';
 
 /** The fields of an event, as a host fills them in to offer it and later to change it. */
@@ -26,7 +27,7 @@ export function EventFields(props: { page: PageContext; values: EventFormValues;
           value={values.timezone}
           errors={errors}
           placeholder={t('event_form.choose_timezone')}
-          options={TIMEZONES.map(([zone, key]) => ({ value: zone, label: t(key) }))}
+          options={[...TIMEZONES.map(([zone, key]) => ({ value: zone, label: t(key) })), ...OTHER_TIMEZONES.map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') }))]}
         />
       </fieldset>
       <fieldset id="location_type" aria-describedby={whereError ? 'location_type-error' : undefined}>
@@ -54,7 +55,12 @@ export function EventFields(props: { page: PageContext; values: EventFormValues;
         <TextField page={page} name="venue" label={t('event_form.label.venue')} hint={t('event_form.hint.venue')} value={values.venue} errors={errors} maxlength={EVENT_FIELD_LIMITS.line} />
         <TextField page={page} name="address_lines" label={t('event_form.label.address')} hint={t('event_form.hint.private')} value={values.address_lines} errors={errors} autocomplete="street-address" maxlength={EVENT_FIELD_LIMITS.line} />
         <TextField page={page} name="locality" label={t('event_form.label.locality')} hint={t('event_form.hint.locality')} value={values.locality} errors={errors} autocomplete="address-level2" maxlength={EVENT_FIELD_LIMITS.locality} />
-        <TextField page={page} name="postal_code" label={t('event_form.label.zip')} value={values.postal_code} errors={errors} autocomplete="postal-code" inputmode="numeric" maxlength={10} />
+        <TextField page={page} name="region" label={t('event_form.label.region')} hint={t('event_form.hint.region')} value={values.region} errors={errors} autocomplete="address-level1" maxlength={EVENT_FIELD_LIMITS.locality} />
+        <TextField page={page} name="postal_code" label={t('event_form.label.zip')} hint={t('event_form.hint.zip')} value={values.postal_code} errors={errors} autocomplete="postal-code" maxlength={12} />
+        <CountryField page={page} value={values.country} errors={errors} />
+        <p class="hint" safe>
+          {t('campaign.coverage_note')}
+        </p>
         <h3 safe>{t('event_form.online_heading')}</h3>
         <TextField page={page} name="join_url" type="url" label={t('event_form.label.join_url')} hint={t('event_form.hint.join_url')} value={values.join_url} errors={errors} maxlength={EVENT_FIELD_LIMITS.joinUrl} />
       </fieldset>

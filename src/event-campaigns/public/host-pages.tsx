@@ -15,6 +15,8 @@ export interface Attendee {
   given_name: string | null;
   family_name: string | null;
   email: string | null;
+  /** As typed on the RSVP form, when it asked and they gave one. */
+  phone: string | null;
 }
 
 type ManagedEvent = Pick<EventRow, 'slug' | 'title' | 'status' | 'start_at' | 'end_at' | 'timezone' | 'online' | 'venue' | 'locality' | 'region' | 'accepted_count' | 'waitlist_count' | 'attended_count'>;
@@ -81,6 +83,9 @@ export function HostManagePage(props: {
                   {t('manage.col_email')}
                 </th>
                 <th scope="col" safe>
+                  {t('manage.col_phone')}
+                </th>
+                <th scope="col" safe>
                   {t('manage.col_status')}
                 </th>
               </tr>
@@ -92,6 +97,7 @@ export function HostManagePage(props: {
                     {name(a)}
                   </th>
                   <td safe>{a.email ?? ''}</td>
+                  <td>{a.phone ? <a href={`tel:${a.phone.replace(/[^\d+]/g, '')}`} safe>{a.phone}</a> : ''}</td>
                   <td>
                     {a.status === 'waitlisted' ? <span safe>{t('manage.waitlisted')}</span> : ''}
                     <form method="post" action={`${base}/check-in`} class="inline">

@@ -1,4 +1,6 @@
-import { Layout, type PageContext } from '../../kits/pages/layout.tsx';
+import { Layout, type Brand, type PageContext } from '../../kits/pages/layout.tsx';
+import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
+import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
 import '../messages.ts';
 import type { Language } from '../../i18n/index.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
@@ -6,16 +8,46 @@ import { HOST_NAME_MAX, type EventFormValues } from '../event-draft.ts';
 import { EVENT_FIELD_ORDER, EventFields } from './event-form.tsx';
 import { ErrorSummary, SelectField, TextField } from '../../kits/pages/form-parts.tsx';
 import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
-import { campaignMap, type MapCity } from '../map.ts';
-import { DEFAULT_DISTANCE, DISTANCES, eventPoint } from '../places.ts';
+import { campaignMap, onMap, type MapCluster, type MapEvent } from '../map.ts';
+import { DEFAULT_DISTANCE, DISTANCES, eventPoint, isCovered, milesBetween } from '../places.ts';
+import { inLanguage, type InLanguage } from '../../kits/pages/localized.ts';
 import type { PublicCampaignEvent } from '../repository.ts';
 
 export interface PublicCampaign {
   slug: string;
   title: string;
   description: string;
+  /** The Spanish versions (null: the English text is shown on Spanish pages too). */
+  title_es?: string | null;
+  description_es?: string | null;
   status: 'open' | 'closed';
   organization_name: string;
+  /** The sponsor as the header shows it (src/orgs/brand.ts). */
+  brand?: Brand & { accent?: string | null };
+}
+
+/** What the campaign's share picture shows: how many events are coming, in visible steps. */
+/** The campaign in the reader's language (src/kits/pages/localized.ts). */
+export function campaignInLanguage<C extends PublicCampaign>(page: PageContext, campaign: C): InLanguage<C, 'title' | 'description'> {
+  return inLanguage(page.lang, campaign, ['title', 'description'] as const);
+}
+
+export function campaignShareCard(page: PageContext, stored: PublicCampaign, upcoming: number): ShareCard {
+  const campaign = campaignInLanguage(page, stored);
+  return {
+    title: campaign.title,
+    organization: campaign.brand?.name || campaign.organization_name,
+    headline: page.t('campaign.upcoming', { count: visibleCount(upcoming) }),
+    note: campaign.status === 'closed' ? page.t('campaign.closed') : null,
+    accent: campaign.brand?.accent ?? null,
+  };
+}
+
+function campaignShare(page: PageContext, stored: PublicCampaign, upcoming: number): ShareMeta {
+  const campaign = campaignInLanguage(page, stored);
+  const path = `/event_campaigns/${campaign.slug}`;
+  const card = campaignShareCard(page, campaign, upcoming);
+  return actionShareMeta({ path, title: campaign.title, markdown: campaign.description, image: shareImagePath(path, page.lang, card), card });
 }
 
 /** An event in the list, with its distance from the searched ZIP when there was a search. */
@@ -53,7 +85,8 @@ function EventItem(props: { page: PageContext; item: ListedEvent }): JSX.Element
   const { page, item } = props;
   const { event } = item;
   const { t, lang } = page;
-  const place = event.online ? t('campaign.online') : [event.venue, cityOf(event)].filter(Boolean).join(' · ');
+  const country = event.country && event.country !== 'US' ? (new Intl.DisplayNames([lang], { type: 'region' }).of(event.country) ?? event.country) : '';
+  const place = event.online ? t('campaign.online') : [event.venue, [cityOf(event), country].filter(Boolean).join(', ')].filter(Boolean).join(' · ');
   const miles = item.miles === null ? null : item.miles < 10 ? Math.round(item.miles * 10) / 10 : Math.round(item.miles);
   const full = event.capacity !== null && event.accepted_count >= event.capacity;
   return (
@@ -87,18 +120,41 @@ function EventItem(props: { page: PageContext; item: ListedEvent }): JSX.Element
   );
 }
 
-/** The cities with an in-person event, each once, with how many events it has. */
-export function citiesOf(events: PublicCampaignEvent[]): MapCity[] {
-  const byName = new Map<string, MapCity>();
+/** The in-person events that have a place on the map, each marked as within the search or not. */
+export function mapEventsOf(events: PublicCampaignEvent[], matches: Set<string> | null): MapEvent[] {
+  const out: MapEvent[] = [];
   for (const e of events) {
     const point = eventPoint(e);
-    if (!point) continue;
-    const name = cityOf(e) || e.postal_code || '';
-    const city = byName.get(name);
-    if (city) city.events++;
-    else byName.set(name, { name, ...point, events: 1 });
+    if (!point || !onMap(point)) continue;
+    out.push({ slug: e.slug, title: e.title, place: cityOf(e) || e.postal_code || '', postal_code: e.postal_code, ...point, match: matches === null || matches.has(e.id) });
   }
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return out;
+}
+
+/** The places on the map, each once, with how many events it has: the map's text alternative. */
+function placesText(events: MapEvent[]): string {
+  const counts = new Map<string, number>();
+  for (const e of events) counts.set(e.place, (counts.get(e.place) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([place, n]) => (n > 1 ? `${place} (${n})` : place))
+    .join('; ');
+}
+
+/** The place most of a circle's events are in, to name the circle. */
+function mainPlace(cluster: MapCluster): string {
+  const counts = new Map<string, number>();
+  for (const e of cluster.events) counts.set(e.place, (counts.get(e.place) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
+}
+
+/** Where a circle of several events leads: the search around them, wide enough to hold them all. */
+function clusterSearch(slug: string, cluster: MapCluster): string {
+  const first = cluster.events.find((e) => e.postal_code);
+  if (!first?.postal_code) return `/event_campaigns/${slug}#results-heading`;
+  const spread = Math.max(...cluster.events.map((e) => milesBetween(first, e)));
+  const miles = DISTANCES.find((d) => d >= spread) ?? DISTANCES[DISTANCES.length - 1];
+  return `/event_campaigns/${slug}?zip=${encodeURIComponent(first.postal_code)}&distance=${miles}#results-heading`;
 }
 
 export function CampaignPage(props: {
@@ -107,14 +163,19 @@ export function CampaignPage(props: {
   events: PublicCampaignEvent[];
   /** The search results, sorted by distance; null when nobody searched (or the search was wrong). */
   results: ListedEvent[] | null;
-  search: { zip: string; distance: string; miles: number | null };
+  search: { zip: string; distance: string; miles: number | null; origin?: { latitude: number; longitude: number } | null };
   errors: FieldErrors;
 }): JSX.Element {
-  const { page, campaign, events, results, search, errors } = props;
+  const { page, events, results, search, errors } = props;
+  const campaign = campaignInLanguage(page, props.campaign);
   const { t } = page;
   const inPerson = events.filter((e) => !e.online);
   const online = events.filter((e) => e.online);
-  const cities = citiesOf(events);
+  // In person but where the offline table places nothing (outside the US and Canada): listed apart during a search.
+  const unplaced = results === null ? [] : inPerson.filter((e) => eventPoint(e) === null);
+  const matches = results === null ? null : new Set(results.map((r) => r.event.id));
+  const onTheMap = mapEventsOf(events, matches);
+  const region = search.origin && search.miles ? { ...search.origin, miles: search.miles } : null;
   const wrong = Object.keys(errors).length > 0;
   const title = wrong ? `${t('error.summary')}: ${campaign.title}` : campaign.title;
   const list = results ?? inPerson.map((event) => ({ event, miles: null }));
@@ -123,18 +184,27 @@ export function CampaignPage(props: {
       ? t('campaign.upcoming', { count: inPerson.length })
       : t('campaign.results', { count: results.length, miles: search.miles ?? DEFAULT_DISTANCE, zip: search.zip });
   const map = campaignMap({
-    title: t('campaign.map_title', { count: cities.reduce((n, c) => n + c.events, 0) }),
+    title: region ? t('campaign.map_title_search', { miles: search.miles!, zip: search.zip }) : t('campaign.map_title', { count: onTheMap.length }),
     describedBy: 'map-cities',
-    cities,
-    dotLabel: (c) => t('campaign.map_dot', { city: c.name, count: c.events }),
+    events: onTheMap,
+    region,
+    originLabel: region ? t('campaign.map_origin', { zip: search.zip }) : undefined,
+    clusterHref: (c) => clusterSearch(campaign.slug, c),
+    label: (c) =>
+      c.events.length === 1
+        ? t('campaign.map_event', { title: c.events[0]!.title, place: c.events[0]!.place })
+        : t(c.match && matches ? 'campaign.map_cluster_match' : 'campaign.map_cluster', { count: c.events.length, place: mainPlace(c) }),
   });
+  const elsewhere = inPerson.some((e) => !isCovered(e.country));
   return (
-    <Layout page={page} title={title}>
-      <h1 safe>{campaign.title}</h1>
+    <Layout page={page} title={title} share={campaignShare(page, campaign, inPerson.length + online.length)} brand={campaign.brand}>
+      <h1 lang={campaign.langs.title} safe>
+        {campaign.title}
+      </h1>
       <p class="hint" safe>
         {t('campaign.by', { org: campaign.organization_name })}
       </p>
-      {paragraphs(campaign.description).join('') as 'safe'}
+      {campaign.langs.description ? <div lang={campaign.langs.description}>{paragraphs(campaign.description).join('') as 'safe'}</div> : (paragraphs(campaign.description).join('') as 'safe')}
       {campaign.status === 'open' ? (
         <p>
           <a href={`/event_campaigns/${campaign.slug}/host`}>
@@ -143,7 +213,7 @@ export function CampaignPage(props: {
           <span safe>{t('campaign.host_pitch')}</span>
         </p>
       ) : (
-        <p class="notice" safe>
+        <p class="closed" role="status" safe>
           {t('campaign.closed')}
         </p>
       )}
@@ -166,6 +236,13 @@ export function CampaignPage(props: {
             {t('campaign.search')}
           </button>
         </form>
+        {elsewhere || unplaced.length > 0 ? (
+          <p class="hint" safe>
+            {t('campaign.coverage_note')}
+          </p>
+        ) : (
+          ''
+        )}
       </section>
       <section aria-labelledby="results-heading">
         <h2 id="results-heading" role={results !== null ? 'status' : undefined} safe>
@@ -181,6 +258,20 @@ export function CampaignPage(props: {
           <p safe>{results !== null ? t('campaign.no_results_hint') : t('campaign.none_yet')}</p>
         )}
       </section>
+      {unplaced.length > 0 ? (
+        <section aria-labelledby="unplaced-heading">
+          <h2 id="unplaced-heading" safe>
+            {t('campaign.unplaced_heading', { count: unplaced.length })}
+          </h2>
+          <ol class="petition-list event-list">
+            {unplaced.map((event) => (
+              <EventItem page={page} item={{ event, miles: null }} />
+            ))}
+          </ol>
+        </section>
+      ) : (
+        ''
+      )}
       {online.length > 0 ? (
         <section aria-labelledby="online-heading">
           <h2 id="online-heading" safe>
@@ -201,7 +292,7 @@ export function CampaignPage(props: {
         </h2>
         <figure class="event-map">{map as 'safe'}</figure>
         <p id="map-cities" safe>
-          {cities.length === 0 ? t('campaign.map_empty') : t('campaign.map_cities', { cities: cities.map((c) => (c.events > 1 ? `${c.name} (${c.events})` : c.name)).join('; ') })}
+          {onTheMap.length === 0 ? t('campaign.map_empty') : t('campaign.map_cities', { cities: placesText(onTheMap) })}
         </p>
       </section>
     </Layout>
@@ -217,7 +308,8 @@ const HOST_FIELD_ORDER = ['host_name', 'host_email', ...EVENT_FIELD_ORDER] as co
 
 /** The public form to offer an event in a campaign. */
 export function HostFormPage(props: { page: PageContext; campaign: PublicCampaign; values: HostFormValues; errors: FieldErrors }): JSX.Element {
-  const { page, campaign, values, errors } = props;
+  const { page, values, errors } = props;
+  const campaign = campaignInLanguage(page, props.campaign);
   const { t, lang } = page;
   const wrong = Object.keys(errors).length > 0;
   const heading = t('host.title', { campaign: campaign.title });
@@ -229,7 +321,7 @@ export function HostFormPage(props: { page: PageContext; campaign: PublicCampaig
       <form method="post" action={`/event_campaigns/${campaign.slug}/host`} novalidate>
         <input type="hidden" name="lang" value={lang} />
         <h2 safe>{t('host.about_you')}</h2>
-        <TextField page={page} name="host_name" label={t('host.name')} value={values.host_name} errors={errors} autocomplete="name" maxlength={HOST_NAME_MAX} required />
+        <TextField page={page} name="host_name" label={t('host.name')} hint={t('host.name_hint')} value={values.host_name} errors={errors} autocomplete="name" maxlength={HOST_NAME_MAX} required />
         <TextField page={page} name="host_email" type="email" label={t('host.email')} hint={t('host.email_hint')} value={values.host_email} errors={errors} autocomplete="email" maxlength={254} required />
         <h2 safe>{t('host.about_event')}</h2>
         <EventFields page={page} values={values} errors={errors} />

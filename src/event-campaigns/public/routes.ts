@@ -11,7 +11,9 @@ import { eventCache } from '../../events/index.ts';
 import { nowIso } from '../../util/ids.ts';
 import { checkHostEvent, parseHost, valuesOf, type EventFormValues } from '../event-draft.ts';
 import { HostManagePage } from './host-pages.tsx';
-import { CampaignPage, HostConfirmPage, HostFormPage, NoticePage, type ListedEvent } from './pages.tsx';
+import { CampaignPage, campaignShareCard, HostConfirmPage, HostFormPage, NoticePage, type ListedEvent } from './pages.tsx';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
+import { organizationBrand } from '../../orgs/brand.ts';
 import { eventPoint, milesBetween, parseSearch, type SearchProblem } from '../places.ts';
 import { findCampaignBySlug, publicCampaignEvents } from '../repository.ts';
 import {
@@ -66,8 +68,9 @@ export function eventCampaignRoutes(ctx: Context) {
     type SlugParams = { Params: { slug: string }; Querystring: Record<string, unknown> };
 
     app.get<SlugParams>('/event_campaigns/:slug', async (request, reply) => {
-      const campaign = await findCampaignBySlug(db, request.params.slug);
-      if (!campaign) return notFound(request, reply);
+      const found = await findCampaignBySlug(db, request.params.slug);
+      if (!found) return notFound(request, reply);
+      const campaign = { ...found, brand: await organizationBrand(db, found.organization_id) };
       const parsed = parseSearch(request.query);
       const events = await publicCampaignEvents(db, campaign.id, nowIso());
       let results: ListedEvent[] | null = null;
@@ -89,11 +92,20 @@ export function eventCampaignRoutes(ctx: Context) {
           campaign,
           events,
           results,
-          search: { zip: parsed.zip, distance: parsed.distance, miles: parsed.search?.miles ?? null },
+          search: { zip: parsed.zip, distance: parsed.distance, miles: parsed.search?.miles ?? null, origin: parsed.search?.origin ?? null },
           errors,
         }),
         parsed.problems.length > 0 ? 400 : 200,
       );
+    });
+
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<SlugParams>('/event_campaigns/:slug/share.png', async (request, reply) => {
+      const found = await findCampaignBySlug(db, request.params.slug);
+      if (!found) return notFound(request, reply);
+      const campaign = { ...found, brand: await organizationBrand(db, found.organization_id) };
+      const upcoming = (await publicCampaignEvents(db, campaign.id, nowIso())).length;
+      return sendShareImage(request, reply, campaignShareCard(pageContext(request), campaign, upcoming));
     });
 
     app.get<SlugParams>('/event_campaigns/:slug/host', async (request, reply) => {

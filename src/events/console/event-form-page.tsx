@@ -2,12 +2,16 @@
 // choices it offers. Moved out of pages.tsx, which re-exports it, to keep that file short.
 import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import type { EventRow } from '../tables.ts';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 
 /** What the event form holds, as typed: kept as it is when the form comes back with errors. */
 export interface EventForm {
   title: string;
   slug: string;
   description: string;
+  /** The Spanish versions ('' for none). */
+  title_es: string;
+  description_es: string;
   instructions: string;
   start_date: string;
   start_time: string;
@@ -20,6 +24,8 @@ export interface EventForm {
   venue: string;
   address_line1: string;
   address_line2: string;
+  /** Whether the street address is on the public page, the map's link and the public calendar file. */
+  address_public: boolean;
   locality: string;
   region: string;
   postal_code: string;
@@ -55,21 +61,43 @@ const allZones = () => (otherZones ??= Intl.supportedValuesOf('timeZone').filter
 
 const number = (n: number) => n.toLocaleString('en-US');
 
-export function EventFormPage(props: { page: AdminPage; event?: Pick<EventRow, 'id' | 'title' | 'slug'>; form: EventForm; errors: EventFormErrors }): JSX.Element {
-  const { page, event, form, errors } = props;
-  const action = event ? `/admin/events/${event.id}/edit` : '/admin/events/new';
-  const heading = event ? `Edit: ${event.title}` : 'New event';
+/**
+ * The event form. `into` puts a new event somewhere else than the events list (a week of action's
+ * page): its own action, heading, way back and fields before the event's (the host).
+ */
+export function EventFormPage(props: {
+  page: AdminPage;
+  event?: Pick<EventRow, 'id' | 'title' | 'slug'>;
+  form: EventForm;
+  errors: EventFormErrors;
+  into?: { action: string; heading: string; back: { href: string; label: string }; intro?: string; fields?: JSX.Element };
+}): JSX.Element {
+  const { page, event, form, errors, into } = props;
+  const action = event ? `/admin/events/${event.id}/edit` : (into?.action ?? '/admin/events/new');
+  const heading = event ? `Edit: ${event.title}` : (into?.heading ?? 'New event');
   const wrong = Object.values(errors).some(Boolean);
   const zoneError = errors.timezone;
   const reminderChoices = [...REMINDER_CHOICES, ...form.reminders.filter((m) => !REMINDER_CHOICES.some(([c]) => c === m)).map((m): [number, string] => [m, `${number(m)} minutes before`])];
   return (
     <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
-      <p>{event ? <a href={`/admin/events/${event.id}`}>Back to the event</a> : <a href="/admin/events">Back to events</a>}</p>
+      <p>
+        {event ? (
+          <a href={`/admin/events/${event.id}`}>Back to the event</a>
+        ) : into ? (
+          <a href={into.back.href} safe>
+            {into.back.label}
+          </a>
+        ) : (
+          <a href="/admin/events">Back to events</a>
+        )}
+      </p>
       <h1 safe>{heading}</h1>
       {event ? <p class="hint">Attendees are emailed when you change the time or the place.</p> : ''}
+      {into?.intro ? <p safe>{into.intro}</p> : ''}
       <ErrorSummary errors={errors} />
       <form method="post" action={action} novalidate>
         <CsrfField token={page.csrf} />
+        {(into?.fields ?? '') as 'safe'}
         <Input name="title" label="Title" value={form.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
         {event ? (
           ''
@@ -83,6 +111,12 @@ export function EventFormPage(props: { page: AdminPage; event?: Pick<EventRow, '
           />
         )}
         <TextArea name="description" label="Description (optional)" value={form.description} error={errors.description} hint="Shown on the public page, in Markdown." rows={5} />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 5 },
+          ]}
+        />
         <TextArea
           name="instructions"
           label="Instructions for attendees (optional)"
@@ -137,12 +171,16 @@ export function EventFormPage(props: { page: AdminPage; event?: Pick<EventRow, '
         />
         <Input name="join_url" label="Link to join (online events)" type="url" value={form.join_url} error={errors.join_url} hint="Sent only to people who RSVP, never shown on the public page." />
         <Input name="venue" label="Venue (in person, optional)" value={form.venue} error={errors.venue} hint="A building or a room, like Harold Washington Library." />
-        <Input name="address_line1" label="Street address (in person)" value={form.address_line1} error={errors.address_line1} autocomplete="address-line1" hint="Sent only to people who RSVP; the public page shows the city, state and ZIP." />
+        <Input name="address_line1" label="Street address (in person)" value={form.address_line1} error={errors.address_line1} autocomplete="address-line1" hint="Sent only to people who RSVP unless you make it public below; the public page shows the venue, city, state and ZIP." />
         <Input name="address_line2" label="Address line 2 (optional)" value={form.address_line2} autocomplete="address-line2" />
         <Input name="locality" label="City" value={form.locality} error={errors.locality} autocomplete="address-level2" />
         <Input name="region" label="State" value={form.region} error={errors.region} autocomplete="address-level1" hint="Two letters, like IL." />
         <Input name="postal_code" label="ZIP code" value={form.postal_code} error={errors.postal_code} autocomplete="postal-code" />
-        <Input name="country" label="Country" value={form.country} error={errors.country} hint="Two letters, like US." />
+        <Input name="country" label="Country" value={form.country} error={errors.country} hint="Two letters, like US, CA or DE. Distance search and the map place events in the US and Canada (the map: the US); elsewhere the event is listed without them." />
+        <div class="checkbox">
+          <input type="checkbox" id="address_public" name="address_public" value="yes" checked={form.address_public} />
+          <label for="address_public">Show the street address on the public page (a public place, like a park or a library)</label>
+        </div>
         <Radios
           name="visibility"
           legend="Who can find it"

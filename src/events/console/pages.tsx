@@ -10,6 +10,21 @@ export { AttendeesPage, type AttendeeRow } from './attendees-page.tsx';
 
 const STATUS_TEXT: Record<EventRow['status'], string> = { pending: 'awaiting approval', confirmed: 'confirmed', rejected: 'rejected', cancelled: 'cancelled' };
 
+/** ", public", ", public once approved", ", unlisted (…)": what a visitor can reach, as the status allows. */
+function statusVisibility(e: Pick<EventRow, 'status' | 'visibility'>): string {
+  if (e.status === 'rejected') return ', not published';
+  const seen = e.visibility === 'unlisted' ? 'unlisted (reachable only by its link)' : 'public';
+  return e.status === 'pending' ? `, ${seen} once approved` : `, ${seen}`;
+}
+
+/** "12 going of 40", "2 going, 1 over the capacity of 1" (capacity lowered below those going), "3 going (no limit)". */
+function goingText(e: Pick<EventRow, 'accepted_count' | 'capacity'>): string {
+  if (e.capacity === null) return `${number(e.accepted_count)} (no limit)`;
+  const over = e.accepted_count - e.capacity;
+  if (over > 0) return `${number(e.accepted_count)} going, ${number(over)} over the capacity of ${number(e.capacity)}`;
+  return `${number(e.accepted_count)} of ${number(e.capacity)}`;
+}
+
 type ListedEvent = Pick<EventRow, 'id' | 'title' | 'start_at' | 'end_at' | 'timezone' | 'status' | 'visibility' | 'capacity' | 'accepted_count' | 'waitlist_count' | 'attended_count'>;
 
 export function EventsListPage(props: { page: AdminPage; events: ListedEvent[]; canCreate: boolean }): JSX.Element {
@@ -48,7 +63,7 @@ export function EventDetailPage(props: {
       <h1 safe>{e.title}</h1>
       <dl class="facts">
         <dt>Status</dt>
-        <dd safe>{`${STATUS_TEXT[e.status]}${e.visibility === 'unlisted' ? ', unlisted (reachable only by its link)' : ', public'}`}</dd>
+        <dd safe>{`${STATUS_TEXT[e.status]}${statusVisibility(e)}`}</dd>
         <dt>When</dt>
         <dd safe>{eventWhen(e, 'en')}</dd>
         <dt>Where</dt>
@@ -69,7 +84,7 @@ export function EventDetailPage(props: {
         )}
         <dt>Going</dt>
         <dd id="going" safe>
-          {e.capacity === null ? `${number(e.accepted_count)} (no limit)` : `${number(e.accepted_count)} of ${number(e.capacity)}`}
+          {goingText(e)}
         </dd>
         <dt>Waitlist</dt>
         <dd id="waitlist" safe>
@@ -80,11 +95,16 @@ export function EventDetailPage(props: {
           {number(e.attended_count)}
         </dd>
         <dt>Public page</dt>
-        <dd>
-          <a href={publicPath} safe>
-            {publicPath}
-          </a>
-        </dd>
+        {/* A pending or rejected event has no public page yet (its link is a 404): its address is shown, not linked. */}
+        {e.status === 'pending' || e.status === 'rejected' ? (
+          <dd safe>{`${publicPath} (${e.status === 'pending' ? 'once approved' : 'not published'})`}</dd>
+        ) : (
+          <dd>
+            <a href={publicPath} safe>
+              {publicPath}
+            </a>
+          </dd>
+        )}
       </dl>
       {can.manage && open ? (
         <div class="actions">

@@ -3,15 +3,17 @@ import type { Context } from '../../context.ts';
 import type { EventRow } from '../tables.ts';
 import { can } from '../../accounts/policy.ts';
 import { audit } from '../../accounts/service.ts';
-import { translator, type MessageKey } from '../../i18n/index.ts';
-import type { FieldErrors } from '../../actions/people/validate.ts';
 import { csvText } from '../../util/csv.ts';
 import * as repo from '../repository.ts';
 import { cancelEvent, createEvent, EventClosedError, recordCheckIn, setCapacity, updateEvent } from '../service.ts';
-import { checkEvent, EVENT_FIELD_LIMITS, inputOf, type EventInput, DEFAULT_REMINDERS } from '../fields.ts';
+import { checkEvent, EVENT_FIELD_LIMITS } from '../fields.ts';
+import { blankForm, eventFormOf, formErrors, inputFrom, readEventForm, text } from './form.ts';
 import { eventCache } from '../public-cache.ts';
+import { withPlace } from '../../kits/places/postal.ts';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { AttendeesPage, CancelEventPage, EventDetailPage, EventFormPage, EventNotFoundPage, EventsListPage, type EventForm, type EventFormErrors } from './pages.tsx';
+
+export { eventFormOf, readEventForm } from './form.ts';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -33,126 +35,6 @@ const NOTICES: Record<string, string> = {
   challenge: 'Saved: the RSVP form follows the new challenge setting now (other web processes within 2 seconds).',
   challenge_invalid: 'Choose off, automatic or always. Nothing was changed.',
 };
-
-const en = translator('en');
-
-function text(body: Body | undefined, name: string): string {
-  const value = body?.[name];
-  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').trim() : '';
-}
-
-/** The event form as the organizer typed it. */
-export function readEventForm(body: Body | undefined): EventForm {
-  const ticked = body?.reminders;
-  const reminders = (Array.isArray(ticked) ? ticked : ticked === undefined ? [] : [ticked])
-    .filter((v): v is string => typeof v === 'string' && /^\d{1,6}$/.test(v))
-    .map(Number);
-  return {
-    title: text(body, 'title'),
-    slug: text(body, 'slug').toLowerCase(),
-    description: text(body, 'description'),
-    instructions: text(body, 'instructions'),
-    start_date: text(body, 'start_date'),
-    start_time: text(body, 'start_time'),
-    end_date: text(body, 'end_date'),
-    end_time: text(body, 'end_time'),
-    timezone: text(body, 'timezone'),
-    capacity: text(body, 'capacity'),
-    location_type: text(body, 'location_type'),
-    join_url: text(body, 'join_url'),
-    venue: text(body, 'venue'),
-    address_line1: text(body, 'address_line1'),
-    address_line2: text(body, 'address_line2'),
-    locality: text(body, 'locality'),
-    region: text(body, 'region'),
-    postal_code: text(body, 'postal_code'),
-    country: text(body, 'country').toUpperCase(),
-    visibility: text(body, 'visibility'),
-    reminders,
-  };
-}
-
-export function eventFormOf(event: EventRow): EventForm {
-  const i = inputOf(event);
-  return {
-    title: i.title,
-    slug: event.slug,
-    description: i.description,
-    instructions: i.instructions,
-    start_date: i.startDate,
-    start_time: i.startTime,
-    end_date: i.endDate,
-    end_time: i.endTime,
-    timezone: i.timezone,
-    capacity: i.capacity === null ? '' : String(i.capacity),
-    location_type: i.online ? 'online' : 'in_person',
-    join_url: i.joinUrl,
-    venue: i.venue,
-    address_line1: i.addressLines[0] ?? '',
-    address_line2: i.addressLines.slice(1).join(', '),
-    locality: i.locality,
-    region: i.region,
-    postal_code: i.postalCode,
-    country: i.country,
-    visibility: i.visibility,
-    reminders: i.reminders,
-  };
-}
-
-const blankForm = (): EventForm => ({
-  ...readEventForm({}),
-  timezone: 'America/Chicago',
-  start_time: '18:00',
-  end_time: '20:00',
-  location_type: 'in_person',
-  country: 'US',
-  visibility: 'public',
-  reminders: [...DEFAULT_REMINDERS],
-});
-
-function inputFrom(form: EventForm, current?: EventRow): EventInput {
-  return {
-    title: form.title,
-    description: form.description,
-    instructions: form.instructions,
-    startDate: form.start_date,
-    startTime: form.start_time,
-    endDate: form.end_date,
-    endTime: form.end_time,
-    timezone: form.timezone,
-    capacity: form.capacity,
-    online: form.location_type === 'online' ? true : form.location_type === 'in_person' ? false : null,
-    joinUrl: form.join_url,
-    venue: form.venue,
-    addressLines: [form.address_line1, form.address_line2],
-    locality: form.locality,
-    region: form.region,
-    postalCode: form.postal_code,
-    country: form.country,
-    // The form has no map: coordinates set through the API stay while the place does.
-    latitude: current?.latitude ?? null,
-    longitude: current?.longitude ?? null,
-    visibility: form.visibility,
-    reminders: form.reminders,
-  };
-}
-
-// Where each of checkEvent's fields is on the form.
-const FORM_FIELD: Record<string, keyof EventForm> = { address_lines: 'address_line1', coordinates: 'address_line1' };
-
-/** The service's message keys in English, on the form's fields, in the order of the page. */
-function formErrors(errors: FieldErrors): EventFormErrors {
-  const out: EventFormErrors = {};
-  for (const [field, error] of Object.entries(errors)) {
-    if (!error) continue;
-    const values = { ...error.values };
-    if (typeof values.field === 'string') values.field = en(values.field as MessageKey);
-    const message = en(error.key, values);
-    out[FORM_FIELD[field] ?? (field as keyof EventForm)] = message.charAt(0).toUpperCase() + message.slice(1);
-  }
-  const order = Object.keys(blankForm()) as (keyof EventForm)[];
-  return Object.fromEntries(order.filter((f) => out[f]).map((f) => [f, out[f]])) as EventFormErrors;
-}
 
 /** The console's events: list, create, edit, capacity, cancel, attendees with check-in, and their export. */
 export function eventsConsoleRoutes(ctx: Context) {
@@ -188,7 +70,8 @@ export function eventsConsoleRoutes(ctx: Context) {
         formErrs.slug = `The web address /events/${form.slug} is already used by another event: choose another`;
       }
       if (!columns || Object.keys(formErrs).length > 0) return showForm(request, reply, form, formErrs);
-      const event = await ctx.committer.submit((uow) => createEvent(uow, org.id, columns, { slug: form.slug || undefined }));
+      // Placed from its postal code where the offline table covers it: the page's map of the area, the campaigns' search.
+      const event = await ctx.committer.submit((uow) => createEvent(uow, org.id, withPlace(columns), { slug: form.slug || undefined }));
       await record(request, 'event.created', event.id, { title: event.title, slug: event.slug });
       cache.forget(event.slug);
       return reply.redirect(`/admin/events/${event.id}?notice=created`, 303);
@@ -220,8 +103,11 @@ export function eventsConsoleRoutes(ctx: Context) {
       const event = await find(request);
       if (!event) return notFound(request, reply);
       const form = readEventForm(request.body);
-      const { errors, columns } = checkEvent(inputFrom(form, event));
-      if (!columns) return showForm(request, reply, form, formErrors(errors), event);
+      const { errors, columns: checked } = checkEvent(inputFrom(form, event));
+      if (!checked) return showForm(request, reply, form, formErrors(errors), event);
+      // A new postal code is a new place: the old coordinates go, and the code's centroid comes where known.
+      const moved = checked.postal_code !== event.postal_code || checked.country !== event.country;
+      const columns = withPlace(moved ? { ...checked, latitude: null, longitude: null } : checked);
       let result;
       try {
         result = await ctx.committer.submit((uow) => updateEvent(uow, event.id, columns));

@@ -6,6 +6,7 @@ import '../messages.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import { eventArea, eventWhen, placeLines } from '../format.ts';
 import type { EventRow, Attendance } from '../tables.ts';
+import { inLanguage } from '../../kits/pages/localized.ts';
 
 export interface AttendeeView {
   event: EventRow & { organization_name: string };
@@ -20,7 +21,8 @@ export interface AttendeeView {
 export function AttendancePage(props: { page: PageContext; view: AttendeeView; now: string }): JSX.Element {
   const { page, view } = props;
   const { t } = page;
-  const { event, attendance } = view;
+  const { attendance } = view;
+  const event = inLanguage(page.lang, view.event, ['title', 'description'] as const);
   const cancelled = event.status === 'cancelled';
   const over = event.end_at <= props.now;
   const accepted = attendance.status === 'accepted';
@@ -29,7 +31,9 @@ export function AttendancePage(props: { page: PageContext; view: AttendeeView; n
       <p class="targets" safe>
         {t('attendance.title')}
       </p>
-      <h1 safe>{event.title}</h1>
+      <h1 lang={event.langs.title} safe>
+        {event.title}
+      </h1>
       {cancelled ? (
         <p class="notice" role="status" safe>
           {t('attendance.event_cancelled')}

@@ -10,9 +10,11 @@ import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator, type MessageKey } from '../../i18n/index.ts';
 import { nowIso } from '../../util/ids.ts';
 import { attendeeToken, cancelAttendance, cleanPhone, closedReason, EventClosedError, rsvp, shareRsvp, tokenMatches } from '../service.ts';
-import { findAttendance, findEventWithOrganization, publicUpcomingEvents } from '../repository.ts';
+import { findAttendance, findEventBySlug, findEventWithOrganization, publicUpcomingEvents } from '../repository.ts';
 import { eventCache, type PublicEvent } from '../public-cache.ts';
-import { AttendancePage, CancelConfirmPage, EventListPage, EventMessagePage, EventPage, RsvpThanksPage, type RsvpFormValues } from './pages.tsx';
+import { AttendancePage, CancelConfirmPage, EventListPage, EventMessagePage, EventPage, eventShareCard, RsvpThanksPage, type RsvpFormValues } from './pages.tsx';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
+import { localized } from '../../kits/pages/localized.ts';
 import { eventIcs, googleCalendarLink, outlookCalendarLink } from '../calendar.ts';
 
 type Body = Record<string, unknown>;
@@ -130,13 +132,37 @@ export function eventRoutes(ctx: Context) {
       return reply.redirect(`/events/${event.slug}/thanks?status=${result.status}`, 303);
     });
 
+    // The calendar file anyone may add: what the public page shows (the venue, the street only
+    // when made public, no join link, no instructions). Attendees get theirs by email and link.
+    app.get<SlugParams>('/events/:slug/event.ics', async (request, reply) => {
+      const listed = await publicEvent(request.params.slug);
+      const event = listed ? await findEventBySlug(ctx.database.db, listed.slug) : undefined;
+      if (!event) return notFound(request, reply);
+      const ics = eventIcs(event, { baseUrl, pageUrl: `${baseUrl}/events/${event.slug}`, reader: 'public' });
+      return reply
+        .type('text/calendar; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${event.slug.replace(/[^a-z0-9-]/g, '')}.ics"`)
+        .header('cache-control', 'no-cache')
+        .send(ics);
+    });
+
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<SlugParams>('/events/:slug/share.png', async (request, reply) => {
+      const event = await publicEvent(request.params.slug);
+      if (!event) return notFound(request, reply);
+      return sendShareImage(request, reply, eventShareCard(pageContext(request), event, nowIso()));
+    });
+
     app.get<SlugParams & { Querystring: Record<string, unknown> }>('/events/:slug/thanks', async (request, reply) => {
       const event = await publicEvent(request.params.slug);
       if (!event) return notFound(request, reply);
       const status = request.query.status === 'waitlisted' ? 'waitlisted' : 'accepted';
       const page = { ...pageContext(request), path: `/events/${event.slug}/thanks?status=${status}` };
-      const html = cache.page(event, `thanks\u0000${status}\u0000${request.lang}`, () =>
-        RsvpThanksPage({ page, event, status, url: `${baseUrl}/events/${event.slug}` }) as string,
+      const now = nowIso();
+      // The preview tags name the event page as it is now (its state is part of the key, as on the event page).
+      const state = event.status === 'cancelled' ? 'cancelled' : event.end_at <= now ? 'past' : 'open';
+      const html = cache.page(event, `thanks\u0000${status}\u0000${state}\u0000${request.lang}`, () =>
+        RsvpThanksPage({ page, event, status, now, url: `${baseUrl}/events/${event.slug}` }) as string,
       );
       return sendCachedPage(request, reply.header('cache-control', 'no-store'), html);
     });
@@ -190,7 +216,7 @@ export function eventRoutes(ctx: Context) {
       if (!found) return invalidLink(request, reply);
       reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
       if (found.attendance.status === 'cancelled') return reply.redirect(found.path, 303);
-      return sendPage(reply, CancelConfirmPage({ page: pageContext(request), title: found.event.title, path: found.path }));
+      return sendPage(reply, CancelConfirmPage({ page: pageContext(request), title: localized(request.lang, found.event.title, found.event.title_es).text, path: found.path }));
     });
 
     app.post<AttendeeParams & { Body: Body }>(`${base}/cancel`, { config: { rateLimit: rsvpLimit } }, async (request, reply) => {
@@ -206,7 +232,7 @@ export function eventRoutes(ctx: Context) {
       cache.forget(event.slug);
       return sendPage(
         reply.header('cache-control', 'no-store'),
-        EventMessagePage({ page: pageContext(request), title: request.t('attendance.cancelled_title'), body: request.t('attendance.cancelled_body', { title: event.title }), back: `/events/${event.slug}` }),
+        EventMessagePage({ page: pageContext(request), title: request.t('attendance.cancelled_title'), body: request.t('attendance.cancelled_body', { title: localized(request.lang, event.title, event.title_es).text }), back: `/events/${event.slug}` }),
       );
     });
   };
