@@ -3,6 +3,7 @@ import { connect } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { GroupCommitter } from './actions/committer.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { withLayout } from './kits/mail/transactional.ts';
 import { Worker, type JobHandler, type WorkerOptions } from './jobs/worker.ts';
 import { accountJobHandlers } from './accounts/jobs.ts';
 import { migrationsOf, type Capability, type Context, type JobDeps } from './context.ts';
@@ -15,8 +16,16 @@ export async function openContext(
 ): Promise<Context> {
   const database = connect(config.databaseUrl);
   if (opts.migrate !== false) await migrateToLatest(database.db, migrationsOf(capabilities));
-  const committer = new GroupCommitter(database.db, { concurrency: database.dialect === 'sqlite' ? 1 : 2, dialect: database.dialect });
-  const mailer = opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
+  const listeners = capabilities.flatMap((c) => (c.listen ? [c.listen(database, config)] : []));
+  const committer = new GroupCommitter(database.db, {
+    concurrency: database.dialect === 'sqlite' ? 1 : 2,
+    dialect: database.dialect,
+    listener: listeners.length === 0 ? undefined : async (uow, raised) => {
+      for (const listener of listeners) await listener(uow, raised);
+    },
+  });
+  // Every plain-text email goes out in the one layout, in its organization's name (src/kits/mail/transactional.ts).
+  const mailer = withLayout(opts.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir }), database.db);
   return {
     config,
     database,
@@ -37,7 +46,7 @@ export async function openWorker(
   log?: (msg: string, extra?: Record<string, unknown>) => void,
   opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs' | 'lockMs'> = {},
 ): Promise<Worker> {
-  const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl, config: ctx.config };
+  const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl, config: ctx.config, capabilities: ctx.capabilities };
   const handlers: Record<string, JobHandler> = { ...accountJobHandlers(deps) };
   for (const c of ctx.capabilities) {
     for (const [type, handler] of Object.entries((await c.jobs?.(deps)) ?? {})) {

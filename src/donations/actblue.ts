@@ -125,8 +125,9 @@ export async function applyActBlue(uow: UnitOfWork, organizationId: string, c: A
       } else outcome.repeated++;
       continue;
     }
-    await repo.insertDonation(uow.trx, {
-      id: newId(),
+    const donationId = newId();
+    const inserted = await repo.insertDonation(uow.trx, {
+      id: donationId,
       organization_id: organizationId,
       fundraising_page_id: page?.id ?? null,
       person_id: personId,
@@ -146,6 +147,7 @@ export async function applyActBlue(uow: UnitOfWork, organizationId: string, c: A
       created_at: c.createdAt && !Number.isNaN(Date.parse(c.createdAt)) ? new Date(c.createdAt).toISOString() : uow.now,
       modified_at: uow.now,
     });
+    if (inserted) uow.raise('donation', organizationId, donationId);
     if (item.refunded) outcome.refunded++;
     else outcome.recorded++;
   }

@@ -7,6 +7,7 @@ import type { FieldError } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { isCurrency, MAX_MINOR, parseAmount, decimalString } from './money.ts';
 import type { FundraisingPage, Processor } from './tables.ts';
+import { parseClosesAt } from '../actions/closing-time.ts';
 
 /** A web address as turnout writes them: lower-case letters and digits in words joined by hyphens. */
 const isValidSlug = (slug: string) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug);
@@ -30,6 +31,8 @@ export interface PageInput {
   actblueRefcode: string;
   status: string;
   originSystem?: string;
+  /** The closing time as typed ('' for none); absent: left as it is (the API). */
+  closesAt?: string | null;
 }
 
 /** What createPage and updatePage write. */
@@ -49,9 +52,11 @@ export interface PageFields {
   actblue_refcode: string | null;
   status: 'open' | 'closed';
   origin_system?: string;
+  /** Absent: left as it is. */
+  closes_at?: string | null;
 }
 
-export type PageField = 'title' | 'slug' | 'description' | 'currency' | 'goal' | 'amounts' | 'minimum' | 'maximum' | 'processor' | 'actblue_form' | 'actblue_refcode' | 'status' | 'origin_system';
+export type PageField = 'title' | 'slug' | 'description' | 'currency' | 'goal' | 'amounts' | 'minimum' | 'maximum' | 'processor' | 'actblue_form' | 'actblue_refcode' | 'status' | 'origin_system' | 'closes_at';
 export type PageErrorKey = Extract<keyof typeof en, `donationedit.error.${string}`>;
 export type PageFieldErrors = Partial<Record<PageField, FieldError & { key: PageErrorKey }>>;
 
@@ -147,6 +152,12 @@ export function checkPage(input: PageInput, options: { current?: Pick<Fundraisin
   const originSystem = input.originSystem?.trim();
   if (originSystem !== undefined && (!originSystem || originSystem.length > 100 || !isCleanText(originSystem))) errors.origin_system = { key: 'donationedit.error.origin_system' };
 
+  let closesAt: string | null | undefined = input.closesAt === undefined ? undefined : null;
+  if (typeof input.closesAt === 'string' && input.closesAt.trim()) {
+    closesAt = parseClosesAt(input.closesAt);
+    if (!closesAt) errors.closes_at = { key: 'donationedit.error.closes_at' };
+  }
+
   if (Object.keys(errors).length > 0) return { errors };
   return {
     errors,
@@ -166,6 +177,7 @@ export function checkPage(input: PageInput, options: { current?: Pick<Fundraisin
       actblue_refcode: actblueRefcode || null,
       status: status!,
       ...(originSystem === undefined ? {} : { origin_system: originSystem }),
+      ...(closesAt === undefined ? {} : { closes_at: closesAt }),
     },
   };
 }

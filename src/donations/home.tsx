@@ -5,7 +5,7 @@ import { openPages } from './repository.ts';
 
 /** The home page's list of open fundraisers, newest first. */
 export async function donationsHome(ctx: Context, page: PageContext): Promise<JSX.Element | null> {
-  const pages = await openPages(ctx.database.db, 20);
+  const pages = await openPages(ctx.database.db, 20, new Date().toISOString());
   if (pages.length === 0) return null;
   const { t } = page;
   return (

@@ -3,7 +3,8 @@ import './messages.ts';
 import { actionKind } from '../actions/action-kind.ts';
 import { lazyRoutes } from '../lazy-routes.ts';
 import * as m007 from './migrations/007_donations.ts';
-import { donationsBySource, donorsSharedWith, findPageWithTotal, pagesWithTotalByIds } from './repository.ts';
+import * as m022 from './migrations/022_fundraising_deadline.ts';
+import { donationsBySource, donorsSharedWith, findPageWithTotal, findSettings, pagesWithTotalByIds } from './repository.ts';
 import { donationRecords } from './person-records.ts';
 import { fundraisingCache } from './public-cache.ts';
 import { formatMoney } from './money.ts';
@@ -13,7 +14,11 @@ import { apiUrl, link } from '../kits/api/hal.ts';
 // What other capabilities, the CLI, the demo and the tests may use of donations.
 export { createPage } from './service.ts';
 export { fundraisingCache } from './public-cache.ts';
-export { findPageBySlug as findFundraisingPageBySlug } from './repository.ts';
+export { findPageBySlug as findFundraisingPageBySlug, listPages as fundraisingPagesOf } from './repository.ts';
+
+/** The tax wording the organization's receipts carry ('' before it wrote any); never the ActBlue credentials kept beside it. For the settings overview. */
+export const taxWordingOf = async (db: import('kysely').Kysely<import('../db/schema.ts').Database>, organizationId: string): Promise<string> =>
+  (await findSettings(db, organizationId))?.tax_wording ?? '';
 
 /** Donations: fundraising pages paid through Stripe Checkout or ActBlue (or pledges), recurring gifts, receipts. */
 export const donations: Capability = {
@@ -37,10 +42,12 @@ export const donations: Capability = {
   jobs: async (deps) => (await import('./jobs.ts')).donationJobHandlers(deps),
   home: async (ctx, page) => (await import('./home.tsx')).donationsHome(ctx, page),
   dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).donationsDashboard(ctx, organizationId),
-  migrations: { '007_donations': m007 },
+  migrations: { '007_donations': m007, '022_fundraising_deadline': m022 },
   actions: [
     actionKind({
       type: 'donation',
+      noun: 'fundraising page',
+      consoleBase: '/admin/fundraising',
       find: findPageWithTotal,
       byIds: pagesWithTotalByIds,
       present: (p) => ({
@@ -56,5 +63,7 @@ export const donations: Capability = {
   ],
   personRecords: donationRecords,
   // Erasure clears the personal columns of gifts, checkouts and recurring gifts from this declaration.
+  // Told to webhooks as Action Network's `osdi:donation` (src/webhooks/); raised where the record is made.
+  webhooks: [{ event: 'donation', key: 'osdi:donation', label: 'Donations', present: async (db, baseUrl, organizationId, ids) => (await import('./webhook-records.ts')).presentDonations(db, baseUrl, organizationId, ids) }],
   personalData: DONATIONS_PERSONAL_DATA,
 };

@@ -50,6 +50,7 @@ export function donationJobHandlers(deps: JobDeps): Record<string, JobHandler> {
         text: `${lines.join('\n')}\n`,
         messageId: `<donation-${gift.id}.receipt@${host}>`,
         language: lang,
+        organizationId: gift.organization_id,
       });
     },
     [JOB_CANCEL_SUBSCRIPTION]: async ({ recurringId }: { recurringId: string }) => {

@@ -9,6 +9,12 @@ export const en = {
   'donation.pledged': '{count, plural, =0 {Be the first to pledge} one {{amount} pledged by # person} other {{amount} pledged by # people}}',
   'donation.pledge_notice': 'Pledges are promises to give. No money is taken on this page, and pledges are not counted as money received.',
   'donation.closed': 'This fundraiser is closed and no longer takes gifts.',
+  'donation.closes_on': 'Open until {date} (UTC)',
+  'donation.share': 'Share the fundraiser',
+  'donation.share_hint': 'Fundraisers grow when people ask their friends. Share it:',
+  'donation.share_subject': 'Give to this fundraiser: {title}',
+  'donation.share_text': 'I just gave to “{title}”. Will you give too?',
+  'donation.share_text_pledge': 'I just pledged to “{title}”. Will you pledge too?',
   'donation.not_set_up': 'Online giving is not set up yet on this site. Please come back later.',
   'donation.actblue_only': 'Gifts to this fundraiser are made on ActBlue: use the links on its page.',
   'donation.give_heading': 'Give',
@@ -79,6 +85,7 @@ export const en = {
   'donationedit.error.actblue_refcode': 'A refcode has only letters, digits, dots, hyphens and underscores',
   'donationedit.error.status': 'Choose open or closed',
   'donationedit.error.origin_system': 'The origin system must be one line of 100 characters or fewer',
+  'donationedit.error.closes_at': 'Enter the closing time as a day, like 2026-06-30, or a day and a time in UTC, like 2026-06-30T17:00',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -89,6 +96,12 @@ export const es: Record<keyof typeof en, string> = {
   'donation.pledged': '{count, plural, =0 {Sé la primera persona en prometer} one {{amount} prometidos por # persona} other {{amount} prometidos por # personas}}',
   'donation.pledge_notice': 'Las promesas son compromisos de donar. En esta página no se cobra dinero, y las promesas no se cuentan como dinero recibido.',
   'donation.closed': 'Esta recaudación está cerrada y ya no recibe donaciones.',
+  'donation.closes_on': 'Abierta hasta el {date} (UTC)',
+  'donation.share': 'Comparte la recaudación',
+  'donation.share_hint': 'Las recaudaciones crecen cuando la gente invita a sus amistades. Compártela:',
+  'donation.share_subject': 'Dona a esta recaudación: {title}',
+  'donation.share_text': 'Acabo de donar a «{title}». ¿Donas tú también?',
+  'donation.share_text_pledge': 'Acabo de prometer una donación a «{title}». ¿Te sumas?',
   'donation.not_set_up': 'Las donaciones en línea aún no están configuradas en este sitio. Vuelve más tarde, por favor.',
   'donation.actblue_only': 'Las donaciones a esta recaudación se hacen en ActBlue: usa los enlaces de su página.',
   'donation.give_heading': 'Dona',
@@ -159,6 +172,7 @@ export const es: Record<keyof typeof en, string> = {
   'donationedit.error.actblue_refcode': 'Un refcode tiene solo letras, dígitos, puntos, guiones y guiones bajos',
   'donationedit.error.status': 'Elige abierta o cerrada',
   'donationedit.error.origin_system': 'El sistema de origen debe ser una línea de 100 caracteres o menos',
+  'donationedit.error.closes_at': 'Escribe el cierre como un día, como 2026-06-30, o un día y una hora en UTC, como 2026-06-30T17:00',
 };
 
 declare module '../i18n/index.ts' {

@@ -22,6 +22,7 @@ export async function donationRecords(ctx: Context, organizationId: string, pers
     `${g.status === 'pledged' ? 'Pledged' : 'Gave'} ${formatMoney(g.amount_minor, g.currency, 'en')}${g.recurring_id ? ' as a recurring gift' : ''}${where(g.fundraising_page_id)}${through[g.processor]}${state(g)}`;
   return {
     key: 'donations',
+    noun: { one: 'donation', other: 'donations' },
     actions: gifts.map((g) => ({
       id: g.id,
       label: label(g),

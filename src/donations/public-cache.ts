@@ -5,6 +5,7 @@ import { PublicReadCache } from '../kits/pages/read-cache.ts';
 import { acceptedPartners } from '../actions/partners.ts';
 import { findPageBySlug, pageTotals } from './repository.ts';
 import type { PublicPage } from './public/pages.tsx';
+import { organizationBrand } from '../orgs/brand.ts';
 
 /** Public reads of fundraising pages with their totals: at most 2 s plus one read old. */
 class FundraisingReadCache extends PublicReadCache<PublicPage> {
@@ -33,7 +34,9 @@ class FundraisingReadCache extends PublicReadCache<PublicPage> {
       actblue_form: row.actblue_form,
       actblue_refcode: row.actblue_refcode,
       status: row.status,
+      closes_at: row.closes_at,
       organization_name: row.organization_name ?? '',
+      brand: await organizationBrand(this.db, row.organization_id),
       partners,
       totals,
     };

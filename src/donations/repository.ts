@@ -98,8 +98,12 @@ export async function totalsByPage(q: Q, organizationId: string): Promise<Map<st
 export const listPages = (q: Q, organizationId: string) =>
   q.selectFrom('fundraising_pages').selectAll().where('organization_id', '=', organizationId).orderBy('created_at', 'desc').execute();
 
-export const openPages = (q: Q, limit: number) =>
-  pagesWithOrg(q).where('fundraising_pages.status', '=', 'open').orderBy('fundraising_pages.created_at', 'desc').limit(limit).execute();
+/** Open pages whose closing time, if any, is after `now`. */
+export const openPages = (q: Q, limit: number, now: string) =>
+  pagesWithOrg(q)
+    .where('fundraising_pages.status', '=', 'open')
+    .where((eb) => eb.or([eb('fundraising_pages.closes_at', 'is', null), eb('fundraising_pages.closes_at', '>', now)]))
+    .orderBy('fundraising_pages.created_at', 'desc').limit(limit).execute();
 
 // Checkouts
 

@@ -11,6 +11,7 @@ import type { PageFields } from './fields.ts';
 import { MAX_MINOR } from './money.ts';
 import type { Checkout, FundraisingPage } from './tables.ts';
 import * as repo from './repository.ts';
+import { isActionClosed } from '../actions/closing-time.ts';
 
 export const JOB_RECEIPT = 'donation.receipt';
 export const JOB_CANCEL_SUBSCRIPTION = 'donation.cancel_subscription';
@@ -44,6 +45,7 @@ function pageRow(organizationId: string, f: PageFields, now: string) {
     actblue_form: f.actblue_form,
     actblue_refcode: f.actblue_refcode,
     status: f.status,
+    ...(f.closes_at === undefined ? {} : { closes_at: f.closes_at }),
     organization_id: organizationId,
     modified_at: now,
   };
@@ -106,10 +108,13 @@ export interface Gift {
   idempotencyKey: string;
 }
 
-type GivablePage = Pick<FundraisingPage, 'id' | 'organization_id' | 'status' | 'currency' | 'min_minor' | 'max_minor'>;
+type GivablePage = Pick<FundraisingPage, 'id' | 'organization_id' | 'status' | 'currency' | 'min_minor' | 'max_minor'> & { closes_at?: string | null };
 
-function checkGift(page: GivablePage, gift: Pick<Gift, 'amountMinor' | 'feeCoverMinor'>) {
-  if (page.status === 'closed') throw new PageClosedError(page.id);
+/** A page is closed when its organizer closed it or its closing time has passed (checked at each request and here: no job needed). */
+export const isPageClosed = (page: { status: string; closes_at?: string | null }, now?: string) => isActionClosed(page, now);
+
+function checkGift(page: GivablePage, gift: Pick<Gift, 'amountMinor' | 'feeCoverMinor'>, now: string) {
+  if (isPageClosed(page, now)) throw new PageClosedError(page.id);
   const base = gift.amountMinor - gift.feeCoverMinor;
   if (base < page.min_minor) throw new AmountError('below_min');
   if (base > page.max_minor) throw new AmountError('above_max');
@@ -121,7 +126,7 @@ function checkGift(page: GivablePage, gift: Pick<Gift, 'amountMinor' | 'feeCover
  * No gift is recorded here: only Stripe's signed webhook records one (stripe-events.ts).
  */
 export async function startCheckout(uow: UnitOfWork, page: GivablePage, gift: Gift): Promise<Checkout> {
-  checkGift(page, gift);
+  checkGift(page, gift, uow.now);
   const personId = await recordTaker(
     uow,
     { organizationId: page.organization_id, person: gift.person, language: gift.language, optIn: gift.optIn, optInWording: gift.optInWording },
@@ -154,7 +159,7 @@ export async function startCheckout(uow: UnitOfWork, page: GivablePage, gift: Gi
  * received. The same key twice (a double click) records one.
  */
 export async function recordPledge(uow: UnitOfWork, page: GivablePage, gift: Gift): Promise<string> {
-  checkGift(page, gift);
+  checkGift(page, gift, uow.now);
   const personId = await recordTaker(
     uow,
     { organizationId: page.organization_id, person: gift.person, language: gift.language, optIn: gift.optIn, optInWording: gift.optInWording },
@@ -181,7 +186,10 @@ export async function recordPledge(uow: UnitOfWork, page: GivablePage, gift: Gif
     created_at: uow.now,
     modified_at: uow.now,
   });
-  if (recorded) uow.enqueue(JOB_RECEIPT, { donationId: id });
+  if (recorded) {
+    uow.enqueue(JOB_RECEIPT, { donationId: id });
+    uow.raise('donation', page.organization_id, id);
+  }
   return id;
 }
 
@@ -243,7 +251,8 @@ export const offlineRef = (organizationId: string, reference: string) => `${orga
  * recorded (a retried request), which may be on another page (`pageId`).
  */
 export async function recordOfflineGift(uow: UnitOfWork, page: GivablePage, gift: OfflineGift): Promise<{ donationId: string; pageId: string | null; recorded: boolean }> {
-  if (page.status === 'closed') throw new PageClosedError(page.id);
+  // A check dated before the closing time is still a gift to the page; the organizer's closing is final.
+  if (page.status === 'closed' || isPageClosed(page, gift.madeAt ?? uow.now)) throw new PageClosedError(page.id);
   if (!Number.isSafeInteger(gift.amountMinor) || gift.amountMinor <= 0) throw new AmountError('below_min');
   if (gift.amountMinor > MAX_MINOR) throw new AmountError('above_max');
   const id = newId();
@@ -281,5 +290,6 @@ export async function recordOfflineGift(uow: UnitOfWork, page: GivablePage, gift
     return { donationId: other.id, pageId: other.fundraising_page_id, recorded: false };
   }
   if (gift.receipt) uow.enqueue(JOB_RECEIPT, { donationId: id });
+  uow.raise('donation', page.organization_id, id);
   return { donationId: id, pageId: page.id, recorded: true };
 }

@@ -74,7 +74,10 @@ async function recordGift(uow: UnitOfWork, checkout: Checkout, g: { ref: string;
     created_at: uow.now,
     modified_at: uow.now,
   });
-  if (recorded) uow.enqueue(JOB_RECEIPT, { donationId: id });
+  if (recorded) {
+    uow.enqueue(JOB_RECEIPT, { donationId: id });
+    uow.raise('donation', checkout.organization_id, id);
+  }
   return recorded;
 }
 

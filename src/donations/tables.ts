@@ -28,6 +28,8 @@ export interface FundraisingPageTable {
   /** An ActBlue refcode that marks this page's gifts on a shared form. */
   actblue_refcode: string | null;
   status: 'open' | 'closed';
+  /** When the page stops taking gifts by itself (ISO, UTC); null: only when closed (migration 022). */
+  closes_at: ColumnType<string | null, string | null | undefined, string | null>;
   origin_system: string;
   created_at: string;
   modified_at: string;
@@ -144,7 +146,7 @@ export const DONATIONS_PERSONAL_DATA: PersonalData = {
   fundraising_pages: {
     rows: 'none',
     columns: Object.fromEntries(
-      ['id', 'organization_id', 'slug', 'title', 'description', 'currency', 'goal_minor', 'amounts', 'min_minor', 'max_minor', 'allow_monthly', 'offer_fee_cover', 'processor', 'actblue_form', 'actblue_refcode', 'status', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const]),
+      ['id', 'organization_id', 'slug', 'title', 'description', 'currency', 'goal_minor', 'amounts', 'min_minor', 'max_minor', 'allow_monthly', 'offer_fee_cover', 'processor', 'actblue_form', 'actblue_refcode', 'status', 'closes_at', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const]),
     ),
   },
   donation_checkouts: {

@@ -2,6 +2,7 @@ import type { FieldErrors } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { isClockTime, isTimeZone } from './pacing.ts';
 import type { TargetMode } from './tables.ts';
+import { parseClosesAt } from '../actions/closing-time.ts';
 
 // The field checks of a campaign (the console and the API share them, each saying them its own
 // way) and of the letter a supporter sends (the public form and the API).
@@ -31,6 +32,8 @@ export interface CampaignInput {
   time_zone: string;
   status: 'open' | 'closed';
   origin_system?: string;
+  /** The closing time as typed (a day, or a day and a time in UTC); '' or null: none; absent: left as it is. */
+  closes_at?: string | null;
 }
 
 /** What is wrong with a campaign's fields, in English, by field (the console and the API say these). */
@@ -78,6 +81,9 @@ export function checkCampaign(c: CampaignInput): CampaignErrors {
   else if (!errors.window_start && c.window_end <= c.window_start) errors.window_end = 'Sending must stop after it starts, on the same day (like 09:00 to 17:00)';
   if (!isTimeZone(c.time_zone)) errors.time_zone = 'Enter a time zone like America/New_York';
   if (c.status !== 'open' && c.status !== 'closed') errors.status = 'Choose whether the campaign is open or closed';
+  if (typeof c.closes_at === 'string' && c.closes_at.trim() && !parseClosesAt(c.closes_at)) {
+    errors.closes_at = 'Enter the closing time as a day, like 2026-06-30, or a day and a time in UTC, like 2026-06-30T17:00';
+  }
   if (c.origin_system !== undefined) oneLine(errors, 'origin_system', 'the origin system', c.origin_system, CAMPAIGN_LIMITS.originSystem, true);
   return errors;
 }

@@ -5,7 +5,7 @@ import { listOpenCampaigns } from './repository.ts';
 
 /** The home page's list of open letter campaigns, newest first. */
 export async function lettersHome(ctx: Context, page: PageContext): Promise<JSX.Element | null> {
-  const campaigns = await listOpenCampaigns(ctx.database.db);
+  const campaigns = await listOpenCampaigns(ctx.database.db, new Date().toISOString());
   if (campaigns.length === 0) return null;
   const { t } = page;
   return (

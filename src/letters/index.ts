@@ -4,6 +4,7 @@ import { lazyRoutes } from '../lazy-routes.ts';
 import { apiUrl, link } from '../kits/api/hal.ts';
 import { actionKind } from '../actions/action-kind.ts';
 import * as m012 from './migrations/012_letters.ts';
+import * as m023 from './migrations/023_letter_deadline.ts';
 import { campaignsByIds, cancelQueuedSendsOf, findCampaign, outreachesBySource, outreachesSharedWith } from './repository.ts';
 import { letterCache } from './public-cache.ts';
 import { outreachRecords } from './person-records.ts';
@@ -17,13 +18,14 @@ export { letterCache } from './public-cache.ts';
 /** Letters to decision-makers (Action Network's advocacy campaigns): supporters write, the worker delivers at a pace each target can take. */
 export const letters: Capability = {
   name: 'letters',
-  migrations: { '012_letters': m012 },
+  migrations: { '012_letters': m012, '023_letter_deadline': m023 },
   publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).letterRoutes),
   consoleRoutes: (ctx) => async (app) => {
     const [{ lettersConsoleRoutes }, { letterTargetRoutes }] = await Promise.all([import('./console/routes.tsx'), import('./console/targets-routes.tsx')]);
     await app.register(lettersConsoleRoutes(ctx));
     await app.register(letterTargetRoutes(ctx));
   },
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).lettersDashboard(ctx, organizationId),
   consoleSections: [{ href: '/admin/letters', label: 'Letters', permission: 'view_reports', order: 15 }],
   apiRoutes: (ctx) => async (app) => {
     const [{ advocacyCampaignApi }, { outreachApi }] = await Promise.all([import('./api/routes.ts'), import('./api/outreaches.ts')]);
@@ -36,6 +38,7 @@ export const letters: Capability = {
   actions: [
     actionKind({
       type: 'letter',
+      noun: 'letter campaign',
       find: findCampaign,
       byIds: campaignsByIds,
       present: (c) => ({
@@ -51,6 +54,8 @@ export const letters: Capability = {
   ],
   personRecords: outreachRecords,
   // Erasure clears the outreaches' personal columns from this declaration; `erase` cancels the letters still queued.
+  // Told to webhooks as Action Network's `action_network:outreach` (src/webhooks/); raised where the record is made.
+  webhooks: [{ event: 'outreach', key: 'action_network:outreach', label: 'Letters to decision-makers (outreaches)', present: async (db, baseUrl, organizationId, ids) => (await import('./webhook-records.ts')).presentOutreaches(db, baseUrl, organizationId, ids) }],
   personalData: LETTERS_PERSONAL_DATA,
   erase: async (trx, organizationId, personId) => ({ letters_cancelled: await cancelQueuedSendsOf(trx, organizationId, personId) }),
 };

@@ -3,7 +3,7 @@ import './messages.ts';
 import type { Database } from '../db/schema.ts';
 import type { Mailer, OutgoingMail } from '../mail/mailer.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { isLanguage, translator } from '../i18n/index.ts';
+import { translator } from '../i18n/index.ts';
 import { ensurePacers, JOB_PACE, JOB_QUEUED, paceTarget, recordOutcome } from './delivery.ts';
 import { queuedTargetsOf, sendToWrite } from './delivery-repository.ts';
 import { targetLabel } from './targets.ts';
@@ -18,9 +18,16 @@ export interface LetterJobDeps {
 
 type Written = NonNullable<Awaited<ReturnType<typeof sendToWrite>>>;
 
+/** The language letter campaigns are written in (a campaign has no language of its own). */
+const CAMPAIGN_LANGUAGE = 'en' as const;
+
 /** One letter to one target, as it is emailed: the salutation, the organizer's opening, the supporter's words, the closing, the signature. */
 export function letterMail(w: Written, baseUrl: string): OutgoingMail {
-  const lang = isLanguage(w.language) ? w.language : 'en';
+  // The frame (salutation, closing, "sent by") speaks the campaign's language, the one its
+  // organizers wrote it in and its officials read: English, since a letter campaign names no
+  // other. The page's language the supporter chose only changes the words around their form;
+  // their own words go as they wrote them.
+  const lang = CAMPAIGN_LANGUAGE;
   const t = translator(lang);
   const writer = [w.given_name, w.family_name].filter(Boolean).join(' ') || w.writer_email!;
   const parts = [t('letter.dear', { name: targetLabel({ name: w.target_name, title: w.target_title }) }), w.letter_opening, w.body ?? '', w.letter_closing, `${t('letter.sincerely')}\n${w.signature ?? writer}`];
@@ -33,6 +40,8 @@ export function letterMail(w: Written, baseUrl: string): OutgoingMail {
     messageId: `<outreach-${w.outreach_id}.${w.target_id}@${host}>`,
     language: lang,
     replyTo: w.writer_email!,
+    // A supporter's letter, not the organization's email: it goes as they wrote it.
+    layout: false,
     fromName: `${writer} via ${w.organization_name}`.slice(0, 200),
   };
 }

@@ -6,6 +6,7 @@ export async function outreachRecords(ctx: Context, organizationId: string, pers
   const rows = await outreachesOfPerson(ctx.database.db, organizationId, personId);
   return {
     key: 'outreaches',
+    noun: { one: 'letter to decision-makers', other: 'letters to decision-makers' },
     actions: rows.map((o) => ({
       id: o.id,
       label: `Wrote the letter “${o.campaign_title}”`,

@@ -5,9 +5,12 @@ import type { Context } from '../context.ts';
 import { acceptedPartners } from '../actions/partners.ts';
 import { findCampaignBySlug, targetsOf } from './repository.ts';
 import type { LetterCampaign, LetterTarget } from './tables.ts';
+import { organizationBrand, type OrganizationBrand } from '../orgs/brand.ts';
 
 export type CachedCampaign = LetterCampaign & {
   organization_name: string;
+  /** The sponsor as the header shows it (src/orgs/brand.ts). */
+  brand?: OrganizationBrand;
   targets: LetterTarget[];
   partners: { id: string; name: string }[];
 };
@@ -25,7 +28,7 @@ export class LetterReadCache extends PublicReadCache<CachedCampaign> {
     const row = await findCampaignBySlug(this.db, slug);
     if (!row) return 'missing';
     const [targets, partners] = await Promise.all([targetsOf(this.db, row.id), acceptedPartners(this.db, 'letter', row.id)]);
-    return { ...row, targets, partners };
+    return { ...row, targets, partners, brand: await organizationBrand(this.db, row.organization_id) };
   }
 }
 

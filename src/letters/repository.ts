@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { LetterCampaignUpdate, NewLetterCampaign, NewLetterSend, NewLetterTarget, NewOutreach, TargetKind } from './tables.ts';
 import type { SharedStatement } from '../actions/unit-of-work.ts';
-import type { Comparison } from '../kits/api/filter.ts';
+import { conditionSql, type Condition } from '../kits/api/filter.ts';
 import { chunks } from '../util/chunks.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -50,27 +50,29 @@ export async function updateCampaign(q: Q, organizationId: string, id: string, c
 export const campaignsOf = (q: Q, organizationId: string) =>
   q.selectFrom('letter_campaigns').selectAll().where('organization_id', '=', organizationId).orderBy('created_at', 'desc').execute();
 
-export const listOpenCampaigns = (q: Q, limit = 50) =>
+/** Open campaigns whose closing time, if any, is after `now`. */
+export const listOpenCampaigns = (q: Q, now: string, limit = 50) =>
   q
     .selectFrom('letter_campaigns')
     .innerJoin('organizations', 'organizations.id', 'letter_campaigns.organization_id')
     .select(['letter_campaigns.slug', 'letter_campaigns.title', 'letter_campaigns.outreach_count', 'organizations.name as organization_name'])
     .where('letter_campaigns.status', '=', 'open')
+    .where((eb) => eb.or([eb('letter_campaigns.closes_at', 'is', null), eb('letter_campaigns.closes_at', '>', now)]))
     .orderBy('letter_campaigns.created_at', 'desc')
     .limit(limit)
     .execute();
 
 type CampaignColumn = 'id' | 'created_at' | 'modified_at' | 'origin_system' | 'title';
 
-export function listCampaigns(q: Q, organizationId: string, where: Comparison<CampaignColumn>[], page: { limit: number; offset: number }) {
+export function listCampaigns(q: Q, organizationId: string, where: Condition<CampaignColumn>, page: { limit: number; offset: number }) {
   let query = q.selectFrom('letter_campaigns').selectAll().where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query.orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 }
 
-export async function countCampaigns(q: Q, organizationId: string, where: Comparison<CampaignColumn>[]): Promise<number> {
+export async function countCampaigns(q: Q, organizationId: string, where: Condition<CampaignColumn>): Promise<number> {
   let query = q.selectFrom('letter_campaigns').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
@@ -133,22 +135,22 @@ export const findOutreachById = (q: Q, id: string) => q.selectFrom('outreaches')
 export type OutreachColumn = 'id' | 'created_at' | 'modified_at';
 type OutreachOwner = { campaignId: string } | { personId: string };
 
-function outreachesMatching(q: Q, organizationId: string, owner: OutreachOwner, where: Comparison<OutreachColumn>[]) {
+function outreachesMatching(q: Q, organizationId: string, owner: OutreachOwner, where: Condition<OutreachColumn>) {
   let query = q.selectFrom('outreaches').where('organization_id', '=', organizationId);
   query = 'campaignId' in owner ? query.where('campaign_id', '=', owner.campaignId) : query.where('person_id', '=', owner.personId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
-export const listOutreaches = (q: Q, organizationId: string, owner: OutreachOwner, where: Comparison<OutreachColumn>[], page: { limit: number; offset: number }) =>
+export const listOutreaches = (q: Q, organizationId: string, owner: OutreachOwner, where: Condition<OutreachColumn>, page: { limit: number; offset: number }) =>
   outreachesMatching(q, organizationId, owner, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 
-export async function countOutreaches(q: Q, organizationId: string, owner: OutreachOwner, where: Comparison<OutreachColumn>[]) {
+export async function countOutreaches(q: Q, organizationId: string, owner: OutreachOwner, where: Condition<OutreachColumn>) {
   return Number((await outreachesMatching(q, organizationId, owner, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
 }
 
 export const findOutreachIn = (q: Q, organizationId: string, owner: OutreachOwner, id: string) =>
-  outreachesMatching(q, organizationId, owner, []).selectAll().where('id', '=', id).executeTakeFirst();
+  outreachesMatching(q, organizationId, owner, { all: [] }).selectAll().where('id', '=', id).executeTakeFirst();
 
 /** The sends of some outreaches with their targets, for the API's `targets` and the console's states. */
 export const sendsOfOutreaches = (q: Q, outreachIds: readonly string[]) =>
@@ -217,4 +219,16 @@ export const outreachesSharedWith = (q: Q, sponsorId: string, campaignId: string
     .where('campaign_id', '=', campaignId)
     .where('organization_id', '!=', sponsorId)
     .groupBy('organization_id')
+    .execute();
+
+/** Targets whose queue is paused because their address bounced, per campaign, for the dashboard. */
+export const bouncedTargetsByCampaign = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('letter_targets')
+    .innerJoin('letter_campaigns', 'letter_campaigns.id', 'letter_targets.campaign_id')
+    .select(['letter_campaigns.id', 'letter_campaigns.title', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('letter_targets.organization_id', '=', organizationId)
+    .where('letter_targets.status', '=', 'bounced')
+    .groupBy(['letter_campaigns.id', 'letter_campaigns.title'])
+    .orderBy('letter_campaigns.title')
     .execute();

@@ -12,6 +12,7 @@ import { checkCampaign, type CampaignErrors, type CampaignInput } from './fields
 import { matchTargets, type TargetInput } from './targets.ts';
 import { JOB_QUEUED } from './delivery.ts';
 import { zipcodes } from '../kits/places/zipcodes.ts';
+import { isActionClosed, parseClosesAt } from '../actions/closing-time.ts';
 
 /** A campaign's count of letters written (one per supporter), moved once per batch. */
 export const OUTREACH_COUNT: Counter = { table: 'letter_campaigns', column: 'outreach_count' };
@@ -55,6 +56,7 @@ function columns(c: CampaignInput) {
     window_end: c.window_end,
     time_zone: c.time_zone,
     status: c.status,
+    ...(c.closes_at === undefined ? {} : { closes_at: c.closes_at?.trim() ? parseClosesAt(c.closes_at) : null }),
   };
 }
 
@@ -141,7 +143,10 @@ export interface WriteResult {
   fallback: boolean;
 }
 
-type WritableCampaign = Pick<LetterCampaign, 'id' | 'organization_id' | 'status' | 'target_mode'> & { targets: LetterTarget[] };
+type WritableCampaign = Pick<LetterCampaign, 'id' | 'organization_id' | 'status' | 'target_mode'> & { closes_at?: string | null; targets: LetterTarget[] };
+
+/** A campaign is closed when its organizer closed it or its closing time has passed (checked at each request and in writeLetter: no job needed). */
+export const isCampaignClosed = (campaign: { status: string; closes_at?: string | null }, now?: string) => isActionClosed(campaign, now);
 
 /** The signature under the letter: the name, then the street address when asked, then city and state. */
 export function signatureOf(person: PersonInput, streetAddress: string | null): string {
@@ -158,7 +163,7 @@ export function signatureOf(person: PersonInput, streetAddress: string | null): 
  * writing anything.
  */
 export async function writeLetter(uow: UnitOfWork, campaign: WritableCampaign, w: Writing): Promise<WriteResult> {
-  if (campaign.status === 'closed') throw new CampaignClosedError(campaign.id);
+  if (isCampaignClosed(campaign, uow.now)) throw new CampaignClosedError(campaign.id);
   const matched = matchTargets(campaign.target_mode, campaign.targets, w.person);
   if (matched.targets.length === 0) throw new NoTargetError(matched.state);
   const personId = await recordTaker(
@@ -191,6 +196,7 @@ export async function writeLetter(uow: UnitOfWork, campaign: WritableCampaign, w
   const writer = { email: w.person.email, givenName: w.person.givenName || null, familyName: w.person.familyName || null, postalCode: w.person.postalCode || null, country: w.person.country || null, language: w.language };
   const outreachId = created ? id : (await repo.findOutreachOf(uow.trx, campaign.id, personId))?.id;
   if (!outreachId) throw new Error(`outreach of person ${personId} on campaign ${campaign.id} vanished`);
+  if (created) uow.raise('outreach', campaign.organization_id, id);
   // A ticked partner box puts the writer on that partner's list, with a copy of the outreach
   // (the fact, not the letter: no text, no signature) so the partner's count can be told.
   for (const share of shares) {

@@ -35,6 +35,8 @@ export interface LetterCampaignTable {
   window_end: string;
   time_zone: string;
   status: 'open' | 'closed';
+  /** When the campaign stops taking letters by itself (ISO, UTC); null: only when closed (migration 023). */
+  closes_at: ColumnType<string | null, string | null | undefined, string | null>;
   outreach_count: Default<number>;
   origin_system: string;
   created_at: string;
@@ -145,7 +147,7 @@ export const LETTERS_PERSONAL_DATA: PersonalData = {
     columns: plain(
       'id', 'organization_id', 'slug', 'title', 'description', 'subject', 'subject_editable', 'letter_opening', 'letter_body', 'body_editable',
       'letter_closing', 'body_max_length', 'ask_address', 'target_mode', 'hourly_cap', 'window_start', 'window_end', 'time_zone', 'status',
-      'outreach_count', 'origin_system', 'created_at', 'modified_at',
+      'closes_at', 'outreach_count', 'origin_system', 'created_at', 'modified_at',
     ),
   },
   letter_targets: {

@@ -30,6 +30,15 @@ export interface OutgoingMail {
    * A mailer that cannot hold the end (tests' memory mailer) never calls it.
    */
   beforeCommit?: () => Promise<void>;
+  /**
+   * The organization the email comes from: a plain-text email (no `html`) is sent in the one
+   * email layout, in this organization's name and colour (src/kits/mail/transactional.ts).
+   */
+  organizationId?: string;
+  /** Lines under the body in both parts (why the supporter gets this email, the postal address). */
+  footer?: string[];
+  /** `false`: sent as written, outside the layout (a supporter's letter to a decision-maker). */
+  layout?: false;
 }
 
 export interface Mailer {

@@ -53,6 +53,8 @@ export function checkOrganizationFields(body: Record<string, unknown>): { organi
   if (!region && country === 'US' && !errors.region) errors.region = { key: 'openletter.error.region_us' };
   const role = optionalLine(errors, 'signer_role', 'openletter.field.role', body.signer_role, SIGNATURE_LIMITS.role);
   const key = organizationKey(name);
+  // "Enter your organization name" reads badly in Spanish: the name gets its own sentence.
+  if (!name && errors.org_name?.key === 'form.error.required') errors.org_name = { key: 'openletter.error.org_name_required' };
   if (name && !errors.org_name && !key) errors.org_name = { key: 'form.error.invisible', values: { field: 'openletter.field.org_name' } };
   const showSigner = body.show_signer === 'yes' || body.show_signer === true;
   return { organization: { name, key, website: website?.url ?? null, domain: website?.domain ?? null, city, region, country, role, showSigner }, errors };

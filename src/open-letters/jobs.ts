@@ -40,6 +40,7 @@ export function openLetterJobHandlers(deps: JobDeps): Record<string, JobHandler>
         })}\n`,
         messageId: `<open-letter-signature-${signature.id}.confirm.${job.id}@${host}>`,
         language: lang,
+        organizationId: signature.organization_id,
       });
     },
   };

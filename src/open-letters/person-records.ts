@@ -7,6 +7,7 @@ export async function openLetterRecords(ctx: Context, organizationId: string, pe
   const rows = await signaturesOfPerson(ctx.database.db, organizationId, personId);
   return {
     key: 'open_letter_signatures',
+    noun: { one: 'open-letter signature', other: 'open-letter signatures' },
     actions: rows.map((r) => ({
       id: r.id,
       label: r.kind === 'organization' ? `Signed the open letter “${r.letter_title}” for ${r.org_name}` : `Signed the open letter “${r.letter_title}”`,

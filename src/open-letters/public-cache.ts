@@ -8,6 +8,7 @@ import type { DeliveryMethod } from '../kits/delivery/tables.ts';
 import { approvedOrganizations, findLetterBySlug } from './repository.ts';
 import { targetsOf } from './service.ts';
 import type { OpenLetter } from './tables.ts';
+import { organizationBrand, type OrganizationBrand } from '../orgs/brand.ts';
 
 /** An approved organization as the public list shows it; the signer's name and role only if they chose so. */
 export interface PublicOrganization {
@@ -26,6 +27,8 @@ export interface PublicOrganization {
 
 export type CachedLetter = OpenLetter & {
   organization_name: string;
+  /** The sponsor as the header shows it (src/orgs/brand.ts). */
+  brand?: OrganizationBrand;
   targetList: { name: string }[];
   partners: { id: string; name: string }[];
   organizations: PublicOrganization[];
@@ -48,6 +51,7 @@ export class LetterReadCache extends PublicReadCache<CachedLetter> {
     ]);
     return {
       ...row,
+      brand: await organizationBrand(this.db, row.organization_id),
       targetList: targetsOf(row),
       partners,
       organizations: approved.map((o) => ({

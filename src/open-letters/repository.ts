@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { NewLetterSignature, NewOpenLetter, OpenLetterUpdate, SignatureStatus } from './tables.ts';
 import type { SharedStatement } from '../actions/unit-of-work.ts';
 import { chunks } from '../util/chunks.ts';
+import { conditionSql, type Condition } from '../kits/api/filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -266,15 +267,15 @@ export interface LetterComparison {
 }
 
 /** One page of an organization's letters, oldest first. */
-export function listLetters(q: Q, organizationId: string, where: LetterComparison[], page: { limit: number; offset: number }) {
+export function listLetters(q: Q, organizationId: string, where: Condition<LetterComparison['column']>, page: { limit: number; offset: number }) {
   let query = q.selectFrom('open_letters').selectAll().where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query.orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 }
 
-export async function countLetters(q: Q, organizationId: string, where: LetterComparison[]): Promise<number> {
+export async function countLetters(q: Q, organizationId: string, where: Condition<LetterComparison['column']>): Promise<number> {
   let query = q.selectFrom('open_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
 
@@ -285,14 +286,26 @@ export interface LetterSignatureComparison {
 }
 
 /** One page of a letter's signatures, oldest first. */
-export function listLetterSignatures(q: Q, organizationId: string, letterId: string, where: LetterSignatureComparison[], page: { limit: number; offset: number }) {
+export function listLetterSignatures(q: Q, organizationId: string, letterId: string, where: Condition<LetterSignatureComparison['column']>, page: { limit: number; offset: number }) {
   let query = q.selectFrom('open_letter_signatures').selectAll().where('organization_id', '=', organizationId).where('open_letter_id', '=', letterId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query.orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 }
 
-export async function countLetterSignatures(q: Q, organizationId: string, letterId: string, where: LetterSignatureComparison[]): Promise<number> {
+export async function countLetterSignatures(q: Q, organizationId: string, letterId: string, where: Condition<LetterSignatureComparison['column']>): Promise<number> {
   let query = q.selectFrom('open_letter_signatures').select((eb) => eb.fn.countAll<number>().as('n')).where('organization_id', '=', organizationId).where('open_letter_id', '=', letterId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return Number((await query.executeTakeFirstOrThrow()).n);
 }
+
+/** Organization signatures waiting for review, per letter, for the dashboard. */
+export const signaturesAwaitingReview = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('open_letter_signatures')
+    .innerJoin('open_letters', 'open_letters.id', 'open_letter_signatures.open_letter_id')
+    .select(['open_letters.id', 'open_letters.title', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('open_letter_signatures.organization_id', '=', organizationId)
+    .where('open_letter_signatures.status', '=', 'pending')
+    .groupBy(['open_letters.id', 'open_letters.title'])
+    .orderBy('open_letters.title')
+    .execute();

@@ -6,6 +6,7 @@ import './messages.ts';
 import type { en } from './messages.ts';
 import type { FieldError } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
+import { parseClosesAt } from '../actions/closing-time.ts';
 import type { Petition } from './tables.ts';
 import { isValidSlug, PETITION_LIMITS, targetsOf, type PetitionFields } from './service.ts';
 
@@ -27,10 +28,16 @@ export interface PetitionInput {
   status: string;
   /** The system the petition comes from (API only); absent keeps the stored one. */
   originSystem?: string;
+  /** When it closes by itself: a day (`2026-06-30`, at its end) or a day and a time in UTC; '' or null for never; absent keeps the stored one. */
+  closesAt?: string | null;
+  /** The Spanish versions ('' or null for none); absent keeps the stored ones. */
+  titleEs?: string | null;
+  descriptionEs?: string | null;
+  petitionTextEs?: string | null;
 }
 
 /** The fields checkPetition names, with the form's and the API's meaning. */
-export type PetitionField = 'title' | 'slug' | 'description' | 'petition_text' | 'targets' | 'goal' | 'status' | 'origin_system';
+export type PetitionField = 'title' | 'slug' | 'description' | 'petition_text' | 'targets' | 'goal' | 'status' | 'origin_system' | 'closes_at' | 'title_es' | 'description_es' | 'petition_text_es';
 
 /** The messages of petitionedit.error.*: everything checkPetition (and the slug's availability) can say. */
 export type PetitionErrorKey = Extract<keyof typeof en, `petitionedit.error.${string}`>;
@@ -56,8 +63,15 @@ export function petitionInputOf(p: Petition): PetitionInput {
     goal: p.goal,
     confirmationRequired: p.confirmation_required === 1,
     status: p.status,
+    closesAt: p.closes_at,
+    titleEs: p.title_es,
+    descriptionEs: p.description_es,
+    petitionTextEs: p.petition_text_es,
   };
 }
+
+/** A closing time as typed (src/actions/closing-time.ts): fundraising pages and letter campaigns read it the same way. */
+export { parseClosesAt };
 
 const chars = (s: string) => [...s].length;
 const multiline = (raw: string) => raw.replace(/\r\n?/g, '\n').trim();
@@ -84,6 +98,16 @@ function checkText(errors: PetitionFieldErrors, field: PetitionField, raw: strin
   if (!v && keys.required) errors[field] = { key: keys.required };
   else if (chars(v) > max) errors[field] = { key: keys.tooLong, values: { max, count: chars(v) } };
   else if (!isCleanText(v, true)) errors[field] = { key: keys.invalid };
+  return v;
+}
+
+/** A Spanish version: optional, with the same bounds as the English text; '' and null store null, absent stays absent. */
+function checkSpanish(errors: PetitionFieldErrors, field: PetitionField, raw: string | null | undefined, max: number, oneLine: boolean, keys: Omit<LineKeys, 'required'>): string | null | undefined {
+  if (raw === undefined) return undefined;
+  const v = oneLine ? (raw ?? '').trim() : multiline(raw ?? '');
+  if (!v) return null;
+  if (chars(v) > max) errors[field] = { key: keys.tooLong, values: { max, count: chars(v) } };
+  else if (!isCleanText(v, !oneLine)) errors[field] = { key: keys.invalid };
   return v;
 }
 
@@ -157,9 +181,26 @@ export function checkPetition(input: PetitionInput, options: PetitionCheckOption
     tooLong: 'petitionedit.error.text_too_long',
     invalid: 'petitionedit.error.text_invalid',
   });
+  const titleEs = checkSpanish(errors, 'title_es', input.titleEs, PETITION_FIELD_LIMITS.title, true, {
+    tooLong: 'petitionedit.error.title_es_too_long',
+    invalid: 'petitionedit.error.title_es_invalid',
+  });
+  const descriptionEs = checkSpanish(errors, 'description_es', input.descriptionEs, PETITION_FIELD_LIMITS.text, false, {
+    tooLong: 'petitionedit.error.description_es_too_long',
+    invalid: 'petitionedit.error.description_es_invalid',
+  });
+  const petitionTextEs = checkSpanish(errors, 'petition_text_es', input.petitionTextEs, PETITION_FIELD_LIMITS.text, false, {
+    tooLong: 'petitionedit.error.text_es_too_long',
+    invalid: 'petitionedit.error.text_es_invalid',
+  });
   const targets = checkTargets(errors, input.targets);
   const goal = checkGoal(errors, input.goal);
   const status = input.status === 'open' || input.status === 'closed' ? input.status : null;
+  let closesAt: string | null | undefined = input.closesAt === undefined ? undefined : null;
+  if (typeof input.closesAt === 'string' && input.closesAt.trim()) {
+    closesAt = parseClosesAt(input.closesAt);
+    if (!closesAt) errors.closes_at = { key: 'petitionedit.error.closes_at' };
+  }
   if (!status) errors.status = { key: 'petitionedit.error.status' };
   const originSystem =
     input.originSystem === undefined
@@ -183,6 +224,10 @@ export function checkPetition(input: PetitionInput, options: PetitionCheckOption
       confirmation_required: input.confirmationRequired,
       status: status!,
       ...(originSystem === undefined ? {} : { origin_system: originSystem }),
+      ...(closesAt === undefined ? {} : { closes_at: closesAt }),
+      ...(titleEs === undefined ? {} : { title_es: titleEs }),
+      ...(descriptionEs === undefined ? {} : { description_es: descriptionEs }),
+      ...(petitionTextEs === undefined ? {} : { petition_text_es: petitionTextEs }),
     },
   };
 }

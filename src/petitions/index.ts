@@ -13,7 +13,9 @@ import * as m011 from './migrations/011_petition_deliveries.ts';
 // What other capabilities, the CLI and the tests may use of petitions.
 export { petitionCache } from './public-cache.ts';
 export { findPetitionBySlug } from './repository.ts';
-export { createPetition } from './service.ts';
+export { createPetition, PetitionClosedError, signPetition } from './service.ts';
+export { petitionsOf } from './repository.ts';
+export type { CachedPetition } from './public-cache.ts';
 export { exportSignaturesCsv } from './export.ts';
 /** The delivery PDF and CSV (for `turnout export delivery`), loaded on demand: pdfkit is not needed to migrate or to serve pages. */
 export const petitionDelivery = () => import('./delivery.ts');
@@ -34,6 +36,7 @@ export const petitions: Capability = {
     await app.register(petitionsConsoleRoutes(ctx));
     await app.register(petitionAbuseRoutes(ctx));
     await app.register(petitionDeliveryRoutes(ctx));
+    await app.register((await import('./console/charts-routes.tsx')).petitionChartsRoutes(ctx));
   },
   consoleSections: [{ href: '/admin/petitions', label: 'Petitions', permission: 'view_reports', order: 10 }],
   apiRoutes: (ctx) => async (app) => {
@@ -63,5 +66,7 @@ export const petitions: Capability = {
   ],
   personRecords: signatureRecords,
   // Erasure clears the signatures' personal columns from this declaration (their rows name the person).
+  // Told to webhooks as Action Network's `osdi:signature` (src/webhooks/); raised where the record is made.
+  webhooks: [{ event: 'signature', key: 'osdi:signature', label: 'Petition signatures', present: async (db, baseUrl, organizationId, ids) => (await import('./webhook-records.ts')).presentSignatures(db, baseUrl, organizationId, ids) }],
   personalData: PETITIONS_PERSONAL_DATA,
 };

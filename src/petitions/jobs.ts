@@ -7,6 +7,7 @@ import { isLanguage, translator } from '../i18n/index.ts';
 import { confirmationToken, JOB_AUTORESPONSE, JOB_CONFIRMATION } from './service.ts';
 import { findPetitionById, findSignature } from './repository.ts';
 import { findPerson } from '../actions/people/repository.ts';
+import { localized } from '../kits/pages/localized.ts';
 
 export interface PetitionJobDeps {
   db: Kysely<Database>;
@@ -38,16 +39,19 @@ export function petitionJobHandlers(deps: PetitionJobDeps): Record<string, JobHa
       const lang = isLanguage(signature.language) ? signature.language : 'en';
       const t = translator(lang);
       const hello = person.given_name ? t('mail.hello', { name: person.given_name }) : t('mail.hello_anon');
+      // The signer's version of the title (the language they signed in).
+      const title = localized(lang, petition.title, petition.title_es).text;
       await deps.mailer.send({
         to: person.email!,
-        subject: t('mail.autoresponse.subject', { title: petition.title }),
+        subject: t('mail.autoresponse.subject', { title }),
         text: `${hello}\n\n${t('mail.autoresponse.body', {
-          title: petition.title,
+          title,
           url: `${deps.baseUrl}/petitions/${petition.slug}`,
           org: petition.organization_name,
         })}\n`,
         messageId: `<signature-${signature.id}.thanks@${host}>`,
         language: lang,
+        organizationId: signature.organization_id,
       });
     },
     [JOB_CONFIRMATION]: async ({ signatureId }: { signatureId: string }, job) => {
@@ -57,18 +61,21 @@ export function petitionJobHandlers(deps: PetitionJobDeps): Record<string, JobHa
       const lang = isLanguage(signature.language) ? signature.language : 'en';
       const t = translator(lang);
       const hello = person.given_name ? t('mail.hello', { name: person.given_name }) : t('mail.hello_anon');
+      // The signer's version of the title (the language they signed in).
+      const title = localized(lang, petition.title, petition.title_es).text;
       const token = confirmationToken(deps.secretKey, signature.id);
       await deps.mailer.send({
         to: person.email!,
-        subject: t('mail.confirm.subject', { title: petition.title }),
+        subject: t('mail.confirm.subject', { title }),
         text: `${hello}\n\n${t('mail.confirm.body', {
-          title: petition.title,
+          title,
           url: `${deps.baseUrl}/petitions/${petition.slug}/confirm/${signature.id}/${token}`,
           org: petition.organization_name,
         })}\n`,
         // A repeat signer may ask for the confirmation again: each request is its own message.
         messageId: `<signature-${signature.id}.confirm.${job.id}@${host}>`,
         language: lang,
+        organizationId: signature.organization_id,
       });
     },
   };

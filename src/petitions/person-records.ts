@@ -7,6 +7,7 @@ export async function signatureRecords(ctx: Context, organizationId: string, per
   const rows = await signaturesOfPerson(ctx.database.db, organizationId, personId);
   return {
     key: 'signatures',
+    noun: { one: 'petition signature', other: 'petition signatures' },
     actions: rows.map((a) => ({
       id: a.id,
       label: `Signed the petition “${a.action_title}”${a.invalidated_at ? ' (invalidated: not counted)' : ''}`,

@@ -9,6 +9,7 @@ import type { DeliveryMethod } from '../kits/delivery/tables.ts';
 import { targetsOf } from './service.ts';
 import type { PublicPetition } from './public/pages.tsx';
 import type { ChallengeMode } from '../kits/pages/challenge.ts';
+import { organizationBrand } from '../orgs/brand.ts';
 
 export type CachedPetition = PublicPetition & { id: string; organization_id: string; challenge: ChallengeMode };
 
@@ -31,13 +32,18 @@ export class PetitionReadCache extends PublicReadCache<CachedPetition> {
       title: row.title,
       description: row.description,
       petition_text: row.petition_text,
+      title_es: row.title_es,
+      description_es: row.description_es,
+      petition_text_es: row.petition_text_es,
       targets: targetsOf(row),
       goal: row.goal,
       status: row.status,
+      closes_at: row.closes_at,
       confirmation_required: row.confirmation_required,
       signature_count: row.signature_count,
       challenge: row.challenge,
       organization_name: row.organization_name,
+      brand: await organizationBrand(this.db, row.organization_id),
       partners: await acceptedPartners(this.db, 'petition', row.id),
       deliveries: (await shownDeliveriesOf(this.db, 'petition', row.id)).map((d) => ({ ...d, method: d.method as DeliveryMethod })),
     };

@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import type { NewPetition, NewSignature, PetitionUpdate } from './tables.ts';
 import type { SharedStatement } from '../actions/unit-of-work.ts';
 import { chunks } from '../util/chunks.ts';
+import { conditionSql, type Condition } from '../kits/api/filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -179,14 +180,14 @@ export interface PetitionComparison {
   value: string;
 }
 
-function petitionsMatching(q: Q, organizationId: string, where: PetitionComparison[]) {
+function petitionsMatching(q: Q, organizationId: string, where: Condition<PetitionComparison['column']>) {
   let query = q.selectFrom('petitions').where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
 /** One page of an organization's petitions, oldest first. */
-export async function listPetitions(q: Q, organizationId: string, where: PetitionComparison[], page: { limit: number; offset: number }) {
+export async function listPetitions(q: Q, organizationId: string, where: Condition<PetitionComparison['column']>, page: { limit: number; offset: number }) {
   return petitionsMatching(q, organizationId, where)
     .selectAll()
     .orderBy('created_at')
@@ -196,7 +197,7 @@ export async function listPetitions(q: Q, organizationId: string, where: Petitio
     .execute();
 }
 
-export async function countPetitions(q: Q, organizationId: string, where: PetitionComparison[]): Promise<number> {
+export async function countPetitions(q: Q, organizationId: string, where: Condition<PetitionComparison['column']>): Promise<number> {
   const row = await petitionsMatching(q, organizationId, where)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -210,11 +211,11 @@ export interface SignatureComparison {
 }
 
 /** An organization's signatures on one petition, or by one person when `by` says so. */
-function signaturesMatching(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, where: SignatureComparison[]) {
+function signaturesMatching(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, where: Condition<SignatureComparison['column']>) {
   // Invalidated signatures are not listed (they stay in the database, out of every count and export).
   let query = q.selectFrom('signatures').where('organization_id', '=', organizationId).where('invalidated_at', 'is', null);
   query = 'petitionId' in by ? query.where('petition_id', '=', by.petitionId) : query.where('person_id', '=', by.personId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
@@ -223,7 +224,7 @@ export async function listSignatures(
   q: Q,
   organizationId: string,
   by: { petitionId: string } | { personId: string },
-  where: SignatureComparison[],
+  where: Condition<SignatureComparison['column']>,
   page: { limit: number; offset: number },
 ) {
   return signaturesMatching(q, organizationId, by, where)
@@ -239,7 +240,7 @@ export async function countSignatures(
   q: Q,
   organizationId: string,
   by: { petitionId: string } | { personId: string },
-  where: SignatureComparison[],
+  where: Condition<SignatureComparison['column']>,
 ): Promise<number> {
   const row = await signaturesMatching(q, organizationId, by, where)
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -249,7 +250,7 @@ export async function countSignatures(
 
 /** A signature, only if it belongs to the organization and to the petition or person named. */
 export async function findSignatureIn(q: Q, organizationId: string, by: { petitionId: string } | { personId: string }, id: string) {
-  return signaturesMatching(q, organizationId, by, []).selectAll().where('id', '=', id).executeTakeFirst();
+  return signaturesMatching(q, organizationId, by, { all: [] }).selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Signatures counted per petition and UTC day since `since`, for the dashboard's trend. */

@@ -11,6 +11,7 @@ import { shareSignature } from './shares.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import * as repo from './repository.ts';
 import { insertUnderFreeSlug, slugify } from '../util/slug.ts';
+import { isActionClosed } from '../actions/closing-time.ts';
 
 /** A petition's count of confirmed signatures, moved once per batch. */
 const SIGNATURE_COUNT: Counter = { table: 'petitions', column: 'signature_count' };
@@ -41,7 +42,12 @@ export interface SignResult {
   awaitingConfirmation: boolean;
 }
 
-type SignablePetition = Pick<Petition, 'id' | 'organization_id' | 'confirmation_required' | 'status'>;
+type SignablePetition = Pick<Petition, 'id' | 'organization_id' | 'confirmation_required' | 'status'> & { closes_at?: string | null };
+
+/** A petition is closed when its organizer closed it or its closing time has passed (checked at each request: no job needed). */
+export function isPetitionClosed(petition: { status: string; closes_at?: string | null }, now = new Date().toISOString()): boolean {
+  return isActionClosed(petition, now);
+}
 
 /** A closed petition takes no signatures, from the public form or the API. */
 export class PetitionClosedError extends Error {
@@ -57,7 +63,7 @@ export class PetitionClosedError extends Error {
  * Throws PetitionClosedError, before writing anything, when the petition is closed.
  */
 export async function signPetition(uow: UnitOfWork, petition: SignablePetition, s: Signing): Promise<SignResult> {
-  if (petition.status === 'closed') throw new PetitionClosedError(petition.id);
+  if (isPetitionClosed(petition, uow.now)) throw new PetitionClosedError(petition.id);
   const personId = await recordTaker(
     uow,
     {
@@ -102,6 +108,7 @@ export async function signPetition(uow: UnitOfWork, petition: SignablePetition, 
       uow.enqueue(JOB_CONFIRMATION, { signatureId: id });
     } else {
       uow.count(SIGNATURE_COUNT, petition.id, 1);
+      uow.raise('signature', petition.organization_id, id);
       if (s.autoresponse !== false) uow.enqueue(JOB_AUTORESPONSE, { signatureId: id });
       await shareSignature(uow, petition.id, signer, signature, shares);
     }
@@ -150,6 +157,7 @@ export async function confirmPetitionSignature(
   if (!signature || signature.petition_id !== petitionId) return 'invalid';
   if (!(await repo.confirmSignature(uow.trx, signatureId, uow.now))) return 'already';
   uow.count(SIGNATURE_COUNT, petitionId, 1);
+  uow.raise('signature', signature.organization_id, signatureId);
   uow.enqueue(JOB_AUTORESPONSE, { signatureId });
   // Partners get the signer only once the signature counts.
   const shares = parseShares(signature.shared_with);
@@ -171,6 +179,12 @@ export interface PetitionFields {
   status: 'open' | 'closed';
   slug?: string;
   origin_system?: string;
+  /** When the petition closes by itself; absent keeps it as it is. */
+  closes_at?: string | null;
+  /** The Spanish versions (null: none); absent keeps them as they are. */
+  title_es?: string | null;
+  description_es?: string | null;
+  petition_text_es?: string | null;
 }
 
 /** Creates a petition under a free web address: its slug, or its title's, numbered when taken. */
@@ -189,6 +203,10 @@ export async function createPetition(db: Kysely<Database>, organizationId: strin
     confirmation_required: f.confirmation_required ? 1 : 0,
     status: f.status,
     origin_system: f.origin_system ?? 'turnout',
+    closes_at: f.closes_at ?? null,
+    title_es: f.title_es ?? null,
+    description_es: f.description_es ?? null,
+    petition_text_es: f.petition_text_es ?? null,
     created_at: now,
     modified_at: now,
   }));
@@ -226,6 +244,10 @@ export function petitionColumns(f: PetitionFields): PetitionChanges {
     goal: f.goal,
     confirmation_required: f.confirmation_required ? 1 : 0,
     status: f.status,
+    ...(f.closes_at === undefined ? {} : { closes_at: f.closes_at }),
+    ...(f.title_es === undefined ? {} : { title_es: f.title_es }),
+    ...(f.description_es === undefined ? {} : { description_es: f.description_es }),
+    ...(f.petition_text_es === undefined ? {} : { petition_text_es: f.petition_text_es }),
   };
 }
 

@@ -11,6 +11,10 @@ export interface PetitionTable {
   title: string;
   description: string;
   petition_text: string;
+  /** Spanish versions of the three texts above (migration 021); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: ColumnType<string | null, string | null | undefined, string | null>;
+  description_es: ColumnType<string | null, string | null | undefined, string | null>;
+  petition_text_es: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of `{ name }`. */
   targets: string;
   goal: number | null;
@@ -20,6 +24,8 @@ export interface PetitionTable {
   origin_system: string;
   /** The proof-of-work challenge on its form (migration 008): off, automatic (a surge that looks automated) or always. */
   challenge: ColumnType<'off' | 'automatic' | 'always', 'off' | 'automatic' | 'always' | undefined, 'off' | 'automatic' | 'always'>;
+  /** When the petition closes by itself (migration 018); null: open until the organizer closes it. */
+  closes_at: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   modified_at: string;
 }
@@ -88,7 +94,8 @@ export const PETITIONS_PERSONAL_DATA: PersonalData = {
     columns: {
       id: 'plain', organization_id: 'plain', slug: 'plain', title: 'plain', description: 'plain', petition_text: 'plain',
       targets: 'plain', goal: 'plain', confirmation_required: 'plain', status: 'plain', signature_count: 'plain',
-      origin_system: 'plain', challenge: 'plain', created_at: 'plain', modified_at: 'plain',
+      origin_system: 'plain', challenge: 'plain', closes_at: 'plain', created_at: 'plain', modified_at: 'plain',
+      title_es: 'plain', description_es: 'plain', petition_text_es: 'plain',
     },
   },
   signatures: {

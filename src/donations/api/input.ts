@@ -27,6 +27,7 @@ const fields = {
   'turnout:allow_monthly': Type.Optional(Type.Boolean()),
   'turnout:offer_fee_cover': Type.Optional(Type.Boolean()),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  'turnout:closes_at': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
 };
 
 export const PageCreateBody = Type.Object({ title: Type.String(), ...fields });
@@ -50,6 +51,7 @@ const API_FIELD: Record<PageField, string> = {
   actblue_refcode: 'turnout:actblue_refcode',
   status: 'turnout:status',
   origin_system: 'origin_system',
+  closes_at: 'turnout:closes_at',
 };
 
 const en = translator('en');
@@ -118,6 +120,7 @@ function applyBody(base: PageInput, body: PageUpdateBody): PageInput {
   if (body['turnout:allow_monthly'] !== undefined) next.allowMonthly = body['turnout:allow_monthly'];
   if (body['turnout:offer_fee_cover'] !== undefined) next.offerFeeCover = body['turnout:offer_fee_cover'];
   if (body['turnout:status'] !== undefined) next.status = body['turnout:status'];
+  if (body['turnout:closes_at'] !== undefined) next.closesAt = body['turnout:closes_at'];
   return next;
 }
 

@@ -23,6 +23,8 @@ export function presentPage(baseUrl: string, p: PageWithTotals) {
     total_amount: money(p.totals.received_minor),
     'action_network:sponsor': { title: p.organization_name },
     'turnout:status': p.status,
+    // The stored status stays open past the closing time: the page closes by itself at `closes_at`.
+    'turnout:closes_at': p.closes_at ?? null,
     'turnout:processor': p.processor,
     'turnout:suggested_amounts': (JSON.parse(p.amounts) as number[]).map(money),
     'turnout:minimum_amount': money(p.min_minor),

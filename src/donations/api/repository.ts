@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Donation, FundraisingPage } from '../tables.ts';
 import { pageTotals, type PageTotals } from '../repository.ts';
+import { conditionSql, type Condition } from '../../kits/api/filter.ts';
 
 // Kysely queries only: what the API reads of pages and gifts, filtered and paged as it asks,
 // each scoped by the token's organization. Beside src/donations/repository.ts, which keeps the
@@ -18,9 +19,9 @@ export interface PageComparison {
 
 export type PageWithTotals = FundraisingPage & { organization_name: string; totals: PageTotals };
 
-function pagesMatching(q: Q, organizationId: string, where: PageComparison[]) {
+function pagesMatching(q: Q, organizationId: string, where: Condition<PageComparison['column']>) {
   let query = q.selectFrom('fundraising_pages').where('fundraising_pages.organization_id', '=', organizationId);
-  for (const c of where) query = query.where(`fundraising_pages.${c.column}` as const, c.op, c.value);
+  query = query.where(conditionSql(where, (c) => `fundraising_pages.${c}`));
   return query;
 }
 
@@ -32,7 +33,7 @@ const withTotals = (q: Q, pages: (FundraisingPage & { organization_name: string 
   Promise.all(pages.map(async (p) => ({ ...p, totals: await pageTotals(q, p.id) })));
 
 /** One page of an organization's fundraising pages with their totals, oldest first. */
-export async function listApiPages(q: Q, organizationId: string, where: PageComparison[], page: { limit: number; offset: number }): Promise<PageWithTotals[]> {
+export async function listApiPages(q: Q, organizationId: string, where: Condition<PageComparison['column']>, page: { limit: number; offset: number }): Promise<PageWithTotals[]> {
   const rows = await withSponsor(pagesMatching(q, organizationId, where))
     .orderBy('fundraising_pages.created_at')
     .orderBy('fundraising_pages.id')
@@ -42,7 +43,7 @@ export async function listApiPages(q: Q, organizationId: string, where: PageComp
   return withTotals(q, rows);
 }
 
-export async function countApiPages(q: Q, organizationId: string, where: PageComparison[]): Promise<number> {
+export async function countApiPages(q: Q, organizationId: string, where: Condition<PageComparison['column']>): Promise<number> {
   const row = await pagesMatching(q, organizationId, where)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -51,7 +52,7 @@ export async function countApiPages(q: Q, organizationId: string, where: PageCom
 
 /** The organization's page with its sponsor and totals, or undefined. */
 export async function findApiPage(q: Q, organizationId: string, id: string): Promise<PageWithTotals | undefined> {
-  const row = await withSponsor(pagesMatching(q, organizationId, [{ column: 'id', op: '=', value: id }])).executeTakeFirst();
+  const row = await withSponsor(pagesMatching(q, organizationId, { column: 'id', op: '=', value: id })).executeTakeFirst();
   return row ? (await withTotals(q, [row]))[0] : undefined;
 }
 
@@ -66,11 +67,11 @@ export type DonationOwner = { pageId: string } | { personId: string } | null;
 
 export type ApiDonation = Donation & { organization_name: string; recurring_period: 'monthly' | 'weekly' | null };
 
-function donationsMatching(q: Q, organizationId: string, by: DonationOwner, where: DonationComparison[]) {
+function donationsMatching(q: Q, organizationId: string, by: DonationOwner, where: Condition<DonationComparison['column']>) {
   let query = q.selectFrom('donations').where('donations.organization_id', '=', organizationId);
   if (by && 'pageId' in by) query = query.where('donations.fundraising_page_id', '=', by.pageId);
   else if (by) query = query.where('donations.person_id', '=', by.personId);
-  for (const c of where) query = query.where(`donations.${c.column}` as const, c.op, c.value);
+  query = query.where(conditionSql(where, (c) => `donations.${c}`));
   return query;
 }
 
@@ -83,7 +84,7 @@ const withSponsorAndPeriod = (query: ReturnType<typeof donationsMatching>) =>
     .select(['organizations.name as organization_name', 'recurring_donations.period as recurring_period']);
 
 /** One page of gifts (refunded, disputed and pledged ones too), oldest first. */
-export function listDonations(q: Q, organizationId: string, by: DonationOwner, where: DonationComparison[], page: { limit: number; offset: number }): Promise<ApiDonation[]> {
+export function listDonations(q: Q, organizationId: string, by: DonationOwner, where: Condition<DonationComparison['column']>, page: { limit: number; offset: number }): Promise<ApiDonation[]> {
   return withSponsorAndPeriod(donationsMatching(q, organizationId, by, where))
     .orderBy('donations.created_at')
     .orderBy('donations.id')
@@ -92,7 +93,7 @@ export function listDonations(q: Q, organizationId: string, by: DonationOwner, w
     .execute();
 }
 
-export async function countDonations(q: Q, organizationId: string, by: DonationOwner, where: DonationComparison[]): Promise<number> {
+export async function countDonations(q: Q, organizationId: string, by: DonationOwner, where: Condition<DonationComparison['column']>): Promise<number> {
   const row = await donationsMatching(q, organizationId, by, where)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
@@ -101,4 +102,4 @@ export async function countDonations(q: Q, organizationId: string, by: DonationO
 
 /** A gift, only if it belongs to the organization and to the page or person named (any of its gifts for null). */
 export const findDonationIn = (q: Q, organizationId: string, by: DonationOwner, id: string): Promise<ApiDonation | undefined> =>
-  withSponsorAndPeriod(donationsMatching(q, organizationId, by, [{ column: 'id', op: '=', value: id }])).executeTakeFirst();
+  withSponsorAndPeriod(donationsMatching(q, organizationId, by, { column: 'id', op: '=', value: id })).executeTakeFirst();

@@ -92,7 +92,8 @@ export function FundraiserDetailPage(props: {
         ''
       )}
       <dl class="facts">
-        <Fact label="Status" value={f.status} />
+        <Fact label="Status" value={f.status === 'open' && f.closes_at && f.closes_at <= new Date().toISOString() ? 'closed (its closing time has passed)' : f.status} />
+        {f.closes_at ? <Fact label="Closes by itself (UTC)" value={`${f.closes_at.slice(0, 10)} ${f.closes_at.slice(11, 16)}`} /> : ''}
         <Fact label="Takes gifts through" value={f.processor === 'actblue' ? `ActBlue (form ${f.actblue_form ?? ''}${f.actblue_refcode ? `, refcode ${f.actblue_refcode}` : ''})` : PROCESSOR_NAMES[f.processor]} />
         <Fact label="Received" id="received" value={m(t.received_minor)} />
         <Fact label="Goal" value={f.goal_minor === null ? 'none' : m(f.goal_minor)} />
@@ -114,7 +115,7 @@ export function FundraiserDetailPage(props: {
         <div class="actions">
           {can.manage ? (
             <>
-              <a href={`${path}/edit`}>Edit the fundraising page</a> <a href={`/admin/donations/${f.id}/partners`}>Partners</a>{' '}
+              <a href={`${path}/edit`}>Edit the fundraising page</a> <a href={`/admin/fundraising/${f.id}/partners`}>Partners</a>{' '}
             </>
           ) : (
             ''

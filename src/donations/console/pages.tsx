@@ -26,6 +26,8 @@ export interface PageForm {
   actblue_form: string;
   actblue_refcode: string;
   status: string;
+  /** As typed: a day, or a day and a time in UTC; '' for none. */
+  closes_at: string;
 }
 
 export type PageFormErrors = Partial<Record<keyof PageForm, string>>;
@@ -183,6 +185,13 @@ export function PageFormPage(props: {
             ['open', 'Open: the page takes gifts'],
             ['closed', 'Closed: the page shows its totals, without the form'],
           ]}
+        />
+        <Input
+          name="closes_at"
+          label="Closes by itself at (optional)"
+          value={form.closes_at}
+          error={errors.closes_at}
+          hint="A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. The page then says it is closed and takes no new gifts; a payment already under way still counts. Leave it empty to close it yourself."
         />
         <button type="submit">Save fundraising page</button>
       </form>

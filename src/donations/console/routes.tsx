@@ -9,6 +9,7 @@ import * as repo from '../repository.ts';
 import * as giftRepo from '../gifts-repository.ts';
 import { createPage, CurrencyLockedError, SlugTakenError, updatePage } from '../service.ts';
 import { checkPage, pageInputOf, type PageFieldErrors, type PageFields } from '../fields.ts';
+import { closesAtInput } from '../../actions/closing-time.ts';
 import { fundraisingCache } from '../public-cache.ts';
 import type { FundraisingPage } from '../tables.ts';
 import { FundraiserNotFoundPage, FundraisersListPage, PageFormPage, type PageForm, type PageFormErrors } from './pages.tsx';
@@ -56,6 +57,7 @@ export function readPageForm(body: Body | undefined): PageForm {
     actblue_form: text(body, 'actblue_form'),
     actblue_refcode: text(body, 'actblue_refcode'),
     status: text(body, 'status'),
+    closes_at: text(body, 'closes_at'),
   };
 }
 
@@ -81,6 +83,7 @@ export function pageFormOf(p: FundraisingPage): PageForm {
     actblue_form: i.actblueForm,
     actblue_refcode: i.actblueRefcode,
     status: i.status,
+    closes_at: closesAtInput(p.closes_at),
   };
 }
 
@@ -117,6 +120,7 @@ function changesOf(page: FundraisingPage, f: PageFields) {
     actblue_form: f.actblue_form,
     actblue_refcode: f.actblue_refcode,
     status: f.status,
+    closes_at: f.closes_at ?? null,
   };
   const changed = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => wanted[k] !== page[k]);
   // Short values go into the audit log as they were and became; the description only by name.
@@ -184,6 +188,7 @@ export function donationsConsoleRoutes(ctx: Context) {
       actblueForm: form.actblue_form,
       actblueRefcode: form.actblue_refcode,
       status: form.status,
+      closesAt: form.closes_at,
     };
     const { errors, fields } = checkPage(input, { current });
     const out = formErrors(errors);

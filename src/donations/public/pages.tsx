@@ -1,14 +1,20 @@
-import { Layout, NoticePage, type PageContext } from '../../kits/pages/layout.tsx';
+import { Layout, NoticePage, type Brand, type PageContext } from '../../kits/pages/layout.tsx';
 import '../messages.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import { describedBy, ErrorSummary, errorText } from '../../kits/pages/form-parts.tsx';
 import { ConsentBoxes, formAction, PERSON_FIELDS, PersonFields, type PersonValues } from '../../kits/pages/person-fields.tsx';
 import { CountryField } from '../../kits/pages/country-field.tsx';
+import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
 import { formatNumber } from '../../i18n/index.ts';
 import { formatMoney, decimalString } from '../money.ts';
 import type { PageTotals } from '../repository.ts';
 import type { Processor } from '../tables.ts';
+import { closingDate, ProgressMeter } from '../../kits/pages/progress.tsx';
+import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
+import { isPageClosed } from '../service.ts';
+import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
+import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
 
 export interface PublicPage {
   id: string;
@@ -27,9 +33,35 @@ export interface PublicPage {
   actblue_form: string | null;
   actblue_refcode: string | null;
   status: 'open' | 'closed';
+  /** When the page closes by itself (ISO, UTC), or null. */
+  closes_at: string | null;
   organization_name: string;
+  /** The sponsor as the header shows it, and its accent colour for the share picture. */
+  brand?: Brand & { accent?: string | null };
   partners: { id: string; name: string }[];
   totals: PageTotals;
+}
+
+/** What the page's share picture shows: the amount raised (or pledged) in visible steps. */
+export function fundraisingShareCard(page: PageContext, p: PublicPage): ShareCard {
+  const { t, lang } = page;
+  const closed = isPageClosed(p);
+  const base = { title: p.title, organization: p.brand?.name || p.organization_name, note: closed ? t('donation.closed') : null, accent: p.brand?.accent ?? null };
+  if (p.processor === 'pledge') {
+    return { ...base, headline: t('donation.pledged', { amount: formatMoney(visibleCount(p.totals.pledged_minor), p.currency, lang), count: visibleCount(p.totals.pledgers) }) };
+  }
+  const raised = visibleCount(p.totals.received_minor);
+  return {
+    ...base,
+    headline: p.goal_minor ? t('donation.raised_of', { raised: formatMoney(raised, p.currency, lang), goal: formatMoney(p.goal_minor, p.currency, lang) }) : t('donation.raised', { raised: formatMoney(raised, p.currency, lang) }),
+    progress: p.goal_minor && !closed ? raised / p.goal_minor : null,
+  };
+}
+
+function fundraisingShare(page: PageContext, p: PublicPage): ShareMeta {
+  const path = `/fundraising/${p.slug}`;
+  const card = fundraisingShareCard(page, p);
+  return actionShareMeta({ path, title: p.title, markdown: p.description, image: shareImagePath(path, page.lang, card), card });
 }
 
 export interface GiveFormValues extends PersonValues {
@@ -64,12 +96,20 @@ function Progress(props: { page: PageContext; p: PublicPage }): JSX.Element {
     );
   }
   const raised = formatMoney(p.totals.received_minor, p.currency, lang);
+  const closed = isPageClosed(p);
+  const note = !closed && p.closes_at ? t('donation.closes_on', { date: closingDate(lang, p.closes_at) }) : null;
   return (
     <>
-      <p class="count" id="count" safe>
-        {p.goal_minor ? t('donation.raised_of', { raised, goal: formatMoney(p.goal_minor, p.currency, lang) }) : t('donation.raised', { raised })}
-      </p>
-      {p.goal_minor ? <progress max={String(p.goal_minor)} value={String(Math.min(p.totals.received_minor, p.goal_minor))} aria-labelledby="count"></progress> : ''}
+      {p.goal_minor && !closed ? (
+        <ProgressMeter id="count" value={p.totals.received_minor} max={p.goal_minor} text={t('donation.raised_of', { raised, goal: formatMoney(p.goal_minor, p.currency, lang) })} note={note} />
+      ) : (
+        <>
+          <p class="count" id="count" safe>
+            {p.goal_minor ? t('donation.raised_of', { raised, goal: formatMoney(p.goal_minor, p.currency, lang) }) : t('donation.raised', { raised })}
+          </p>
+          {note ? <p class="hint" safe>{note}</p> : ''}
+        </>
+      )}
       <p safe>{t('donation.donors', { count: p.totals.donors, n: formatNumber(lang, p.totals.donors) })}</p>
     </>
   );
@@ -192,13 +232,13 @@ function AmountFields(props: { page: PageContext; p: PublicPage; values: GiveFor
   );
 }
 
-export function FundraisingPageView(props: { page: PageContext; p: PublicPage; values: GiveFormValues; errors: FieldErrors; givingReady: boolean; notice?: string }): JSX.Element {
+export function FundraisingPageView(props: { page: PageContext; p: PublicPage; values: GiveFormValues; errors: FieldErrors; givingReady: boolean; notice?: string; challenge?: boolean }): JSX.Element {
   const { page, p, values, errors } = props;
   const { t } = page;
   const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${p.title}` : p.title;
   const pledge = p.processor === 'pledge';
   return (
-    <Layout page={page} title={title}>
+    <Layout page={page} title={title} share={fundraisingShare(page, p)} brand={p.brand} partners={p.partners}>
       <h1 safe>{p.title}</h1>
       <p class="targets" safe>
         {t('donation.by', { org: p.organization_name })}
@@ -212,8 +252,8 @@ export function FundraisingPageView(props: { page: PageContext; p: PublicPage; v
       ) : (
         ''
       )}
-      {p.status === 'closed' ? (
-        <p class="notice" safe>
+      {isPageClosed(p) ? (
+        <p class="closed" role="status" safe>
           {t('donation.closed')}
         </p>
       ) : p.processor === 'actblue' ? (
@@ -235,6 +275,7 @@ export function FundraisingPageView(props: { page: PageContext; p: PublicPage; v
             <PersonFields page={page} values={values} errors={errors} emailHint={pledge ? t('donation.email_hint_pledge') : t('donation.email_hint')} />
             <CountryField page={page} value={values.country} errors={errors} />
             <ConsentBoxes page={page} organization={p.organization_name} partners={p.partners} optIn={values.opt_in} share={values.share} />
+            {props.challenge ? <ChallengeField page={page} /> : ''}
             {pledge ? '' : <p class="hint" safe>{t('donation.secure_note')}</p>}
             <button type="submit" safe>
               {pledge ? t('donation.pledge_submit') : t('donation.submit')}
@@ -246,7 +287,8 @@ export function FundraisingPageView(props: { page: PageContext; p: PublicPage; v
   );
 }
 
-export function ThanksView(props: { page: PageContext; p: PublicPage; state: 'received' | 'processing' | 'pledged'; amount?: string; again?: string }): JSX.Element {
+/** After the form: the gift received, being processed, or the pledge; and the page's share links (the page's own address, absolute from `baseUrl`). */
+export function ThanksView(props: { page: PageContext; p: PublicPage; baseUrl: string; state: 'received' | 'processing' | 'pledged'; amount?: string; again?: string }): JSX.Element {
   const { page, p } = props;
   const { t } = page;
   const body =
@@ -255,8 +297,11 @@ export function ThanksView(props: { page: PageContext; p: PublicPage; state: 're
       : props.state === 'pledged'
         ? t('donation.thanks_pledged', { amount: props.amount ?? '', org: p.organization_name })
         : t('donation.thanks_processing');
+  const url = `${props.baseUrl}/fundraising/${p.slug}`;
+  const text = t(props.state === 'pledged' ? 'donation.share_text_pledge' : 'donation.share_text', { title: p.title });
+  const shares = shareLinks(page, { subject: t('donation.share_subject', { title: p.title }), text, url, x: true });
   return (
-    <Layout page={page} title={t('donation.thanks_title')}>
+    <Layout page={page} title={t('donation.thanks_title')} share={fundraisingShare(page, p)} brand={p.brand}>
       <h1 safe>{t('donation.thanks_title')}</h1>
       <p role="status" safe>
         {body}
@@ -270,6 +315,9 @@ export function ThanksView(props: { page: PageContext; p: PublicPage; state: 're
       ) : (
         ''
       )}
+      <h2 safe>{t('donation.share')}</h2>
+      <p safe>{t('donation.share_hint')}</p>
+      <ShareList page={page} shares={shares} url={url} />
       <p>
         <a href={`/fundraising/${p.slug}`} safe>
           {t('thanks.back')}

@@ -4,13 +4,15 @@ import '../messages.ts';
 import type { Context } from '../../context.ts';
 import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
 import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
+import { challengeOn, guardSubmission, type GuardedAction } from '../../kits/pages/form-guard.ts';
 import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
 import { validatePerson, type FieldErrors } from '../../actions/people/validate.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 import { fundraisingCache } from '../public-cache.ts';
-import { DonationMessage, FundraisingPageView, ThanksView, type GiveFormValues, type PublicPage } from './pages.tsx';
-import { AmountError, giftKey, isValidLinkToken, linkToken, PageClosedError, recordPledge, requestCancel, startCheckout, type Gift } from '../service.ts';
+import { DonationMessage, fundraisingShareCard, FundraisingPageView, ThanksView, type GiveFormValues, type PublicPage } from './pages.tsx';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
+import { AmountError, giftKey, isPageClosed, isValidLinkToken, linkToken, PageClosedError, recordPledge, requestCancel, startCheckout, type Gift } from '../service.ts';
 import { feeCover, formatMoney, parseAmount } from '../money.ts';
 import { isStripeUnavailable, sessionParams, stripeClient, stripeConfigured } from '../stripe.ts';
 import * as repo from '../repository.ts';
@@ -35,12 +37,17 @@ export function donationRoutes(ctx: Context) {
     const giveLimit = ctx.config.rateLimits ? { max: 10, timeWindow: '1 minute' } : false;
     const stripeOn = stripeConfigured(ctx.config.stripe);
     // The page's form may send the donor on to the payment page, and nowhere else.
-    const csp = `default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' ${checkoutOrigin(ctx.config.stripe.apiBase)}; base-uri 'none'; frame-ancestors 'none'`;
+    // (With the proof-of-work challenge on, its script and its requests to turnout are allowed too.)
+    const csp = (challenge: boolean) =>
+      `default-src 'none'; ${challenge ? "script-src 'self'; connect-src 'self'; " : ''}style-src 'self'; img-src 'self'; form-action 'self' ${checkoutOrigin(ctx.config.stripe.apiBase)}; base-uri 'none'; frame-ancestors 'none'`;
     const givingReady = (p: PublicPage) => p.processor === 'pledge' || (p.processor === 'stripe' && stripeOn);
+    // Fundraising pages have no challenge setting of their own: the challenge comes on when a surge looks automated.
+    const guarded = (p: PublicPage): GuardedAction => ({ id: p.id, organization_id: p.organization_id, challenge: 'automatic' });
 
     const show = (request: FastifyRequest, reply: FastifyReply, p: PublicPage, values: GiveFormValues, errors: FieldErrors, status = 200, notice?: string) => {
-      if (p.processor === 'stripe') reply.header('content-security-policy', csp);
-      return sendPage(reply.header('cache-control', 'no-store'), FundraisingPageView({ page: pageContext(request), p, values, errors, givingReady: givingReady(p), notice }), status);
+      const challenge = !isPageClosed(p) && givingReady(p) && challengeOn(ctx, reply, guarded(p));
+      if (p.processor === 'stripe') reply.header('content-security-policy', csp(challenge));
+      return sendPage(reply.header('cache-control', 'no-store'), FundraisingPageView({ page: pageContext(request), p, values, errors, givingReady: givingReady(p), notice, challenge }), status);
     };
 
     app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/fundraising/:slug', async (request, reply) => {
@@ -59,7 +66,7 @@ export function donationRoutes(ctx: Context) {
       }
       const page = pageContext(request);
       const closed = () => sendPage(reply, DonationMessage({ page, title: p.title, body: request.t('donation.closed'), back: `/fundraising/${p.slug}` }), 409);
-      if (p.status === 'closed') return closed();
+      if (isPageClosed(p)) return closed();
       if (!givingReady(p)) return sendPage(reply, DonationMessage({ page, title: p.title, body: request.t(p.processor === 'actblue' ? 'donation.actblue_only' : 'donation.not_set_up'), back: `/fundraising/${p.slug}` }), 409);
 
       const { person, errors } = validatePerson(body);
@@ -98,6 +105,7 @@ export function donationRoutes(ctx: Context) {
         form_id: formId,
       };
       if (Object.keys(errors).length > 0 || base === null) return show(request, reply, p, values, errors, 422);
+      if (!(await guardSubmission(ctx, request, reply, guarded(p), person.email))) return reply;
 
       const fee = coverFees ? feeCover(base, p.currency) : 0;
       const gift: Gift = {
@@ -152,6 +160,13 @@ export function donationRoutes(ctx: Context) {
       }
     });
 
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<{ Params: { slug: string } }>('/fundraising/:slug/share.png', async (request, reply) => {
+      const p = await cache.get(request.params.slug);
+      if (!p) return notFound(request, reply);
+      return sendShareImage(request, reply, fundraisingShareCard(pageContext(request), p));
+    });
+
     app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/fundraising/:slug/thanks', async (request, reply) => {
       const p = await cache.get(request.params.slug);
       if (!p) return notFound(request, reply);
@@ -163,15 +178,15 @@ export function donationRoutes(ctx: Context) {
       const secret = ctx.config.secretKey;
       if (donationId && UUID.test(donationId) && isValidLinkToken(secret, 'thanks', donationId, token)) {
         const pledge = await repo.findDonation(ctx.database.db, donationId);
-        if (pledge && pledge.fundraising_page_id === p.id) return sendPage(reply, ThanksView({ page, p, state: 'pledged', amount: formatMoney(pledge.amount_minor, pledge.currency, request.lang) }));
+        if (pledge && pledge.fundraising_page_id === p.id) return sendPage(reply, ThanksView({ page, p, baseUrl: ctx.config.baseUrl, state: 'pledged', amount: formatMoney(pledge.amount_minor, pledge.currency, request.lang) }));
       }
       if (checkoutId && UUID.test(checkoutId) && isValidLinkToken(secret, 'thanks', checkoutId, token)) {
         // The browser's return proves nothing: the gift is received only once Stripe's webhook has landed.
         const gift = await repo.donationOfCheckout(ctx.database.db, checkoutId);
         if (gift && gift.status === 'paid' && gift.fundraising_page_id === p.id) {
-          return sendPage(reply, ThanksView({ page, p, state: 'received', amount: formatMoney(gift.amount_minor, gift.currency, request.lang) }));
+          return sendPage(reply, ThanksView({ page, p, baseUrl: ctx.config.baseUrl, state: 'received', amount: formatMoney(gift.amount_minor, gift.currency, request.lang) }));
         }
-        return sendPage(reply, ThanksView({ page, p, state: 'processing', again: `/fundraising/${p.slug}/thanks?c=${checkoutId}&t=${encodeURIComponent(token)}` }));
+        return sendPage(reply, ThanksView({ page, p, baseUrl: ctx.config.baseUrl, state: 'processing', again: `/fundraising/${p.slug}/thanks?c=${checkoutId}&t=${encodeURIComponent(token)}` }));
       }
       return sendPage(reply, DonationMessage({ page, title: request.t('donation.link_invalid_title'), body: request.t('donation.link_invalid_body'), back: `/fundraising/${p.slug}` }), 404);
     });

@@ -8,7 +8,7 @@ import { letterCache } from '../public-cache.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
 import { ApiError, badRequest } from '../../kits/api/errors.ts';
-import { COMMON_FILTERS, listResource } from '../../kits/api/list.ts';
+import { COMMON_FILTERS, listMatching } from '../../kits/api/list.ts';
 import { loadByIdentifier } from '../../kits/api/load.ts';
 import { loadPerson } from '../../kits/api/people.ts';
 import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
@@ -62,7 +62,7 @@ export function outreachApi(ctx: Context) {
         const org = organizationOf(request);
         const owner = await ownerOf(org.id, request.params.id);
         const id = 'campaignId' in owner ? owner.campaignId : owner.personId;
-        return listResource({
+        return listMatching({
           query: request.query, baseUrl, path: `/${at}/${id}/outreaches`, rel: 'osdi:outreaches', filters: COMMON_FILTERS,
           list: async (where, window) => {
             const rows = await repo.listOutreaches(db, org.id, owner, where, window);

@@ -38,6 +38,8 @@ export function presentCampaign(baseUrl: string, c: LetterCampaign, targets: Let
     total_outreaches: c.outreach_count,
     'turnout:slug': c.slug,
     'turnout:status': c.status,
+    // The stored status stays open past the closing time: the campaign closes by itself at `closes_at`.
+    'turnout:closes_at': c.closes_at ?? null,
     'turnout:subject': c.subject,
     'turnout:subject_editable': c.subject_editable === 1,
     'turnout:letter_opening': c.letter_opening,

@@ -11,7 +11,7 @@ import { letterCache } from '../public-cache.ts';
 import type { LetterCampaign } from '../tables.ts';
 import { nowIso } from '../../util/ids.ts';
 import type { FieldSpec } from '../../kits/api/filter.ts';
-import { listResource, COMMON_FILTERS } from '../../kits/api/list.ts';
+import { listMatching, COMMON_FILTERS } from '../../kits/api/list.ts';
 import { loadByIdentifier } from '../../kits/api/load.ts';
 import { badRequest } from '../../kits/api/errors.ts';
 import { document } from '../../kits/api/presenters.ts';
@@ -43,6 +43,7 @@ const fields = {
   targets: Type.Optional(Type.Array(Target, { maxItems: 50 })),
   'turnout:slug': Type.Optional(Type.String()),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
+  'turnout:closes_at': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
   'turnout:subject': Type.Optional(Type.String()),
   'turnout:subject_editable': Type.Optional(Type.Boolean()),
   'turnout:letter_opening': Type.Optional(Nullable(Type.String())),
@@ -66,6 +67,7 @@ const API_FIELD: Record<keyof CampaignInput, string> = {
   letter_opening: 'turnout:letter_opening', letter_body: 'turnout:letter_body', body_editable: 'turnout:body_editable', letter_closing: 'turnout:letter_closing',
   body_max_length: 'turnout:body_max_length', ask_address: 'turnout:ask_address', target_mode: 'turnout:target_mode', hourly_cap: 'turnout:hourly_cap',
   window_start: 'turnout:window_start', window_end: 'turnout:window_end', time_zone: 'turnout:time_zone', status: 'turnout:status', origin_system: 'origin_system',
+  closes_at: 'turnout:closes_at',
 };
 
 const fieldsError = (errors: CampaignErrors) =>
@@ -92,6 +94,8 @@ function inputOf(body: UpdateBody, was?: LetterCampaign): CampaignInput {
     window_end: v(body['turnout:window_end'], was?.window_end ?? '17:00'),
     time_zone: v(body['turnout:time_zone'], was?.time_zone ?? 'America/New_York'),
     status: v(body['turnout:status'], was?.status ?? 'open'),
+    // Left out: kept; null: none.
+    closes_at: body['turnout:closes_at'],
     origin_system: body.origin_system,
   };
 }
@@ -117,7 +121,7 @@ export function advocacyCampaignApi(ctx: Context) {
 
     app.get('/advocacy_campaigns', async (request) => {
       const org = organizationOf(request);
-      return listResource({
+      return listMatching({
         query: request.query, baseUrl, path: '/advocacy_campaigns', rel: 'osdi:advocacy_campaigns', filters: FILTERS,
         list: async (where, window) => {
           const rows = await repo.listCampaigns(db, org.id, where, window);

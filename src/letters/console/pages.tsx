@@ -5,6 +5,7 @@ import { minute, number } from '../../kits/console/format.ts';
 import type { LetterCampaign, LetterTarget } from '../tables.ts';
 import { targetLabel } from '../targets.ts';
 import { perDay } from '../pacing.ts';
+import { TimeZoneSelect } from '../../kits/console/time-zones.tsx';
 
 // The console's letter campaigns (English): the list, the form, and a campaign's page with its
 // delivery queue and the latest letters.
@@ -14,6 +15,8 @@ export interface CampaignForm {
   title: string; slug: string; description: string; subject: string; subject_editable: boolean;
   letter_opening: string; letter_body: string; body_editable: boolean; letter_closing: string; body_max_length: string;
   ask_address: boolean; target_mode: string; hourly_cap: string; window_start: string; window_end: string; time_zone: string; status: string;
+  /** As typed: a day, or a day and a time in UTC; '' for none. */
+  closes_at: string;
 }
 export type CampaignFormErrors = Partial<Record<keyof CampaignForm, string>>;
 
@@ -95,8 +98,15 @@ export function CampaignFormPage(props: { page: AdminPage; campaign?: LetterCamp
         <Input name="hourly_cap" label="Letters an hour to each recipient, at most" hint="Letters are spread evenly over the hour: 60 means one a minute." value={f.hourly_cap} error={e.hourly_cap} inputmode="numeric" />
         <Input name="window_start" label="Send from (HH:MM)" value={f.window_start} error={e.window_start} />
         <Input name="window_end" label="Send until (HH:MM)" value={f.window_end} error={e.window_end} />
-        <Input name="time_zone" label="On the clock of (time zone)" hint="Like America/New_York." value={f.time_zone} error={e.time_zone} />
+        <TimeZoneSelect name="time_zone" label="On the clock of (time zone)" value={f.time_zone} error={e.time_zone} />
         <Choice name="status" legend="Status" value={f.status} error={e.status} options={[['open', 'Open: supporters can write'], ['closed', 'Closed: the page shows no form (queued letters are still delivered)']]} />
+        <Input
+          name="closes_at"
+          label="Closes by itself at (optional)"
+          value={f.closes_at}
+          error={e.closes_at}
+          hint="A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. The page then says it is closed, without the form; letters already written are still delivered. Leave it empty to close it yourself."
+        />
         <button type="submit">{campaign ? 'Save changes' : 'Create the campaign'}</button>
       </form>
     </AdminLayout>
@@ -131,7 +141,8 @@ export function CampaignDetailPage(props: { page: AdminPage; campaign: LetterCam
     <AdminLayout page={props.page} title={c.title}>
       <h1 safe>{c.title}</h1>
       <p>
-        <a href={`/letters/${c.slug}`} safe>{`/letters/${c.slug}`}</a> · <span>{c.status}</span> · <span safe>{`${number(c.outreach_count)} ${c.outreach_count === 1 ? "letter" : "letters"} written`}</span>
+        <a href={`/letters/${c.slug}`} safe>{`/letters/${c.slug}`}</a> · <span>{c.status}</span>
+        {c.closes_at ? <span safe>{` (${c.closes_at <= new Date().toISOString() ? 'closed by itself at' : 'closes by itself at'} ${c.closes_at.slice(0, 10)} ${c.closes_at.slice(11, 16)} UTC)`}</span> : ''} · <span safe>{`${number(c.outreach_count)} ${c.outreach_count === 1 ? "letter" : "letters"} written`}</span>
       </p>
       <p>
         {props.canManage ? <a href={`/admin/letters/${c.id}/edit`}>Edit the campaign</a> : ''} {props.canManage ? '·' : ''} <a href={`/admin/letters/${c.id}/targets`}>Recipients</a>

@@ -10,6 +10,7 @@ import { queueOf, sentSince } from '../delivery-repository.ts';
 import { letterCache } from '../public-cache.ts';
 import { CampaignFieldsError, createCampaign, updateCampaign } from '../service.ts';
 import { checkCampaign, type CampaignInput } from '../fields.ts';
+import { closesAtInput } from '../../actions/closing-time.ts';
 import { exportOutreachesCsv } from '../export.ts';
 import type { LetterCampaign } from '../tables.ts';
 import { CampaignDetailPage, CampaignFormPage, CampaignNotFoundPage, CampaignsListPage, type CampaignForm, type CampaignFormErrors, type QueueRow } from './pages.tsx';
@@ -39,12 +40,14 @@ export function readCampaignForm(body: Body | undefined): CampaignForm {
     body_editable: body?.body_editable === 'yes', letter_closing: text(body, 'letter_closing'), body_max_length: text(body, 'body_max_length'),
     ask_address: body?.ask_address === 'yes', target_mode: text(body, 'target_mode'), hourly_cap: text(body, 'hourly_cap'),
     window_start: text(body, 'window_start'), window_end: text(body, 'window_end'), time_zone: text(body, 'time_zone'), status: text(body, 'status'),
+    closes_at: text(body, 'closes_at'),
   };
 }
 
 const NEW_FORM: CampaignForm = {
   title: '', slug: '', description: '', subject: '', subject_editable: true, letter_opening: '', letter_body: '', body_editable: true, letter_closing: '',
   body_max_length: '5000', ask_address: false, target_mode: 'fixed', hourly_cap: '30', window_start: '09:00', window_end: '17:00', time_zone: 'America/New_York', status: 'open',
+  closes_at: '',
 };
 
 export function campaignFormOf(c: LetterCampaign): CampaignForm {
@@ -52,7 +55,7 @@ export function campaignFormOf(c: LetterCampaign): CampaignForm {
     title: c.title, slug: c.slug, description: c.description, subject: c.subject, subject_editable: c.subject_editable === 1, letter_opening: c.letter_opening,
     letter_body: c.letter_body, body_editable: c.body_editable === 1, letter_closing: c.letter_closing, body_max_length: String(c.body_max_length),
     ask_address: c.ask_address === 1, target_mode: c.target_mode, hourly_cap: String(c.hourly_cap), window_start: c.window_start, window_end: c.window_end,
-    time_zone: c.time_zone, status: c.status,
+    time_zone: c.time_zone, status: c.status, closes_at: closesAtInput(c.closes_at),
   };
 }
 

@@ -9,6 +9,27 @@ import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import type { CachedCampaign } from '../public-cache.ts';
 import { targetLabel } from '../targets.ts';
 import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
+import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
+import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
+import { closingDate } from '../../kits/pages/progress.tsx';
+import { isCampaignClosed } from '../service.ts';
+
+/** What the campaign's share picture shows: its count of letters in visible steps. */
+export function campaignShareCard(page: PageContext, c: CachedCampaign): ShareCard {
+  return {
+    title: c.title,
+    organization: c.brand?.name || c.organization_name,
+    headline: page.t('letter.count', { count: visibleCount(c.outreach_count) }),
+    note: isCampaignClosed(c) ? page.t('letter.closed') : null,
+    accent: c.brand?.accent ?? null,
+  };
+}
+
+function campaignShare(page: PageContext, c: CachedCampaign): ShareMeta {
+  const path = `/letters/${c.slug}`;
+  const card = campaignShareCard(page, c);
+  return actionShareMeta({ path, title: c.title, markdown: c.description, image: shareImagePath(path, page.lang, card), card });
+}
 
 export interface LetterFormValues extends PersonValues {
   country?: string;
@@ -64,8 +85,9 @@ export function LetterPage(props: { page: PageContext; campaign: CachedCampaign;
   const { t, lang } = page;
   const shown = c.targets.filter((x) => x.kind === 'fixed');
   const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${c.title}` : c.title;
+  const closed = isCampaignClosed(c);
   return (
-    <Layout page={page} title={title}>
+    <Layout page={page} title={title} share={campaignShare(page, c)} brand={c.brand} partners={c.partners}>
       <h1 safe>{c.title}</h1>
       {c.target_mode === 'fixed' && shown.length > 0 ? (
         <p class="targets">
@@ -82,8 +104,9 @@ export function LetterPage(props: { page: PageContext; campaign: CachedCampaign;
       <p class="count" safe>
         {t('letter.count', { count: c.outreach_count })}
       </p>
-      {c.status === 'closed' ? (
-        <p class="notice" safe>
+      {!closed && c.closes_at ? <p class="hint" safe>{t('letter.closes_on', { date: closingDate(lang, c.closes_at) })}</p> : ''}
+      {closed ? (
+        <p class="closed" role="status" safe>
           {t('letter.closed')}
         </p>
       ) : (
@@ -142,7 +165,7 @@ export function ThanksPage(props: { page: PageContext; campaign: CachedCampaign;
   const { t } = page;
   const shares = shareLinks(page, { subject: t('letter.share_subject', { title: campaign.title }), text: t('letter.share_text', { title: campaign.title }), url });
   return (
-    <Layout page={page} title={t('letter.thanks_title')}>
+    <Layout page={page} title={t('letter.thanks_title')} share={campaignShare(page, campaign)} brand={campaign.brand}>
       <h1 safe>{t('letter.thanks_title')}</h1>
       <p role="status" safe>
         {t('letter.thanks_body', { title: campaign.title })}

@@ -11,8 +11,9 @@ import { isLanguage, translator } from '../../i18n/index.ts';
 import { challengeOn, guardSubmission } from '../../kits/pages/form-guard.ts';
 import { checkLetter } from '../fields.ts';
 import { matchTargets, statesCovered, targetLabel } from '../targets.ts';
-import { CampaignClosedError, NoTargetError, writeLetter } from '../service.ts';
-import { LetterPage, MessagePage, ThanksPage, type LetterFormValues } from './pages.tsx';
+import { CampaignClosedError, isCampaignClosed, NoTargetError, writeLetter } from '../service.ts';
+import { campaignShareCard, LetterPage, MessagePage, ThanksPage, type LetterFormValues } from './pages.tsx';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
 
 type Body = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ export function letterRoutes(ctx: Context) {
     const writeLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
 
     const form = (request: FastifyRequest, reply: FastifyReply, campaign: CachedCampaign, values: LetterFormValues, errors: FieldErrors, status = 200) => {
-      const challenge = campaign.status === 'open' && challengeOn(ctx, reply, guarded(campaign));
+      const challenge = !isCampaignClosed(campaign) && challengeOn(ctx, reply, guarded(campaign));
       return sendPage(reply, LetterPage({ page: pageContext(request), campaign, values, errors, challenge }), status);
     };
 
@@ -49,6 +50,8 @@ export function letterRoutes(ctx: Context) {
       }
       const page = pageContext(request);
       const closed = () => sendPage(reply, MessagePage({ page, title: campaign.title, body: request.t('letter.closed'), back: `/letters/${campaign.slug}` }), 409);
+      // Closed by its organizer or past its closing time: nothing to check, nothing written.
+      if (isCampaignClosed(campaign)) return closed();
       const { person, errors } = validatePerson(body);
       const letter = checkLetter(campaign, { subject: body.subject, body: body.body, letter_opening: body.letter_opening, letter_closing: body.letter_closing });
       const allErrors: FieldErrors = { ...errors, ...letter.errors };
@@ -62,7 +65,7 @@ export function letterRoutes(ctx: Context) {
         else streetAddress = street;
       }
       // A supporter with no one to write to hears it now, before anything is written.
-      if (Object.keys(allErrors).length === 0 && campaign.status === 'open' && matchTargets(campaign.target_mode, campaign.targets, person).targets.length === 0) {
+      if (Object.keys(allErrors).length === 0 && matchTargets(campaign.target_mode, campaign.targets, person).targets.length === 0) {
         allErrors.postal_code = noTargetError(campaign, person.postalCode, person.country);
       }
       const source = cleanSource(request.query.source ?? body.source);
@@ -76,7 +79,6 @@ export function letterRoutes(ctx: Context) {
         };
         return form(request, reply, campaign, values, allErrors, 422);
       }
-      if (campaign.status === 'closed') return closed();
       const guard = await guardSubmission(ctx, request, reply, guarded(campaign), person.email);
       if (!guard) return reply;
       let fallback: string | null = null;
@@ -97,6 +99,13 @@ export function letterRoutes(ctx: Context) {
         throw error;
       }
       return reply.redirect(`/letters/${campaign.slug}/thanks${fallback ? '?to=fallback' : ''}`, 303);
+    });
+
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<{ Params: { slug: string } }>('/letters/:slug/share.png', async (request, reply) => {
+      const campaign = await cache.get(request.params.slug);
+      if (!campaign) return notFound(request, reply);
+      return sendShareImage(request, reply, campaignShareCard(pageContext(request), campaign));
     });
 
     app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/letters/:slug/thanks', async (request, reply) => {

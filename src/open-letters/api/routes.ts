@@ -9,7 +9,7 @@ import { nowIso } from '../../util/ids.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { ApiError, badRequest } from '../../kits/api/errors.ts';
 import type { FieldSpec } from '../../kits/api/filter.ts';
-import { collectionRoute, COMMON_FILTERS, listResource } from '../../kits/api/list.ts';
+import { collectionRoute, COMMON_FILTERS, listMatching } from '../../kits/api/list.ts';
 import { loadByIdentifier } from '../../kits/api/load.ts';
 import { document, presentPerson } from '../../kits/api/presenters.ts';
 import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
@@ -106,7 +106,7 @@ export function openLetterApi(ctx: Context) {
     app.get<IdParams>('/open_letters/:id/signatures', async (request) => {
       const org = organizationOf(request);
       const letter = await loadLetter(db, org.id, request.params.id);
-      return listResource({
+      return listMatching({
         query: request.query, baseUrl, path: `/open_letters/${letter.id}/signatures`, rel: 'turnout:signatures', filters: SIGNATURE_FILTERS,
         list: (where, window) => repo.listLetterSignatures(db, org.id, letter.id, where, window),
         count: (where) => repo.countLetterSignatures(db, org.id, letter.id, where),

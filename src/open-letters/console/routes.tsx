@@ -15,6 +15,7 @@ import { createLetter, groupsOf, holdOf, setLetterStatus, targetsOf, updateLette
 import type { OpenLetter } from '../tables.ts';
 import { LetterFormPage, LetterNotFoundPage, LettersListPage, type LetterForm } from './pages.tsx';
 import { LetterDetailPage } from './detail-page.tsx';
+import { ConfirmPage, confirmed } from '../../kits/console/confirm.tsx';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -201,6 +202,19 @@ export function openLettersConsoleRoutes(ctx: Context) {
       app.post<IdParams>(`/open_letters/:id/${status === 'open' ? 'open' : 'close'}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
         const letter = await findFor(ctx, request);
         if (!letter) return letterNotFound(request, reply);
+        if (status === 'closed' && letter.status === 'open' && !confirmed(request.body)) {
+          return sendAdmin(
+            reply,
+            <ConfirmPage
+              page={adminPage(request, reply)}
+              title={`Close “${letter.title}”?`}
+              body={['Once it is closed, organizations can no longer sign it; the names already on it stay. You can open it again later.']}
+              action={`/admin/open_letters/${letter.id}/close`}
+              confirmLabel="Close the letter"
+              back={{ href: `/admin/open_letters/${letter.id}`, label: 'Keep it open and go back' }}
+            />,
+          );
+        }
         await setLetterStatus(db, letter, status, nowIso());
         await auditAs(request, 'open_letter.changed', letter.id, { changed: ['status'], to: { status } });
         letterCache(ctx).forget(letter.slug);

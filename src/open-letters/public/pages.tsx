@@ -5,12 +5,15 @@ import type { FieldErrors } from '../../actions/people/validate.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import { CountryField } from '../../kits/pages/country-field.tsx';
 import { describedBy, ErrorSummary, errorText, FieldFrame, TextField } from '../../kits/pages/form-parts.tsx';
+import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
 import { ConsentBoxes, formAction, PersonFields } from '../../kits/pages/person-fields.tsx';
 import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
 import { DeliveredNotice } from '../../kits/delivery/notice.tsx';
 import type { CachedLetter, PublicOrganization } from '../public-cache.ts';
 import { arrangeList, holdOf, isClosed } from '../service.ts';
+import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
+import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
 
 export type SignMode = 'organization' | 'individual';
 
@@ -53,6 +56,25 @@ function countLine(page: PageContext, letter: CachedLetter): string {
   const organizations = t('openletter.organizations', { count: letter.organization_count });
   if (letter.allow_individuals !== 1 && letter.individual_count === 0) return t('openletter.count_line', { organizations });
   return t('openletter.count_line_both', { organizations, individuals: t('openletter.individuals', { count: letter.individual_count }) });
+}
+
+/** What the letter's share picture shows: its counts in visible steps. */
+export function letterShareCard(page: PageContext, letter: CachedLetter, now: string): ShareCard {
+  const closed = isClosed(letter, now);
+  const shown = { ...letter, organization_count: visibleCount(letter.organization_count), individual_count: visibleCount(letter.individual_count) };
+  return {
+    title: letter.title,
+    organization: letter.brand?.name || letter.organization_name,
+    headline: countLine(page, shown),
+    note: closed ? page.t('openletter.closed') : null,
+    accent: letter.brand?.accent ?? null,
+  };
+}
+
+function letterShare(page: PageContext, letter: CachedLetter, now: string): ShareMeta {
+  const path = `/open_letters/${letter.slug}`;
+  const card = letterShareCard(page, letter, now);
+  return actionShareMeta({ path, title: letter.title, markdown: letter.description || letter.letter_text, image: shareImagePath(path, page.lang, card), card });
 }
 
 function Organization(props: { page: PageContext; slug: string; o: PublicOrganization }): JSX.Element {
@@ -104,7 +126,7 @@ export function Signatories(props: { page: PageContext; letter: CachedLetter; no
   );
 }
 
-function OrganizationForm(props: { page: PageContext; letter: CachedLetter; values: LetterFormValues; errors: FieldErrors; held: string }): JSX.Element {
+function OrganizationForm(props: { page: PageContext; letter: CachedLetter; values: LetterFormValues; errors: FieldErrors; held: string; challenge: boolean }): JSX.Element {
   const { page, letter, values, errors } = props;
   const { t } = page;
   const logoHint = t('openletter.form.logo_hint');
@@ -137,13 +159,14 @@ function OrganizationForm(props: { page: PageContext; letter: CachedLetter; valu
         </div>
       </fieldset>
       <ConsentBoxes page={page} organization={letter.organization_name} partners={letter.partners} optIn={values.opt_in} share={values.share} />
+      {props.challenge ? <ChallengeField page={page} /> : ''}
       {props.held ? <p class="notice" safe>{props.held}</p> : ''}
       <button type="submit" safe>{t('openletter.form.submit_org')}</button>
     </form>
   );
 }
 
-function IndividualForm(props: { page: PageContext; letter: CachedLetter; values: LetterFormValues; errors: FieldErrors }): JSX.Element {
+function IndividualForm(props: { page: PageContext; letter: CachedLetter; values: LetterFormValues; errors: FieldErrors; challenge: boolean }): JSX.Element {
   const { page, letter, values, errors } = props;
   const { t } = page;
   return (
@@ -154,12 +177,13 @@ function IndividualForm(props: { page: PageContext; letter: CachedLetter; values
       <PersonFields page={page} values={values} errors={errors} emailHint={t('openletter.form.email_hint')} />
       <CountryField page={page} value={values.country} errors={errors} />
       <ConsentBoxes page={page} organization={letter.organization_name} partners={letter.partners} optIn={values.opt_in} share={values.share} />
+      {props.challenge ? <ChallengeField page={page} /> : ''}
       <button type="submit" safe>{t('openletter.form.submit_person')}</button>
     </form>
   );
 }
 
-export function LetterPage(props: { page: PageContext; letter: CachedLetter; now: string; mode: SignMode; values: LetterFormValues; errors: FieldErrors }): JSX.Element {
+export function LetterPage(props: { page: PageContext; letter: CachedLetter; now: string; mode: SignMode; values: LetterFormValues; errors: FieldErrors; challenge?: boolean }): JSX.Element {
   const { page, letter, values, errors, mode } = props;
   const { t } = page;
   const closed = isClosed(letter, props.now);
@@ -168,7 +192,7 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
   const held = holdText(page, letter, props.now);
   const other = `/open_letters/${letter.slug}${mode === 'organization' ? '?as=individual' : ''}`;
   return (
-    <Layout page={page} title={title}>
+    <Layout page={page} title={title} share={letterShare(page, letter, props.now)} brand={letter.brand ?? undefined} partners={letter.partners}>
       <h1 safe>{letter.title}</h1>
       {letter.targetList.length > 0 ? (
         <p class="targets">
@@ -182,7 +206,7 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
       <DeliveredNotice page={page} deliveries={letter.deliveries} />
       <Signatories page={page} letter={letter} now={props.now} />
       {closed ? (
-        <p class="notice" safe>{t('openletter.closed')}</p>
+        <p class="closed" role="status" safe>{t('openletter.closed')}</p>
       ) : (
         <section aria-labelledby="sign-heading">
           <h2 id="sign-heading" safe>{mode === 'organization' ? t('openletter.org_heading') : t('openletter.person_heading')}</h2>
@@ -195,23 +219,25 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
             ''
           )}
           <ErrorSummary page={page} errors={errors} order={order} />
-          {mode === 'organization' ? <OrganizationForm page={page} letter={letter} values={values} errors={errors} held={held} /> : <IndividualForm page={page} letter={letter} values={values} errors={errors} />}
+          {mode === 'organization' ? <OrganizationForm page={page} letter={letter} values={values} errors={errors} held={held} challenge={props.challenge === true} /> : <IndividualForm page={page} letter={letter} values={values} errors={errors} challenge={props.challenge === true} />}
         </section>
       )}
     </Layout>
   );
 }
 
-export function ThanksPage(props: { page: PageContext; letter: CachedLetter; url: string; now: string }): JSX.Element {
+export function ThanksPage(props: { page: PageContext; letter: CachedLetter; mode: SignMode; url: string; now: string }): JSX.Element {
   const { page, letter, url } = props;
   const { t } = page;
-  const text = t('openletter.share.text', { title: letter.title });
-  const held = holdText(page, letter, props.now);
+  // An individual is counted, never reviewed nor listed: the review and the names' hold are not theirs.
+  const person = props.mode === 'individual';
+  const text = t(person ? 'openletter.share.text_person' : 'openletter.share.text', { title: letter.title });
+  const held = person ? undefined : holdText(page, letter, props.now);
   return (
-    <Layout page={page} title={t('openletter.thanks.title')}>
+    <Layout page={page} title={t('openletter.thanks.title')} share={letterShare(page, letter, props.now)} brand={letter.brand ?? undefined}>
       <h1 safe>{t('openletter.thanks.title')}</h1>
       <p class="notice" role="status" safe>{t('openletter.thanks.confirm')}</p>
-      <p safe>{t('openletter.thanks.review')}</p>
+      <p safe>{t(person ? 'openletter.thanks.person' : 'openletter.thanks.review')}</p>
       {held ? <p safe>{held}</p> : ''}
       <h2 safe>{t('openletter.thanks.share')}</h2>
       <ShareList page={page} shares={shareLinks(page, { subject: t('openletter.share.subject', { title: letter.title }), text, url })} url={url} />

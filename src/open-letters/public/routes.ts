@@ -6,7 +6,7 @@ import { letterCache, type CachedLetter } from '../public-cache.ts';
 import { sendCachedPage } from '../../kits/pages/cached-page.ts';
 import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
 import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
-import { actionClientKey } from '../../kits/pages/client-key.ts';
+import { challengeOn, guardSubmission, type GuardedAction } from '../../kits/pages/form-guard.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
@@ -16,7 +16,8 @@ import { organizationKey, parseWebsite } from '../names.ts';
 import { findSignature, publicLogo } from '../repository.ts';
 import { LOGO_MAX_BYTES, reencodeLogo, type Logo } from '../logo.ts';
 import { confirmLetterSignature, holdOf, isClosed, isValidConfirmationToken, LetterClosedError, signLetter } from '../service.ts';
-import { ConfirmPage, LetterPage, MessagePage, ThanksPage, type LetterFormValues, type SignMode } from './pages.tsx';
+import { ConfirmPage, LetterPage, letterShareCard, MessagePage, ThanksPage, type LetterFormValues, type SignMode } from './pages.tsx';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
 
 type Body = Record<string, unknown>;
 const LOGO_FILE = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.png$/;
@@ -58,6 +59,8 @@ export function openLetterRoutes(ctx: Context) {
     await app.register(multipart, { limits: { fileSize: LOGO_MAX_BYTES, files: 1, fields: 40, fieldSize: 20_000, parts: 45, headerPairs: 100 }, throwFileSizeLimit: false });
     const cache = letterCache(ctx);
     const signLimit = ctx.config.rateLimits ? { max: 20, timeWindow: '1 minute' } : false;
+    // Open letters have no challenge setting of their own: it comes on when a surge looks automated.
+    const guarded = (letter: CachedLetter): GuardedAction => ({ id: letter.id, organization_id: letter.organization_id, challenge: 'automatic' });
     const modeOf = (letter: CachedLetter, raw: unknown): SignMode => (raw === 'individual' && letter.allow_individuals === 1 ? 'individual' : 'organization');
 
     app.get<{ Params: { slug: string }; Querystring: Record<string, unknown> }>('/open_letters/:slug', async (request, reply) => {
@@ -67,7 +70,8 @@ export function openLetterRoutes(ctx: Context) {
       const mode = modeOf(letter, request.query.as);
       const now = nowIso();
       reply.header('cache-control', 'no-cache');
-      if (source) return sendPage(reply, LetterPage({ page: pageContext(request), letter, now, mode, values: { source }, errors: {} }));
+      const challenge = !isClosed(letter, now) && challengeOn(ctx, reply, guarded(letter));
+      if (source || challenge) return sendPage(reply, LetterPage({ page: pageContext(request), letter, now, mode, values: { source: source ?? undefined }, errors: {}, challenge }));
       const page = { ...pageContext(request), path: `/open_letters/${letter.slug}${mode === 'individual' ? '?as=individual' : ''}` };
       // The hold can end with time: the cached page carries whether it was held when rendered.
       const variant = `${request.lang}\u0000${mode}\u0000${holdOf(letter, now).held}\u0000${isClosed(letter, now)}`;
@@ -120,8 +124,12 @@ export function openLetterRoutes(ctx: Context) {
           given_name: str(body.given_name), family_name: str(body.family_name), email: str(body.email), postal_code: str(body.postal_code),
           signer_role: str(body.signer_role), show_signer: body.show_signer === 'yes', opt_in: optIn, share: shareWith.map((s) => s.id), source: source ?? undefined,
         };
-        return sendPage(reply, LetterPage({ page, letter, now, mode, values, errors }), 422);
+        return sendPage(reply, LetterPage({ page, letter, now, mode, values, errors, challenge: challengeOn(ctx, reply, guarded(letter)) }), 422);
       }
+      // The guard reads the challenge's answer from the body, which a multipart form gives here.
+      request.body = body;
+      const guard = await guardSubmission(ctx, request, reply, guarded(letter), signing.person.email);
+      if (!guard) return reply;
       try {
         await ctx.committer.submit(
           (uow) =>
@@ -132,7 +140,7 @@ export function openLetterRoutes(ctx: Context) {
               language: request.lang,
               referral: { source, referrer: referringSite(request) },
               shareWith,
-              clientKey: actionClientKey(ctx.config.secretKey, letter.organization_id, request.ip),
+              clientKey: guard.clientKey,
             }),
           { sideBySide: true },
         );
@@ -140,14 +148,22 @@ export function openLetterRoutes(ctx: Context) {
         if (error instanceof LetterClosedError) return closedPage(request, reply, letter);
         throw error;
       }
-      return reply.redirect(`/open_letters/${letter.slug}/thanks`, 303);
+      return reply.redirect(`/open_letters/${letter.slug}/thanks${mode === 'individual' ? '?as=individual' : ''}`, 303);
     });
 
-    app.get<{ Params: { slug: string } }>('/open_letters/:slug/thanks', async (request, reply) => {
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<{ Params: { slug: string } }>('/open_letters/:slug/share.png', async (request, reply) => {
       const letter = await cache.get(request.params.slug);
       if (!letter) return notFound(request, reply);
-      const page = { ...pageContext(request), path: `/open_letters/${letter.slug}/thanks` };
-      return sendPage(reply.header('cache-control', 'no-store'), ThanksPage({ page, letter, url: `${ctx.config.baseUrl}/open_letters/${letter.slug}`, now: nowIso() }));
+      return sendShareImage(request, reply, letterShareCard(pageContext(request), letter, nowIso()));
+    });
+
+    app.get<{ Params: { slug: string }; Querystring: { as?: string } }>('/open_letters/:slug/thanks', async (request, reply) => {
+      const letter = await cache.get(request.params.slug);
+      if (!letter) return notFound(request, reply);
+      const mode = modeOf(letter, request.query.as);
+      const page = { ...pageContext(request), path: `/open_letters/${letter.slug}/thanks${mode === 'individual' ? '?as=individual' : ''}` };
+      return sendPage(reply.header('cache-control', 'no-store'), ThanksPage({ page, letter, mode, url: `${ctx.config.baseUrl}/open_letters/${letter.slug}`, now: nowIso() }));
     });
 
     // Logos of organizations on the public list only, as PNG bytes that the browser may not run or frame.

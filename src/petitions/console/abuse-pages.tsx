@@ -1,6 +1,6 @@
 import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
-import { minute, number } from '../../kits/console/format.ts';
+import { DATE_TIME_HINT, minute, number } from '../../kits/console/format.ts';
 import type { ChallengeMode } from '../../kits/pages/challenge.ts';
 import type { SurgeReading } from '../../kits/pages/surge-detector.ts';
 import type { InvalidationCriteria, InvalidationPreview } from '../invalidation.ts';
@@ -98,8 +98,8 @@ export function AbusePage(props: {
       </p>
       <ErrorSummary errors={errors} />
       <form method="get" action={`${base}#invalidate`} novalidate>
-        <Input name="from" label="Signed from (UTC)" type="datetime-local" value={form.from} error={errors.from} hint="Like 2026-12-01T09:00. Leave empty for the first signature." />
-        <Input name="before" label="Signed before (UTC)" type="datetime-local" value={form.before} error={errors.before} hint="Leave empty for now." />
+        <Input name="from" label="Signed from (UTC)" type="datetime-local" value={form.from} error={errors.from} hint={`${DATE_TIME_HINT}. Leave empty for the first signature.`} />
+        <Input name="before" label="Signed before (UTC)" type="datetime-local" value={form.before} error={errors.before} hint={`${DATE_TIME_HINT}. Leave empty for now.`} />
         <Input name="source" label="Source code" value={form.source} error={errors.source} hint="The ?source= of the link they signed from." />
         <Input name="email_domain" label="Email domain" value={form.email_domain} error={errors.email_domain} hint="Like spam.example." />
         <Input name="client_key" label="Client key" value={form.client_key} error={errors.client_key} hint="16 characters, as listed below." />

@@ -12,6 +12,7 @@ import { isCleanText } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
 import { PetitionNotFoundPage } from './pages.tsx';
 import { AbusePage, type CriteriaErrors, type CriteriaForm } from './abuse-pages.tsx';
+import { DATE_TIME_HINT } from '../../kits/console/format.ts';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -49,7 +50,7 @@ export function checkCriteria(form: CriteriaForm): { errors: CriteriaErrors; cri
     const m = TIME.exec(value);
     const iso = m ? `${m[1]}T${m[2]}:00.000Z` : '';
     if (!m || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString() !== iso) {
-      errors[name] = 'Enter a time like 2026-12-01T09:00 (UTC)';
+      errors[name] = `Enter the time in UTC. ${DATE_TIME_HINT}.`;
       return undefined;
     }
     return iso;

@@ -3,6 +3,8 @@ import { ListPage, NotFoundPage, PeopleList, personColumns, searchLink } from '.
 import { minute, number } from '../../kits/console/format.ts';
 import { currentGoal } from '../goal.ts';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
+import { shareSourceName } from '../../kits/pages/share-links.tsx';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 
 /** What the petition form holds, as typed: kept as it is when the form comes back with errors. */
 export interface PetitionForm {
@@ -14,6 +16,11 @@ export interface PetitionForm {
   goal: string;
   confirmation_required: boolean;
   status: string;
+  closes_at: string;
+  /** The Spanish versions ('' for none). */
+  title_es: string;
+  description_es: string;
+  petition_text_es: string;
 }
 
 export type PetitionFormErrors = Partial<Record<keyof PetitionForm, string>>;
@@ -33,6 +40,7 @@ interface ShownPetition extends ListedPetition {
   petition_text: string;
   confirmation_required: number;
   targets: { name: string }[];
+  closes_at?: string | null;
 }
 
 export interface SignatureRow {
@@ -136,6 +144,13 @@ export function PetitionFormPage(props: {
           hint="What signers ask for, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
           rows={12}
         />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 3 },
+            { name: 'petition_text_es', label: 'Petition text', value: form.petition_text_es, error: errors.petition_text_es, rows: 12 },
+          ]}
+        />
         <TextArea name="targets" label="Targets (optional)" value={form.targets} error={errors.targets} hint="Who the petition is addressed to, one per line." rows={3} />
         <Input
           name="goal"
@@ -169,6 +184,13 @@ export function PetitionFormPage(props: {
             </div>
           </fieldset>
         </div>
+        <Input
+          name="closes_at"
+          label="Closes by itself at (optional)"
+          value={form.closes_at}
+          error={errors.closes_at}
+          hint="A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. The page then says it is closed, without the form. Leave it empty to close it yourself."
+        />
         <button type="submit" name="intent" value="save">
           Save petition
         </button>{' '}
@@ -187,6 +209,8 @@ export function PetitionDetailPage(props: {
   can: { manage: boolean; export: boolean; seePeople: boolean };
   /** Present only for roles that may see people. */
   signatures?: { rows: SignatureRow[]; search: string; page: number; pages: number; matching: number };
+  /** Counted signatures by `?source=` code, most first. */
+  sources?: { source: string | null; n: number }[];
 }): JSX.Element {
   const { page, petition: p, can } = props;
   const publicPath = `/petitions/${p.slug}`;
@@ -213,6 +237,14 @@ export function PetitionDetailPage(props: {
         )}
         <dt>Goal</dt>
         <dd safe>{goalText(p)}</dd>
+        {p.closes_at ? (
+          <>
+            <dt>Closes by itself (UTC)</dt>
+            <dd safe>{minute(p.closes_at)}</dd>
+          </>
+        ) : (
+          ''
+        )}
         <dt>Created (UTC)</dt>
         <dd safe>{day(p.created_at)}</dd>
         <dt>Public page</dt>
@@ -231,6 +263,7 @@ export function PetitionDetailPage(props: {
       {can.manage ? (
         <div class="actions">
           <a href={`/admin/petitions/${p.id}/edit`}>Edit the petition</a>{' '}
+          <a href={`/admin/petitions/${p.id}/charts`}>Charts</a>{' '}
           <a href={`/admin/petitions/${p.id}/partners`}>Partners</a>{' '}
           <a href={`/admin/petitions/${p.id}/abuse`}>Abuse: challenge and invalidation</a>{' '}
           <a href={`/admin/petitions/${p.id}/delivery`}>Delivery to the target</a>{' '}
@@ -257,8 +290,49 @@ export function PetitionDetailPage(props: {
       {p.targets.length > 0 ? <p safe>{`To: ${p.targets.map((t) => t.name).join(', ')}`}</p> : ''}
       {p.description ? <p class="lede" safe>{p.description}</p> : ''}
       <TextPreview markdown={p.petition_text} />
+      {props.sources && props.sources.length > 0 ? <SourceTable sources={props.sources} /> : ''}
       {props.signatures ? <SignatureTable petitionId={p.id} {...props.signatures} /> : ''}
     </AdminLayout>
+  );
+}
+
+/** Where signers came from: share links by network ("Shared on WhatsApp"), other codes as typed. */
+function SourceTable(props: { sources: { source: string | null; n: number }[] }): JSX.Element {
+  return (
+    <section aria-labelledby="by-source">
+      <h2 id="by-source">By source</h2>
+      <table>
+        <caption>Counted signatures by the ?source= code of the link signers came from; share links name their network</caption>
+        <thead>
+          <tr>
+            <th scope="col">Source</th>
+            <th scope="col" class="num">
+              Signatures
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.sources.map((s) => (
+            <tr>
+              <td>
+                <span safe>{shareSourceName(s.source) ?? s.source ?? '(none)'}</span>
+                {s.source && shareSourceName(s.source) ? (
+                  <>
+                    {' '}
+                    <code safe>{s.source}</code>
+                  </>
+                ) : (
+                  ''
+                )}
+              </td>
+              <td class="num" safe>
+                {number(Number(s.n))}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -14,6 +14,8 @@ import { checkPetition, type PetitionFieldErrors, type PetitionInput } from '../
 import { exportSignaturesCsv } from '../export.ts';
 import { newId, nowIso } from '../../util/ids.ts';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
+import { ConfirmPage, carriedFields, confirmed } from '../../kits/console/confirm.tsx';
+import { number } from '../../kits/console/format.ts';
 import {
   PetitionDetailPage,
   PetitionFormPage,
@@ -60,6 +62,10 @@ export function readPetitionForm(body: Body | undefined): PetitionForm {
     goal: text(body, 'goal'),
     confirmation_required: body?.confirmation_required === 'yes',
     status: text(body, 'status'),
+    closes_at: text(body, 'closes_at'),
+    title_es: text(body, 'title_es'),
+    description_es: text(body, 'description_es'),
+    petition_text_es: text(body, 'petition_text_es'),
   };
 }
 
@@ -75,6 +81,10 @@ export function petitionFormOf(p: Petition): PetitionForm {
     goal: p.goal === null ? '' : String(p.goal),
     confirmation_required: p.confirmation_required === 1,
     status: p.status,
+    closes_at: p.closes_at ? p.closes_at.slice(0, 16) : '',
+    title_es: p.title_es ?? '',
+    description_es: p.description_es ?? '',
+    petition_text_es: p.petition_text_es ?? '',
   };
 }
 
@@ -94,6 +104,10 @@ function inputFrom(form: PetitionForm): PetitionInput {
     goal: form.goal,
     confirmationRequired: form.confirmation_required,
     status: form.status,
+    closesAt: form.closes_at,
+    titleEs: form.title_es,
+    descriptionEs: form.description_es,
+    petitionTextEs: form.petition_text_es,
   };
 }
 
@@ -116,7 +130,7 @@ export function checkPetitionForm(form: PetitionForm, current?: Pick<Petition, '
 }
 
 // Short values go into the audit log as they were and became; long texts only by name.
-const AUDITED_VALUES = ['title', 'slug', 'goal', 'status', 'confirmation_required'] as const;
+const AUDITED_VALUES = ['title', 'slug', 'goal', 'status', 'confirmation_required', 'closes_at'] as const;
 
 function changeDetails(before: Petition, after: Petition, changed: (keyof PetitionChanges)[]) {
   const from: Record<string, unknown> = {};
@@ -158,6 +172,21 @@ export function petitionsConsoleRoutes(ctx: Context) {
     }
     return result;
   };
+
+  /** Closing a petition is asked twice: this page's button posts the same form again, confirmed. */
+  const confirmClose = (request: FastifyRequest, reply: FastifyReply, petition: Petition, action: string, fields?: [string, string][]) =>
+    sendAdmin(
+      reply,
+      <ConfirmPage
+        page={adminPage(request, reply)}
+        title={`Close “${petition.title}”?`}
+        body={[`${number(petition.signature_count)} people have signed. Once it is closed, its page says so and nobody else can sign; you can open it again later.`]}
+        action={action}
+        fields={fields}
+        confirmLabel="Close the petition"
+        back={{ href: `/admin/petitions/${petition.id}`, label: 'Keep it open and go back' }}
+      />,
+    );
 
   /** Saves changes, records them in the audit log and drops the cached public page. */
   const change = async (request: FastifyRequest, petition: Petition, changes: PetitionChanges) => {
@@ -229,6 +258,8 @@ export function petitionsConsoleRoutes(ctx: Context) {
           page={adminPage(request, reply, notice)}
           petition={{ ...petition, targets: targetsOf(petition) }}
           pending={await repo.countPendingSignatures(db, org.id, petition.id)}
+          // A sharer's own code can name a supporter: the sources are shown with the people.
+          sources={seePeople ? (await repo.signaturesBySource(db, org.id, petition.id)).map((s) => ({ source: s.source, n: Number(s.n) })).sort((a, b) => b.n - a.n).slice(0, 50) : undefined}
           can={{ manage: can(org.role, 'manage_actions'), export: can(org.role, 'export_data'), seePeople }}
           signatures={signatures}
         />,
@@ -247,6 +278,7 @@ export function petitionsConsoleRoutes(ctx: Context) {
       const form = readPetitionForm(request.body);
       const { errors, fields } = await check(form, petition);
       if (!fields || request.body?.intent === 'preview') return showForm(request, reply, { petition, form, errors, preview: true });
+      if (petition.status === 'open' && fields.status === 'closed' && !confirmed(request.body)) return confirmClose(request, reply, petition, `/admin/petitions/${petition.id}/edit`, carriedFields(request.body));
       const { changed } = await change(request, petition, petitionColumns(fields));
       return reply.redirect(`/admin/petitions/${petition.id}?notice=${changed.length > 0 ? 'saved' : 'unchanged'}`, 303);
     });
@@ -256,6 +288,7 @@ export function petitionsConsoleRoutes(ctx: Context) {
       app.post<IdParams>(`/petitions/:id/${verb}`, { config: { permission: 'manage_actions' } }, async (request, reply) => {
         const petition = await find(request);
         if (!petition) return notFound(request, reply);
+        if (status === 'closed' && petition.status === 'open' && !confirmed(request.body)) return confirmClose(request, reply, petition, `/admin/petitions/${petition.id}/close`);
         await change(request, petition, { status });
         return reply.redirect(`/admin/petitions/${petition.id}?notice=${status === 'open' ? 'opened' : 'closed'}`, 303);
       });

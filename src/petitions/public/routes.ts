@@ -7,8 +7,9 @@ import { pageContext, sendPage, notFound } from '../../kits/pages/page.ts';
 import { cleanSource, referringSite } from '../../kits/pages/referral.ts';
 import { validatePerson, LIMITS, type FieldErrors } from '../../actions/people/validate.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
-import { ConfirmPage, MessagePage, PetitionPage, ThanksPage, type SignFormValues } from './pages.tsx';
-import { confirmPetitionSignature, isValidConfirmationToken, PetitionClosedError, signPetition } from '../service.ts';
+import { ConfirmPage, MessagePage, PetitionPage, petitionInLanguage, petitionShareCard, ThanksPage, type SignFormValues } from './pages.tsx';
+import { confirmPetitionSignature, isPetitionClosed, isValidConfirmationToken, PetitionClosedError, signPetition } from '../service.ts';
+import { sendShareImage } from '../../kits/pages/share-image.ts';
 import { currentGoal } from '../goal.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
@@ -30,23 +31,32 @@ export function petitionRoutes(ctx: Context) {
           title: petition.title,
           count: petition.signature_count,
           goal: currentGoal(petition.signature_count, petition.goal),
-          status: petition.status,
+          status: isPetitionClosed(petition) ? 'closed' : petition.status,
+          closes_at: petition.closes_at,
         });
       }
       const petition = await cache.get(slug);
       if (!petition) return notFound(request, reply);
+      const page = pageContext(request);
       const source = cleanSource(request.query.source);
       reply.header('cache-control', 'no-cache');
       // The proof-of-work challenge, when a surge looks automated or the organizer asked for it always.
-      const challenge = petition.status === 'open' && challengeOn(ctx, reply, petition);
+      const challenge = !isPetitionClosed(petition) && challengeOn(ctx, reply, petition);
       // Pages with a source code are rendered each time: there are too many codes to cache.
-      if (source) return sendPage(reply, PetitionPage({ page: pageContext(request), petition, values: { source }, errors: {}, challenge }));
+      if (source) return sendPage(reply, PetitionPage({ page, petition, values: { source }, errors: {}, challenge }));
       // A cached page is shared by every visitor, so its links are built from the bare path,
       // never from this visitor's query string (which can carry tracking or private codes).
       const html = cache.page(petition, challenge ? `${request.lang}\u0000challenge` : request.lang, () =>
-        PetitionPage({ page: { ...pageContext(request), path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {}, challenge }) as string,
+        PetitionPage({ page: { ...page, path: `/petitions/${petition.slug}` }, petition, values: {}, errors: {}, challenge }) as string,
       );
       return sendCachedPage(request, reply, html);
+    });
+
+    // The link preview's picture (src/kits/pages/share-image.ts): kept by what it shows.
+    app.get<{ Params: { slug: string } }>('/petitions/:slug/share.png', async (request, reply) => {
+      const petition = await cache.get(request.params.slug);
+      if (!petition) return notFound(request, reply);
+      return sendShareImage(request, reply, petitionShareCard(pageContext(request), petition));
     });
 
     app.post<{ Params: { slug: string }; Querystring: Record<string, unknown>; Body: SignBody }>(
@@ -73,7 +83,7 @@ export function petitionRoutes(ctx: Context) {
           request.t('form.share', { org: petition.partners.find((p) => p.id === id)!.name }),
         );
         const page = pageContext(request);
-        const closed = () => sendPage(reply, MessagePage({ page, title: petition.title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
+        const closed = () => sendPage(reply, MessagePage({ page, title: petitionInLanguage(page, petition).title, body: request.t('petition.closed'), back: `/petitions/${petition.slug}` }), 409);
         if (Object.keys(allErrors).length > 0) {
           const values: SignFormValues = {
             given_name: str(body.given_name),
@@ -89,7 +99,7 @@ export function petitionRoutes(ctx: Context) {
           const challenge = challengeOn(ctx, reply, petition);
           return sendPage(reply, PetitionPage({ page, petition, values, errors: allErrors, challenge }), 422);
         }
-        if (petition.status === 'closed') return closed();
+        if (isPetitionClosed(petition)) return closed();
         // Block lists, the surge detector and the challenge, all in memory (src/kits/pages/form-guard.ts).
         const guard = await guardSubmission(ctx, request, reply, petition, person.email);
         if (!guard) return reply;
@@ -152,7 +162,7 @@ export function petitionRoutes(ctx: Context) {
       if (outcome === 'invalid') {
         return sendPage(reply, MessagePage({ page, title: request.t('confirm.invalid_title'), body: request.t('confirm.invalid_body'), back: `/petitions/${slug}` }), 404);
       }
-      return sendPage(reply, MessagePage({ page, title: request.t('confirm.done_title'), body: request.t('confirm.done_body', { title: petition.title }), back: `/petitions/${slug}` }));
+      return sendPage(reply, MessagePage({ page, title: request.t('confirm.done_title'), body: request.t('confirm.done_body', { title: petitionInLanguage(page, petition).title }), back: `/petitions/${slug}` }));
     });
   };
 }
