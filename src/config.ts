@@ -20,6 +20,15 @@ export interface Config {
   stripe: StripeConfig;
   /** Where the worker listens for delivery reports (bounces) by SMTP; unset: it does not. */
   bounceSmtpPort: number | undefined;
+  /** Outgoing webhooks (src/webhooks/README.md). */
+  webhooks: WebhooksConfig;
+}
+
+export interface WebhooksConfig {
+  /** `WEBHOOKS_ALLOW_PRIVATE=1`: endpoints may be http:// and private or loopback addresses (development and tests only). */
+  allowPrivate: boolean;
+  /** How long one delivery waits for the receiver's answer (`WEBHOOKS_TIMEOUT_MS`, 10 s). */
+  timeoutMs: number;
 }
 
 export interface StripeConfig {
@@ -81,6 +90,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (bounceSmtpPort !== undefined && (!Number.isInteger(bounceSmtpPort) || bounceSmtpPort < 1 || bounceSmtpPort > 65535)) {
     throw new ConfigError(`BOUNCE_SMTP_PORT must be a whole number from 1 to 65535, got "${env.BOUNCE_SMTP_PORT}"`);
   }
+  const allowPrivateRaw = env.WEBHOOKS_ALLOW_PRIVATE || '0';
+  if (allowPrivateRaw !== '0' && allowPrivateRaw !== '1') {
+    throw new ConfigError(`WEBHOOKS_ALLOW_PRIVATE must be "0" or "1", got "${env.WEBHOOKS_ALLOW_PRIVATE}"`);
+  }
+  const webhookTimeoutMs = env.WEBHOOKS_TIMEOUT_MS ? Number(env.WEBHOOKS_TIMEOUT_MS) : 10_000;
+  if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 60_000) {
+    throw new ConfigError(`WEBHOOKS_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000, got "${env.WEBHOOKS_TIMEOUT_MS}"`);
+  }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl) {
     let ok = /^rediss?:\/\//.test(redisUrl);
@@ -105,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bounceSmtpPort,
     stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret, apiBase: stripeApiBase },
     redisUrl,
+    webhooks: { allowPrivate: allowPrivateRaw === '1', timeoutMs: webhookTimeoutMs },
   };
 }
 

@@ -9,6 +9,7 @@ import type { JobHandler } from './jobs/worker.ts';
 import type { Permission } from './accounts/policy.ts';
 import type { Link } from './kits/api/hal.ts';
 import type { PageContext } from './kits/pages/layout.tsx';
+import type { RaisedListener } from './actions/unit-of-work.ts';
 
 // The shapes the whole app is built on: the process's Context and a Capability. Types only
 // (and one pure function), so that every capability's index.ts can name them without loading
@@ -48,6 +49,8 @@ export interface JobDeps {
   baseUrl: string;
   /** The whole configuration, for a job that calls a payment provider. */
   config: Config;
+  /** The capabilities this worker runs, for a job that presents another's records (webhooks). */
+  capabilities?: readonly Capability[];
 }
 
 /** One entry of the console's menu, shown to the roles that have `permission`. */
@@ -87,8 +90,12 @@ export interface Capability {
   actions?: ActionKind[];
   /** Its part of the public home page (open actions), or null when it has nothing to show. */
   home?: (ctx: Context, page: PageContext) => Promise<JSX.Element | null>;
-  /** Its part of the console's dashboard for one organization, or null when it has nothing to show. */
-  dashboard?: (ctx: Context, organizationId: string) => Promise<JSX.Element | null>;
+  /**
+   * Its part of the console's dashboard for one organization: a section (its actions and counts),
+   * or a `DashboardPart` that also names what needs attention (listed first, before every
+   * section), or null when it has nothing to show.
+   */
+  dashboard?: (ctx: Context, organizationId: string) => Promise<DashboardPart | JSX.Element | null>;
   /**
    * Every column of this capability's tables, table by table: whether it holds personal data and
    * what erasing a person does with it. Erasure clears the `clear` columns of tables whose rows
@@ -104,6 +111,54 @@ export interface Capability {
    * cleared). Counts stay; personal text goes. Returns how many records were kept, by kind.
    */
   erase?: (trx: Transaction<Database>, organizationId: string, personId: string, now: string, erased: ErasedPerson) => Promise<Record<string, number>>;
+  /**
+   * The webhook events this capability's records raise (`uow.raise(event, organizationId, id)`
+   * where the record is made) and how each record is presented in a delivery (src/webhooks/).
+   */
+  webhooks?: WebhookEvent[];
+  /** Hears what every transaction of the group committer raised, before it is written (webhooks' fan-out). */
+  listen?: (database: Db, config: Config) => RaisedListener;
+}
+
+/** A kind of record other systems can be told of by webhook, declared by the capability that makes it. */
+export interface WebhookEvent {
+  /** The name raised and subscribed to: `signature`, `attendance`, `submission`, `donation`, `outreach`, `person`. */
+  event: string;
+  /** The key around each record in a delivery's body, as Action Network names it (`osdi:signature`). */
+  key: string;
+  /** What the console calls it: "Petition signatures". */
+  label: string;
+  /**
+   * The records of the organization with these ids, each as the API presents it with the person
+   * embedded (`person`), under its id; a record that is gone is left out.
+   */
+  present(db: Kysely<Database>, baseUrl: string, organizationId: string, ids: readonly string[]): Promise<Map<string, WebhookRecord>>;
+}
+
+/** One record of a webhook's body: the resource as the API presents it, and the person it names (erasure finds the delivery by them). */
+export interface WebhookRecord {
+  resource: Record<string, unknown>;
+  personId: string | null;
+}
+
+/** Something that waits for someone in the organization, at the top of the dashboard. */
+export interface AttentionItem {
+  /** What waits, in a sentence: "3 events wait for review in “Week of action”". */
+  text: string;
+  /** Where it is dealt with. */
+  href: string;
+  /**
+   * 0: someone outside waits on the organization's answer (a host's event, a partner's
+   * invitation, a signature to review); 1: something stopped or about to happen (a paused or
+   * scheduled mailing, failed deliveries); 2: good to know. Lower comes first.
+   */
+  urgency: 0 | 1 | 2;
+}
+
+/** A capability's part of the dashboard: what needs attention, and its section. */
+export interface DashboardPart {
+  attention?: AttentionItem[];
+  section?: JSX.Element | null;
 }
 
 /** Who is being erased, as they were before: what `erase` looks for where no `person_id` leads to them. */
@@ -163,6 +218,12 @@ export interface PartnerCounts {
 /** How the coalition screens find an action of one type, count what partners brought, and refresh its public page. */
 export interface ActionKind {
   type: string;
+  /** What the console calls one such action, in lower case: "petition", "open letter", "fundraising page". */
+  noun: string;
+  /** Where its console pages live, the partners page among them: "/admin/petitions", "/admin/fundraising". */
+  consoleBase: string;
+  /** False for a type that takes no partners (a form shares no one with anyone): named in the console, never on a coalition screen. */
+  partners: boolean;
   /** The action with this id, looked for within the organization only. */
   find(ctx: Context, organizationId: string, id: string): Promise<PartneredAction | undefined>;
   /** Actions of this type by id, of any organization (a partner sees the sponsor's action it joined). */
@@ -189,6 +250,8 @@ export interface PersonAction {
 export interface PersonRecords {
   /** The export's key for these records (`signatures`, `attendances`). */
   key: string;
+  /** What one and several of these records are called in the console: "petition signature", "petition signatures". */
+  noun: { one: string; other: string };
   actions: PersonAction[];
   /** Everything stored in these records, for the person's export (no other person's data). */
   exported: unknown[];

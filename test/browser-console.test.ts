@@ -203,7 +203,7 @@ for (const target of targets()) {
       await page.goto(`/admin/petitions/${petition.id}/partners`);
       assert.equal(await page.getByText('No partners yet.').count(), 1);
       await axeCheck(page);
-      await page.getByLabel("Partner's slug", { exact: true }).fill(orgs.b.slug);
+      await page.getByLabel('Partner organization', { exact: true }).fill(orgs.b.slug);
       assert.equal((await submit(page, 'Invite')).status(), 303, 'post-redirect-get: a reload does not invite again');
       assert.equal(await page.getByRole('status').textContent(), 'The partner is invited. They accept from their console’s Partnerships page.');
       assert.equal(await page.getByRole('row', { name: new RegExp(`^${orgs.b.name} invited`) }).count(), 1);

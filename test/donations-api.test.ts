@@ -61,7 +61,7 @@ for (const target of targets()) {
       assert.match(res.headers['content-type'] as string, HAL);
       const p = res.body;
       const id = idOf(p);
-      assert.deepEqual(p.identifiers, [`turnout:${id}`]);
+      assert.deepEqual(p.identifiers, [`action_network:${id}`, `turnout:${id}`]);
       assert.equal(p.origin_system, 'FreeFundraisers.com');
       assert.equal(p.title, 'Bail fund');
       assert.equal(p.description, 'Help us post bail.');

@@ -169,7 +169,7 @@ for (const target of targets()) {
       const list = await get(viewer, '/admin/fundraising');
       assert.equal(list.statusCode, 200);
       assert.match(list.body, new RegExp(`<a href="/admin/fundraising/${row.id}">Legal defense fund</a>`));
-      assert.match(list.body, /<td>Stripe<\/td>/);
+      assert.match(list.body, /<td[^>]*>Stripe<\/td>/);
       assert.ok(!list.body.includes('Not ours at all'), 'another organization’s page is not listed');
       assert.doesNotMatch(list.body, /New fundraising page/, 'a viewer is not offered to create');
       assert.match((await get(organizer, '/admin/fundraising')).body, /href="\/admin\/fundraising\/new">New fundraising page</);
@@ -305,24 +305,27 @@ for (const target of targets()) {
         assert.match(res.body, /<dt>Refunded<\/dt><dd>\$55 \(2 gifts\)<\/dd>/);
         assert.match(res.body, /<dt>Disputed \(not counted\)<\/dt><dd>\$40 \(1 gift\)<\/dd>/);
         const bySource = /<section aria-labelledby="by-source">[\s\S]*?<\/section>/.exec(res.body)![0];
-        assert.match(bySource, new RegExp(`<a href="/admin/fundraising/${stripePage.id}\\?source=email1#gifts">email1</a></th><td class="num">2</td><td class="num">\\$20</td><td class="num">\\$55</td>`));
+        assert.match(bySource, new RegExp(`<a href="/admin/fundraising/${stripePage.id}\\?source=email1#gifts">email1</a></th><td class="num"[^>]*>2</td><td class="num"[^>]*>\\$20</td><td class="num"[^>]*>\\$55</td>`));
         assert.match(bySource, /\(none\)/);
         const byDay = /<section aria-labelledby="by-day">[\s\S]*?<\/section>/.exec(res.body)![0];
-        assert.match(byDay, new RegExp(`<th scope="row">${nowIso().slice(0, 10)}</th><td class="num">4</td><td class="num">\\$30</td>`));
+        assert.match(byDay, new RegExp(`<th scope="row"[^>]*>${nowIso().slice(0, 10)}</th><td class="num"[^>]*>4</td><td class="num"[^>]*>\\$30</td>`));
         assert.match(res.body, /paid, \$5 refunded/);
-        assert.match(res.body, /<td>refunded<\/td>/);
+        assert.match(res.body, /<td[^>]*>refunded<\/td>/);
         assert.match(res.body, /disputed \(not counted\)/);
-        assert.match(res.body, new RegExp(`href="/admin/donations/${stripePage.id}/partners"`));
-        assert.equal((await get(organizer, `/admin/donations/${stripePage.id}/partners`)).statusCode, 200, 'the coalition screen of the page');
+        assert.match(res.body, new RegExp(`href="/admin/fundraising/${stripePage.id}/partners"`));
+        const partners = await get(organizer, `/admin/fundraising/${stripePage.id}/partners`);
+        assert.equal(partners.statusCode, 200, 'the coalition screen of the page');
+        assert.match(partners.body, /Back to the fundraising page/);
+        assert.match(partners.body, new RegExp(`action="/admin/fundraising/${stripePage.id}/partners"`));
 
         const pledged = await get(organizer, `/admin/fundraising/${pledges.id}`);
         assert.match(pledged.body, /<dt>Pledged \(promises, not counted\)<\/dt><dd>\$100 by 2 people<\/dd>/);
         assert.match(pledged.body, /<dd id="received">\$0<\/dd>/);
 
         const list = await get(organizer, '/admin/fundraising');
-        const row = new RegExp(`${stripePage.id}">Stripe fund</a></th><td>open</td><td>Stripe</td><td class="num">\\$30</td><td class="num">2</td>`);
+        const row = new RegExp(`${stripePage.id}">Stripe fund</a></th><td[^>]*>open</td><td[^>]*>Stripe</td><td class="num"[^>]*>\\$30</td><td class="num"[^>]*>2</td>`);
         assert.match(list.body, row);
-        assert.match(list.body, new RegExp(`${pledges.id}">Pledge fund</a></th><td>open</td><td>Pledges</td><td class="num"></td><td class="num"></td><td class="num">\\$100</td>`));
+        assert.match(list.body, new RegExp(`${pledges.id}">Pledge fund</a></th><td[^>]*>open</td><td[^>]*>Pledges</td><td class="num"[^>]*></td><td class="num"[^>]*></td><td class="num"[^>]*>\\$100</td>`));
       });
 
       it('searches and filters a page’s gifts', async () => {
@@ -331,7 +334,7 @@ for (const target of targets()) {
           const res = await get(organizer, `${path}?${query}`);
           assert.equal(res.statusCode, 200);
           const section = /<section aria-labelledby="gifts">[\s\S]*?<\/section>/.exec(res.body)![0];
-          return [...section.matchAll(/<th scope="row"><a href="\/admin\/people\/[0-9a-f-]+">([^<]+)<\/a>/g)].map((m) => m[1]).sort();
+          return [...section.matchAll(/<th scope="row"[^>]*><a href="\/admin\/people\/[0-9a-f-]+">([^<]+)<\/a>/g)].map((m) => m[1]).sort();
         };
         assert.deepEqual(await names(''), ['=HYPERLINK(&#34;http://evil.example&#34;) Cole', 'Ana Alvarez', 'Ben Baker', 'Dee Dunn'].sort());
         assert.deepEqual(await names('q=ALVAREZ'), ['Ana Alvarez']);
@@ -354,7 +357,7 @@ for (const target of targets()) {
         const recurring = /<section aria-labelledby="recurring">[\s\S]*?<\/section>/.exec(blueRes.body)![0];
         assert.match(recurring, /Abe Blue/);
         assert.match(recurring, /\$15 monthly/);
-        assert.match(recurring, /<td>active<\/td>/);
+        assert.match(recurring, /<td[^>]*>active<\/td>/);
         assert.match(blueRes.body, /1 active, 0 past due, 0 canceled/);
       });
 
@@ -429,7 +432,7 @@ for (const target of targets()) {
         const res = await get(viewer, '/admin');
         assert.equal(res.statusCode, 200);
         assert.match(res.body, /Open fundraisers/);
-        assert.match(res.body, new RegExp(`<a href="/admin/fundraising/${stripePage.id}">Stripe fund</a></th><td>Stripe</td><td class="num">\\$30</td>`));
+        assert.match(res.body, new RegExp(`<a href="/admin/fundraising/${stripePage.id}">Stripe fund</a></th><td[^>]*>Stripe</td><td class="num"[^>]*>\\$30</td>`));
       });
     });
 
@@ -441,13 +444,13 @@ for (const target of targets()) {
       const first = await get(organizer, `/admin/fundraising/${p.id}`);
       assert.match(first.body, /51 gifts: \$0 received, \$522\.75 pledged/);
       assert.match(first.body, /Page 1 of 2/);
-      assert.equal([...first.body.matchAll(/<td>pledged<\/td>/g)].length, 50);
+      assert.equal([...first.body.matchAll(/<td[^>]*>pledged<\/td>/g)].length, 50);
       assert.match(first.body, new RegExp(`href="/admin/fundraising/${p.id}\\?page=2#gifts" rel="next">Older<`));
       const second = await get(organizer, `/admin/fundraising/${p.id}?page=2`);
-      assert.equal([...second.body.matchAll(/<td>pledged<\/td>/g)].length, 1);
+      assert.equal([...second.body.matchAll(/<td[^>]*>pledged<\/td>/g)].length, 1);
       assert.match(second.body, /Page 2 of 2/);
       const filtered = await get(organizer, `/admin/fundraising/${p.id}?q=many50%40`);
-      assert.equal([...filtered.body.matchAll(/<td>pledged<\/td>/g)].length, 1);
+      assert.equal([...filtered.body.matchAll(/<td[^>]*>pledged<\/td>/g)].length, 1);
       assert.match(filtered.body, /1 gift: \$0 received, \$10\.50 pledged/);
     });
 

@@ -60,7 +60,7 @@ for (const target of targets()) {
         await page.goto(`${origin}/event_campaigns/${campaignSlug}`);
         assert.equal(await page.getByRole('heading', { level: 1, name: 'Week of Action for Privacy' }).count(), 1);
 
-        await page.getByLabel('ZIP code', { exact: true }).fill('60611');
+        await page.getByLabel('ZIP or postal code', { exact: true }).fill('60611');
         await page.getByLabel('Distance', { exact: true }).selectOption({ label: 'Within 10 miles' });
         await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Search', exact: true }).click()]);
         assert.match(page.url(), /[?&]zip=60611(&|$)/);

@@ -113,17 +113,20 @@ for (const target of targets()) {
       assert.equal(post.statusCode, 404);
     });
 
-    it('draws the map on the server: one dot per event city, a title, the cities as text, nothing from elsewhere', async () => {
+    it('draws the map on the server: linked dots, overlapping ones grouped with a count, a title, the cities as text, nothing from elsewhere', async () => {
       const res = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}` });
       const svg = res.body.slice(res.body.indexOf('<svg'), res.body.indexOf('</svg>') + 6);
       assert.ok(svg.length > 1000);
       const dots = [...svg.matchAll(/<circle /g)];
-      assert.equal(dots.length, 3, 'Chicago, Evanston and New York: the two Loop events share a dot; online and hidden events have none');
+      assert.equal(dots.length, 2, 'Chicago and Evanston overlap at this scale and share a circle; New York has its own; online and hidden events have none');
       assert.match(svg, /<title id="event-map-title">Map of the United States with 4 events<\/title>/);
       assert.match(svg, /aria-describedby="map-cities"/);
-      assert.match(svg, /<title>Chicago, IL: 2 events<\/title>/);
+      assert.match(svg, /<a href="\/event_campaigns\/[a-z-]+\?zip=\d{5}&amp;distance=\d+#results-heading" aria-label="3 events near Chicago, IL">/);
+      assert.match(svg, /aria-hidden="true">3<\/text>/);
+      assert.match(svg, /<a href="\/events\/[a-z0-9-]+" aria-label="[^"]+, New York, NY">/);
       assert.match(res.body, /<p id="map-cities">Events in: Chicago, IL \(2\); Evanston, IL; New York, NY\.<\/p>/);
-      assert.doesNotMatch(svg, /href|<image|<script|url\(|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+      assert.doesNotMatch(svg, /<image|<script|url\(|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+      assert.doesNotMatch(svg, /href="(?!\/)/, 'links stay on this site');
       assert.doesNotMatch(res.body, /<script/);
       const es = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}?lang=es` });
       assert.match(es.body, /Mapa de Estados Unidos con 4 eventos/);
@@ -136,7 +139,7 @@ for (const target of targets()) {
       await confirmedEvent(h, orgId, campaignId, 'Bay Area meetup', '94103', { timezone: 'America/Los_Angeles' });
       const after = await h.app.inject({ method: 'GET', url: `/event_campaigns/${slug}` });
       const svg2 = after.body.slice(after.body.indexOf('<svg'), after.body.indexOf('</svg>'));
-      assert.equal([...svg2.matchAll(/<circle /g)].length, 5);
+      assert.equal([...svg2.matchAll(/<circle /g)].length, 3, 'Chicago area (with Skokie), New York, San Francisco');
       assert.match(after.body, /San Francisco, CA/);
     });
   });

@@ -178,6 +178,21 @@ for (const target of targets()) {
       assert.ok(h.mailer.sent.some((m) => m.to === 'p11@example.org' && m.subject.startsWith('A place opened up')));
     });
 
+    it('says plainly when more are going than a lowered capacity, and links no page of an event awaiting approval', async () => {
+      const event = await makeEvent(h, orgId, { title: 'Crowded', capacity: 5 });
+      for (const i of [30, 31]) await h.ctx.committer.submit((uow) => rsvp(uow, event.id, person(i)));
+      assert.equal((await post(organizer, `/admin/events/${event.id}/capacity`, { capacity: '1' })).statusCode, 303);
+      const detail = (await get(organizer, `/admin/events/${event.id}`)).body;
+      assert.match(detail, /2 going, 1 over the capacity of 1/);
+      assert.doesNotMatch(detail, /2 of 1/);
+      const pending = await makeEvent(h, orgId, { title: 'Hosted, not yet approved' }, { status: 'pending' });
+      const page = (await get(organizer, `/admin/events/${pending.id}`)).body;
+      assert.match(page, /awaiting approval, public once approved/);
+      assert.doesNotMatch(page, new RegExp(`href="/events/${pending.slug}"`));
+      assert.match(page, new RegExp(`/events/${pending.slug} \\(once approved\\)`));
+      assert.equal((await h.app.inject({ url: `/events/${pending.slug}` })).statusCode, 404, 'the page is not there yet');
+    });
+
     it('cancels an event after a confirmation page, emails everyone, and the public page says so', async () => {
       const event = await makeEvent(h, orgId, { title: 'Called off' });
       await h.ctx.committer.submit((uow) => rsvp(uow, event.id, person(20)));

@@ -15,7 +15,7 @@ import { attendeeToken, hostToken } from '../src/events/service.ts';
 import { confirmHostEmail, hostEmailToken, moderateEvent } from '../src/event-campaigns/service.ts';
 import { createApiToken } from '../src/orgs/service.ts';
 import { createAccountLink } from '../src/accounts/service.ts';
-import { nowIso } from '../src/util/ids.ts';
+import { newId, nowIso } from '../src/util/ids.ts';
 import { receiveUpload } from '../src/imports/service.ts';
 import { idOf } from './api-support.ts';
 import { Readable } from 'node:stream';
@@ -221,6 +221,9 @@ const NOBODY_ID = '00000000-0000-4000-8000-000000000000';
 
 // --- One organization with something behind every form -----------------------------------------
 
+/** The origin the world's organization lists for embeds. */
+export const FUZZ_SITE = 'https://site.fuzz.example';
+
 export interface World {
   orgId: string;
   orgSlug: string;
@@ -241,6 +244,8 @@ export interface World {
   moderated: { id: string };
   /** A person on the list (the attendee of `attendance`). */
   personId: string;
+  /** A tag of the organization and its tagging of `personId`. */
+  tagging: { tagId: string; id: string };
   /** A second member of the organization, an organizer. */
   memberId: string;
   /** An import waiting for its mapping. */
@@ -252,6 +257,8 @@ export interface World {
   /** A letter campaign to decision-makers and a mailing, made through the API when their capabilities take them. */
   advocacy: { id: string; slug: string } | null;
   mailing: { id: string } | null;
+  /** A form with a question of each kind (its ids `short`, `long`, `one`, `many`, `box`), made through the API when the forms capability is there. */
+  form: { id: string; slug: string } | null;
   secret: Buffer;
 }
 
@@ -312,7 +319,22 @@ export async function makeWorld(h: Harness): Promise<World> {
   const advocacy = advocacyMade ? { id: idOf(advocacyMade), slug: String(advocacyMade.browser_url ?? '').split('/').pop() ?? '' } : null;
   const mailingMade = await api('/api/v2/messages', { subject: 'Fuzz news', body: 'Hello.', targets: [{ name: 'fuzz' }] });
   const mailing = mailingMade ? { id: idOf(mailingMade) } : null;
+  const formMade = await api('/api/v2/forms', {
+    title: 'Fuzz form',
+    'turnout:questions': [
+      { id: 'short', kind: 'short_text', label: 'Your team', required: true },
+      { id: 'long', kind: 'long_text', label: 'Your story' },
+      { id: 'one', kind: 'one_choice', label: 'Shirt size', options: ['S', 'M', 'L'] },
+      { id: 'many', kind: 'choices', label: 'Days', options: ['Sat', 'Sun'] },
+      { id: 'box', kind: 'checkbox', label: 'I can drive' },
+    ],
+  });
+  const formAction = formMade ? { id: idOf(formMade), slug: String(formMade.browser_url ?? '').split('/').pop() ?? '' } : null;
+  const tag = await api('/api/v2/tags', { name: 'fuzz-tagged' });
+  const tagging = tag ? await api(`/api/v2/tags/${idOf(tag)}/taggings`, { person: { identifiers: [`turnout:${person.id}`] } }) : null;
   const link = await createAccountLink(db, secret, { kind: 'invitation', email: 'invited@fuzz.example', organizationId: org.id, role: 'organizer', createdBy: owner.userId });
+  // The site allowed to embed the organization's actions (the embeds' endpoints refuse any other Origin).
+  await db.insertInto('embed_origins').values({ id: newId(), organization_id: org.id, origin: FUZZ_SITE, note: '', created_by: null, created_at: nowIso() }).execute();
   await h.runJobs();
   h.mailer.sent = [];
   return {
@@ -330,12 +352,14 @@ export async function makeWorld(h: Harness): Promise<World> {
     link: { id: link.id, token: link.path.split('/').pop()! },
     moderated: { id: toModerate.id },
     personId: person.id,
+    tagging: { tagId: tag ? idOf(tag) : NOBODY_ID, id: tagging ? idOf(tagging) : NOBODY_ID },
     memberId: member.userId,
     importId,
     fundraising,
     letter,
     advocacy,
     mailing,
+    form: formAction,
     secret,
   };
 }

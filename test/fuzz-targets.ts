@@ -4,7 +4,7 @@
 // reads the router and fails on one that is neither.
 import fc from 'fast-check';
 import type { InjectOptions } from 'fastify';
-import { formInput, formRequest, hostileJson, hostileString, jsonInput, publicExtras, withQuery, type World } from './fuzz-support.ts';
+import { formInput, formRequest, FUZZ_SITE, hostileJson, hostileString, jsonInput, publicExtras, withQuery, type World } from './fuzz-support.ts';
 import { nextWeek } from './event-campaigns-support.ts';
 
 export interface Target {
@@ -20,6 +20,8 @@ export interface Target {
   public?: boolean;
   /** A file upload (multipart/form-data): a CSV of hostile cells under a hostile file name. */
   multipart?: boolean;
+  /** Headers every request carries (the embeds' endpoints take only a listed `Origin`). */
+  headers?: (w: World) => Record<string, string>;
 }
 
 /** A well-formed id that names nothing: the route answers 404 (and its parsing is still fuzzed). */
@@ -30,6 +32,8 @@ const letterId = (w: World) => ({ id: letter(w).id });
 const advocacyId = (w: World) => ({ id: w.advocacy?.id ?? NOBODY });
 const mailingId = (w: World) => ({ id: w.mailing?.id ?? NOBODY });
 const advocacy = (w: World) => w.advocacy ?? { id: NOBODY, slug: 'no-such-campaign' };
+const formOf = (w: World) => w.form ?? { id: NOBODY, slug: 'no-such-form' };
+const answers = { q_short: 'Blue team', q_long: 'Line one.\nLine two.', q_one: 'M', q_many: 'Sat', q_box: 'yes' };
 
 const person = { given_name: 'Ana', family_name: 'Ruiz', email: 'ana@fuzz.example', postal_code: '60605' };
 const lang = { lang: 'en' };
@@ -67,6 +71,12 @@ export const PUBLIC_TARGETS: Record<string, Target> = {
     public: true,
     params: (w) => ({ slug: w.confirmPetition.slug, signatureId: w.confirmPetition.signatureId, token: w.confirmPetition.token }),
     form: () => lang,
+  },
+  'POST /forms/:slug': {
+    public: true,
+    params: (w) => ({ slug: formOf(w).slug }),
+    page: (w) => `/forms/${formOf(w).slug}`,
+    form: () => ({ ...lang, ...person, ...answers, opt_in: 'yes' }),
   },
   'POST /events/:slug': {
     public: true,
@@ -133,6 +143,39 @@ export const PUBLIC_TARGETS: Record<string, Target> = {
     params: () => ({ provider: 'postmark', token: 'x'.repeat(43) }),
     json: () => ({ RecordType: 'Bounce', Type: 'HardBounce', Email: 'ana@fuzz.example', MessageID: NOBODY, BouncedAt: '2024-05-01T12:00:00Z' }),
   },
+  'POST /embed/v1/petitions/:slug': {
+    params: (w) => ({ slug: w.petition.slug }),
+    headers: () => ({ origin: FUZZ_SITE }),
+    json: () => ({ ...lang, ...person, country: 'US', comments: 'Because.', opt_in: 'yes', share: [], source: 'site' }),
+  },
+  'POST /embed/v1/events/:slug': {
+    params: (w) => ({ slug: w.event.slug }),
+    headers: () => ({ origin: FUZZ_SITE }),
+    json: () => ({ ...lang, ...person, phone: '(312) 555-0100', opt_in: 'yes', share: [] }),
+  },
+  'POST /embed/v1/forms/:slug': {
+    params: (w) => ({ slug: formOf(w).slug }),
+    headers: () => ({ origin: FUZZ_SITE }),
+    json: () => ({ ...lang, ...person, ...answers, opt_in: 'yes' }),
+  },
+  'POST /embed/forms/:slug': {
+    public: true,
+    params: (w) => ({ slug: formOf(w).slug }),
+    page: (w) => `/embed/forms/${formOf(w).slug}`,
+    form: () => ({ ...lang, ...person, ...answers, opt_in: 'yes', site: FUZZ_SITE }),
+  },
+  'POST /embed/petitions/:slug': {
+    public: true,
+    params: (w) => ({ slug: w.petition.slug }),
+    page: (w) => `/embed/petitions/${w.petition.slug}`,
+    form: () => ({ ...lang, ...person, country: 'US', comments: 'Because.', opt_in: 'yes', site: FUZZ_SITE }),
+  },
+  'POST /embed/events/:slug': {
+    public: true,
+    params: (w) => ({ slug: w.event.slug }),
+    page: (w) => `/embed/events/${w.event.slug}`,
+    form: () => ({ ...lang, ...person, phone: '(312) 555-0100', opt_in: 'yes', site: FUZZ_SITE }),
+  },
   'POST /admin/sign-in': { page: () => '/admin/sign-in', form: () => ({ email: 'owner@fuzz.example', password: 'plum orchard lantern 42', next: '/admin' }) },
   'POST /admin/password-reset': { page: () => '/admin/password-reset', form: () => ({ email: 'owner@fuzz.example' }) },
   'POST /admin/links/:id/:token': {
@@ -142,7 +185,13 @@ export const PUBLIC_TARGETS: Record<string, Target> = {
   },
 };
 
-const osdiPerson = { given_name: 'Ana', family_name: 'Ruiz', email_addresses: [{ address: 'ana@fuzz.example', status: 'subscribed' }], postal_addresses: [{ postal_code: '60605', country: 'US' }], preferred_language: 'es' };
+const osdiPerson = { given_name: 'Ana', family_name: 'Ruiz', email_addresses: [{ address: 'ana@fuzz.example', status: 'subscribed' }], postal_addresses: [{ postal_code: '60605', country: 'US' }], languages_spoken: ['es'] };
+const personDetails = {
+  postal_addresses: [{ address_lines: ['1 Main St', 'Apt 2'], locality: 'Chicago', region: 'IL', postal_code: '60605', country: 'US' }],
+  phone_numbers: [{ number: '+1 312 555 0100' }],
+  languages_spoken: ['es'],
+  custom_fields: { shirt: 'L', 'Volunteer interest': 'canvassing' },
+};
 const referral = { 'action_network:referrer_data': { source: 'fuzz', referrer: 'partner' } };
 const apiEvent = () => ({
   title: 'Town hall',
@@ -165,14 +214,33 @@ export const API_TARGETS: Record<string, Target> = {
     params: (w) => ({ id: w.petition.id }),
     json: () => ({ person: osdiPerson, comments: 'Because.', add_tags: ['fuzz'], triggers: { autoresponse: { enabled: true } }, ...referral }),
   },
-  'POST /api/v2/people': { json: () => ({ person: osdiPerson, add_tags: ['fuzz', 'api'] }) },
+  'POST /api/v2/forms': { json: () => ({ title: 'Volunteer', description: 'Help **us**.', origin_system: 'CRM', 'turnout:questions': [{ kind: 'one_choice', label: 'When?', options: ['Day', 'Night'], required: true, field: 'shift' }] }) },
+  'PUT /api/v2/forms/:id': { params: (w) => ({ id: formOf(w).id }), json: () => ({ title: 'Renamed form', description: 'Now *open*.', 'turnout:status': 'open' }) },
+  'POST /api/v2/forms/:id/submissions': {
+    params: (w) => ({ id: formOf(w).id }),
+    json: () => ({ person: { ...osdiPerson, custom_fields: { team: 'Blue' } }, 'turnout:answers': { one: 'M', many: ['Sat', 'Sun'], box: 'yes' }, add_tags: ['fuzz'], triggers: { autoresponse: { enabled: true } }, ...referral }),
+  },
+  'POST /api/v2/people': { json: () => ({ person: { ...osdiPerson, ...personDetails, identifiers: ['fuzzcrm:signup'] }, add_tags: ['fuzz', 'api'] }) },
+  'PUT /api/v2/people/:id': { params: (w) => ({ id: w.personId }), json: () => ({ given_name: 'Renamed', email_addresses: [{ address: 'ana@fuzz.example', status: 'unsubscribed' }], ...personDetails, identifiers: ['fuzzcrm:put'] }) },
+  'POST /api/v2/tags': { json: () => ({ name: 'fuzz tag' }) },
+  'POST /api/v2/tags/:id/taggings': { params: (w) => ({ id: w.tagging.tagId }), json: (w) => ({ _links: { 'osdi:person': { href: `http://localhost/api/v2/people/${w.personId}` } }, person: { identifiers: [`action_network:${w.personId}`] } }) },
+  'DELETE /api/v2/tags/:id/taggings/:taggingId': { params: (w) => ({ id: w.tagging.tagId, taggingId: w.tagging.id }) },
   'POST /api/v2/events': { json: apiEvent },
   'PUT /api/v2/events/:id': { params: (w) => ({ id: w.event.id }), json: () => ({ title: 'Renamed', capacity: 30, start_date: `${nextWeek()}T19:00:00`, end_date: `${nextWeek()}T21:00:00` }) },
   'POST /api/v2/events/:id/attendances': {
     params: (w) => ({ id: w.event.id }),
     json: () => ({ person: { ...osdiPerson, phone_numbers: [{ number: '(312) 555-0100' }] }, comment: 'Wheelchair.', add_tags: ['fuzz'], triggers: { autoresponse: { enabled: true } }, ...referral }),
   },
-  'POST /api/v2/event_campaigns': { json: () => ({ title: 'Week of action', description: 'Everywhere.', origin_system: 'Sync' }) },
+  'POST /api/v2/event_campaigns': { json: () => ({ title: 'Week of action', description: 'Everywhere.', origin_system: 'Sync', identifiers: ['sync:1'] }) },
+  'PUT /api/v2/event_campaigns/:id': { params: (w) => ({ id: w.campaign.id }), json: () => ({ title: 'Renamed week', description: null, 'turnout:status': 'open', identifiers: ['sync:week'] }) },
+  'PUT /api/v2/events/:id/attendances/:attendanceId': {
+    params: (w) => ({ id: w.event.id, attendanceId: w.attendance.id }),
+    json: () => ({ comment: 'Bringing chairs.', attended: true, status: 'accepted', 'action_network:referrer_data': { source: 'email' }, 'turnout:phone_number': '(312) 555-0100', identifiers: ['door:1'] }),
+  },
+  'PUT /api/v2/petitions/:id/signatures/:signatureId': {
+    params: (w) => ({ id: w.confirmPetition.id, signatureId: w.confirmPetition.signatureId }),
+    json: () => ({ comments: 'Changed my mind.', 'action_network:referrer_data': { source: 'email', referrer: 'partner' }, identifiers: ['crm:1'] }),
+  },
   'POST /api/v2/open_letters': { json: () => ({ title: 'Open letter', description: 'Sign on.', 'turnout:letter_text': 'We ask.', target: [{ name: 'Council' }], 'turnout:allow_individuals': true, 'turnout:hold_until_count': 10 }) },
   'POST /api/v2/open_letters/:id/signatures': {
     params: letterId,
@@ -183,7 +251,7 @@ export const API_TARGETS: Record<string, Target> = {
   'POST /api/v2/messages/:id/send': { params: mailingId, json: () => ({}) },
   'POST /api/v2/messages/:id/schedule': { params: mailingId, json: () => ({ scheduled_start_date: '2099-01-01T12:00:00Z' }) },
   'POST /api/v2/fundraising_pages': { json: () => ({ title: 'Fund us', description: 'Give.', currency: 'USD', 'turnout:goal': 1000, 'turnout:suggested_amounts': [10, 25, 50] }) },
-  'PUT /api/v2/fundraising_pages/:id': { params: (w) => ({ id: fund(w).id }), json: () => ({ title: 'Renamed fund', description: 'Give more.', 'turnout:goal': 2000 }) },
+  'PUT /api/v2/fundraising_pages/:id': { params: (w) => ({ id: fund(w).id }), json: () => ({ title: 'Renamed fund', description: 'Give more.', 'turnout:goal': 2000, 'turnout:closes_at': '2099-06-30' }) },
   'POST /api/v2/fundraising_pages/:id/donations': {
     params: (w) => ({ id: fund(w).id }),
     json: () => ({ person: osdiPerson, recipients: [{ display_name: 'Fuzz Org', amount: '10.00' }], currency: 'USD', payment: { method: 'check', reference_number: '123' }, created_date: '2024-05-01T12:00:00Z', ...referral }),
@@ -191,7 +259,7 @@ export const API_TARGETS: Record<string, Target> = {
   'POST /api/v2/advocacy_campaigns': {
     json: () => ({ title: 'Write the council', description: 'Why.', 'turnout:subject': 'Act', 'turnout:letter_body': 'Please act.', 'turnout:hourly_cap': 30, 'turnout:time_zone': 'America/Chicago', targets: [{ given_name: 'Bo', family_name: 'Chen', title: 'Mayor', organization: 'City', 'turnout:email_address': 'bo@city.example' }] }),
   },
-  'PUT /api/v2/advocacy_campaigns/:id': { params: advocacyId, json: () => ({ title: 'Renamed', 'turnout:window_start': '08:00', 'turnout:window_end': '18:00', 'turnout:status': 'open' }) },
+  'PUT /api/v2/advocacy_campaigns/:id': { params: advocacyId, json: () => ({ title: 'Renamed', 'turnout:window_start': '08:00', 'turnout:window_end': '18:00', 'turnout:status': 'open', 'turnout:closes_at': '2099-06-30' }) },
   'POST /api/v2/advocacy_campaigns/:id/outreaches': {
     params: advocacyId,
     json: () => ({ person: osdiPerson, subject: 'Please act', message: 'Act now.', add_tags: ['fuzz'], ...referral }),
@@ -205,6 +273,13 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
   'POST /admin/petitions/new': { page: () => '/admin/petitions/new', form: () => ({ title: 'New petition', description: 'Why.', petition_text: 'Do it.', targets: 'Council', goal: '100', status: 'open' }) },
   'POST /admin/petitions/:id/edit': { params: (w) => ({ id: w.petition.id }), page: (w) => `/admin/petitions/${w.petition.id}/edit` },
   'POST /admin/petitions/:id/open': { params: (w) => ({ id: w.petition.id }) },
+  'POST /admin/forms/new': {
+    page: () => '/admin/forms/new',
+    form: () => ({ title: 'New form', slug: '', description: 'Why.', status: 'open', q0_kind: 'one_choice', q0_label: 'When?', q0_options: 'Day\nNight', q0_required: 'yes', q0_field: '', q0_order: '1', q1_kind: 'short_text', q1_label: '', q1_order: '2' }),
+  },
+  'POST /admin/forms/:id/edit': { params: (w) => ({ id: formOf(w).id }), page: (w) => `/admin/forms/${formOf(w).id}/edit` },
+  'POST /admin/forms/:id/open': { params: (w) => ({ id: formOf(w).id }) },
+  'POST /admin/forms/:id/close': { params: (w) => ({ id: formOf(w).id }) },
   'POST /admin/petitions/:id/close': { params: (w) => ({ id: w.petition.id }) },
   'POST /admin/petitions/:id/challenge': { params: (w) => ({ id: w.petition.id }), page: (w) => `/admin/petitions/${w.petition.id}/abuse`, form: () => ({ challenge: 'always' }) },
   'POST /admin/petitions/:id/invalidations': {
@@ -213,7 +288,7 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
     form: () => ({ from: '2020-01-01T00:00', before: '2099-01-01T00:00', source: 'spam', email_domain: 'example.net', reason: 'A bot.' }),
   },
   'POST /admin/petitions/:id/invalidations/:invalidationId/undo': { params: (w) => ({ id: w.petition.id, invalidationId: NOBODY }) },
-  'POST /admin/petitions/:id/partners': { params: (w) => ({ id: w.petition.id }), page: (w) => `/admin/petitions/${w.petition.id}/partners`, form: () => ({ partner: 'other-org' }) },
+  'POST /admin/petitions/:id/partners': { params: (w) => ({ id: w.petition.id }), page: (w) => `/admin/petitions/${w.petition.id}/partners`, form: () => ({ partner: 'other-org', partner_id: '00000000-0000-4000-8000-000000000000' }) },
   'POST /admin/petitions/:id/partners/:partnershipId/remove': { params: (w) => ({ id: w.petition.id, partnershipId: NOBODY }) },
   'POST /admin/petitions/:id/deliveries': { params: (w) => ({ id: w.petition.id }), page: (w) => `/admin/petitions/${w.petition.id}`, form: () => ({ delivered_on: '2099-01-01', recipient: 'Council', note: 'By hand.' }) },
   'POST /admin/petitions/:id/deliveries/:deliveryId/delete': { params: (w) => ({ id: w.petition.id, deliveryId: NOBODY }) },
@@ -236,11 +311,21 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
   'POST /admin/event-campaigns/:id/moderation/:eventId/approve': { params: (w) => ({ id: w.campaign.id, eventId: w.moderated.id }), form: () => ({ trust: 'yes' }) },
   'POST /admin/event-campaigns/:id/moderation/:eventId/reject': { params: (w) => ({ id: w.campaign.id, eventId: w.moderated.id }) },
   'POST /admin/event-campaigns/:id/trusted-hosts/remove': { params: (w) => ({ id: w.campaign.id }), form: () => ({ email: 'host@fuzz.example' }) },
+  'POST /admin/event-campaigns/:id/events/new': {
+    params: (w) => ({ id: w.campaign.id }),
+    page: (w) => `/admin/event-campaigns/${w.campaign.id}/events/new`,
+    form: () => ({ ...eventFields(), address_line1: '1 Main St', address_public: 'yes', host_name: 'Rosa Parks', host_email: 'rosa@fuzz.example' }),
+  },
+  'POST /admin/event-campaigns/:id/import': { params: (w) => ({ id: w.campaign.id }), multipart: true, form: () => ({}) },
+  'POST /admin/event-campaigns/:id/import/commit': {
+    params: (w) => ({ id: w.campaign.id }),
+    form: () => ({ csv: `title,start_date,start_time,end_time,timezone,location_type,address_line1,city,state,postal_code\nTeach-in,${nextWeek(10)},18:00,20:00,America/Chicago,in_person,1 Main St,Evanston,IL,60201\n` }),
+  },
   'POST /admin/fundraising/new': { page: () => '/admin/fundraising/new', form: () => ({ title: 'Fund', description: 'Give.', currency: 'USD' }) },
   'POST /admin/fundraising/settings': { page: () => '/admin/fundraising/settings' },
   'POST /admin/fundraising/:id/edit': { params: (w) => ({ id: fund(w).id }), page: (w) => `/admin/fundraising/${fund(w).id}/edit` },
-  'POST /admin/donations/:id/partners': { params: (w) => ({ id: fund(w).id }), form: () => ({ partner: 'other-org' }) },
-  'POST /admin/donations/:id/partners/:partnershipId/remove': { params: (w) => ({ id: fund(w).id, partnershipId: NOBODY }) },
+  'POST /admin/fundraising/:id/partners': { params: (w) => ({ id: fund(w).id }), form: () => ({ partner: 'other-org' }) },
+  'POST /admin/fundraising/:id/partners/:partnershipId/remove': { params: (w) => ({ id: fund(w).id, partnershipId: NOBODY }) },
   'POST /admin/open_letters/new': { page: () => '/admin/open_letters/new', form: () => ({ title: 'Letter', description: 'Sign on.', letter_text: 'We ask.', status: 'open' }) },
   'POST /admin/open_letters/trusted/:trustedId/delete': { params: () => ({ trustedId: NOBODY }) },
   'POST /admin/open_letters/:id/edit': { params: letterId, page: (w) => `/admin/open_letters/${letter(w).id}/edit` },
@@ -281,7 +366,9 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
   'POST /admin/imports/:id/discard': { params: (w) => ({ id: w.importId }) },
   'POST /admin/sign-out': {},
   'POST /admin/switch': { form: (w) => ({ organization_id: w.orgId, next: '/admin' }) },
-  'POST /admin/settings': { page: () => '/admin/settings', form: () => ({ require_two_factor: '' }) },
+  'POST /admin/settings': { page: () => '/admin/settings', form: () => ({ name: 'Fuzz Coalition', accent_color: '#1d70b8', require_two_factor: '' }) },
+  'POST /admin/settings/logo': { multipart: true, form: () => ({}) },
+  'POST /admin/settings/logo/remove': { form: () => ({}) },
   'POST /admin/two-factor': { form: () => ({ code: '123456', next: '/admin' }) },
   'POST /admin/account/two-factor': { page: () => '/admin/account', form: () => ({ code: '123456' }) },
   'POST /admin/account/two-factor/disable': { form: () => ({ code: '123456', password: 'plum orchard lantern 42' }) },
@@ -291,6 +378,16 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
   'POST /admin/members/:userId/remove': { params: (w) => ({ userId: w.memberId }) },
   'POST /admin/blocks': { page: () => '/admin/blocks', form: () => ({ kind: 'email_domain', value: 'spam.example', note: 'Bots.' }) },
   'POST /admin/blocks/:id/remove': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks': { page: () => '/admin/webhooks/new', form: () => ({ url: 'https://203.0.113.10/hooks', description: 'CRM', events: 'signature' }) },
+  'POST /admin/webhooks/:id': { params: () => ({ id: NOBODY }), form: () => ({ url: 'https://203.0.113.10/hooks', description: 'CRM', events: 'person' }) },
+  'POST /admin/webhooks/:id/delete': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks/:id/enable': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks/:id/disable': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks/:id/roll-secret': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks/:id/test': { params: () => ({ id: NOBODY }) },
+  'POST /admin/webhooks/:id/deliveries/:deliveryId/resend': { params: () => ({ id: NOBODY, deliveryId: NOBODY }) },
+  'POST /admin/embeds/origins': { page: () => '/admin/embeds', form: () => ({ origin: 'https://www.fuzz.example', note: 'Our site' }) },
+  'POST /admin/embeds/origins/:id/remove': { params: () => ({ id: NOBODY }) },
 };
 
 /** Write routes not fuzzed here, each with the reason. */
@@ -319,7 +416,7 @@ export function requests(route: string, t: Target, w: World, opts: { harvested?:
   const names = [...pattern.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   for (const n of names) if (good[n] === undefined) throw new Error(`${route}: no value for :${n}`);
   const url = fc.record(Object.fromEntries(names.map((n) => [n, param(good[n]!)]))).map((ps) => pattern.replace(/:(\w+)/g, (_, n: string) => ps[n]!));
-  const headers = opts.headers ?? {};
+  const headers = { ...(opts.headers ?? {}), ...(t.headers?.(w) ?? {}) };
   if (t.multipart) return fc.tuple(url, csvFile).map(([u, f]) => multipartRequest(method, u, f, headers, opts.fields ?? {}));
   if (t.json) {
     const body = fc.oneof(

@@ -179,7 +179,7 @@ for (const target of targets()) {
       const eventsBefore = await count(h, 'events');
       const campaignsBefore = await count(h, 'event_campaigns');
       const c = (await api.post('/event_campaigns', { title: 'API edge week' })).body;
-      const cid = c.identifiers[0].slice('turnout:'.length);
+      const cid = c.identifiers[0].split(':')[1];
       const eventBody = {
         title: 'API edge event',
         start_date: `${day}T18:00:00`,
@@ -279,7 +279,7 @@ for (const target of targets()) {
       await tenAtOnce('API events', async () => apiOk(await api.post('/events', event)), slugsOf('events'));
       await tenAtOnce('API campaigns', async () => apiOk(await api.post('/event_campaigns', { title: 'API same week' })), slugsOf('event_campaigns'));
       const c = (await api.post('/event_campaigns', { title: 'API events week' })).body;
-      const id = c.identifiers[0].slice('turnout:'.length);
+      const id = c.identifiers[0].split(':')[1];
       await tenAtOnce('API campaign events', async () => apiOk(await api.post(`/event_campaigns/${id}/events`, { ...event, title: 'API same campaign event' })), slugsOf('events'));
     });
 
@@ -338,7 +338,7 @@ for (const target of targets()) {
       assert.equal(res.statusCode, 422);
       assert.match(res.body, /debe tener letras o números visibles/);
       const api2 = await api.post('/event_campaigns', { title: 'API invisible week' });
-      const id = api2.body.identifiers[0].slice('turnout:'.length);
+      const id = api2.body.identifiers[0].split(':')[1];
       const event = { title: 'Invisible contact', start_date: `${day}T18:00:00`, timezone_identifier: 'America/Chicago', location: { venue: 'Hall', address_lines: ['1 Main St'], locality: 'Chicago', region: 'IL', postal_code: '60602', country: 'US' } };
       const bad = await api.post(`/event_campaigns/${id}/events`, { ...event, contact: { name: '\u200D\uFEFF', email_address: 'h@example.org' } });
       assert.equal(bad.status, 400);

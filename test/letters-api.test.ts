@@ -20,7 +20,7 @@ for (const t of targets()) {
     after(() => h.close());
     const call = (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, key = token) =>
       h.app.inject({ method, url: `/api/v2${url}`, headers: { 'osdi-api-token': key, ...(body ? { 'content-type': 'application/json' } : {}) }, payload: body ? JSON.stringify(body) : undefined });
-    const idOf = (doc: { identifiers: string[] }) => doc.identifiers[0]!.replace('turnout:', '');
+    const idOf = (doc: { identifiers: string[] }) => doc.identifiers[0]!.split(':')[1]!;
     const person = (email: string) => ({ given_name: 'Ana', family_name: 'Ruiz', email_addresses: [{ address: email }], postal_addresses: [{ postal_code: '60605', country: 'US' }] });
 
     it('creates, lists, reads and updates advocacy campaigns in Action Network\u2019s shape', async () => {

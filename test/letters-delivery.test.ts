@@ -222,6 +222,26 @@ for (const t of targets()) {
       assert.match(bo.text, /Dear Bo Chen,/);
     });
 
+    it('frames a letter written from the Spanish page in the campaign’s language, keeping the writer’s words', async () => {
+      const sink = await smtpSink();
+      const c = await makeCampaign(h, orgId, { title: 'Framed', hourly_cap: 3600, window_start: '00:00', window_end: '24:00' }, [target('Ana Ruiz', 'frame@council.example')]);
+      const res = await h.app.inject({ method: 'POST', url: `/letters/${c.slug}`, headers: FORM, payload: form({ ...writer({ email: 'es@example.org', lang: 'es' }), body: 'Financien la biblioteca, por favor.' }) });
+      assert.equal(res.statusCode, 303);
+      const clock = { now: Date.now() };
+      const mailer = createMailer({ smtpUrl: sink.url, from: 'turnout@turnout.test', dataDir: h.dataDir });
+      try {
+        await simulate(h, { start: clock.now, mailer, clock });
+      } finally {
+        mailer.close();
+        await sink.close();
+      }
+      const mail = sink.received.find((m) => m.to[0] === 'frame@council.example')!;
+      assert.ok(mail, 'the letter went');
+      assert.match(mail.text, /Dear /);
+      assert.match(mail.text, /Financien la biblioteca, por favor\./);
+      assert.doesNotMatch(mail.text, /Estimad|Atentamente|Enviada por|en nombre de/);
+    });
+
     it('flags a target whose address bounces and pauses its queue; the others go on; resuming sends the rest', async () => {
       const sink = await smtpSink(['gone@council.example']);
       const c = await makeCampaign(h, orgId, { title: 'Bounce', hourly_cap: 3600, window_start: '00:00', window_end: '24:00' }, [

@@ -100,7 +100,7 @@ for (const target of targets()) {
       assert.equal((await other.get(`/open_letters/${letterId}/signatures`)).status, 404);
       assert.equal((await other.post(`/open_letters/${letterId}/signatures`, { person: osdiPerson('intruder@example.org') })).status, 404);
       assert.equal((await other.get('/open_letters')).body.total_records, 0);
-      assert.equal((await h.app.inject({ url: '/api/v2/open_letters' })).statusCode, 401);
+      assert.equal((await h.app.inject({ url: '/api/v2/open_letters' })).statusCode, 403);
     });
   });
 }

@@ -155,7 +155,10 @@ for (const target of targets()) {
       assert.match(bad.body, /Enter the day it was delivered/);
       assert.match(bad.body, /Choose how it was delivered/);
       assert.equal((await post(owner, `/admin/open_letters/${l.id}/deliveries`, { delivered_on: '2026-05-01', recipient: 'Dana Reyes, CEO', method: 'in_person', note: 'private note', shown: 'yes' })).statusCode, 303);
-      assert.equal((await post(owner, `/admin/open_letters/${l.id}/close`, {})).statusCode, 303);
+      const asked = await post(owner, `/admin/open_letters/${l.id}/close`, {});
+      assert.equal(asked.statusCode, 200, 'closing asks first');
+      assert.match(asked.body, /Close the letter/);
+      assert.equal((await post(owner, `/admin/open_letters/${l.id}/close`, { confirm: 'yes' })).statusCode, 303);
       const pub = await h.app.inject({ url: `/open_letters/${l.slug}` });
       assert.match(pub.body, /Delivered to Dana Reyes, CEO on 2026-05-01 \(in person\)/);
       assert.doesNotMatch(pub.body, /private note/);
@@ -174,8 +177,10 @@ for (const target of targets()) {
       const l = await letter();
       const partner = await organization(h, 'Neighbours for Privacy');
       const partnerOwner = await organizerIn(h, partner.id, 'owner', 'owner@nfp.example');
-      assert.equal((await get(owner, `/admin/open_letters/${l.id}/partners`)).statusCode, 200);
-      await invitePartner(db(), { sponsorId: orgId, action: { type: 'open_letter', id: l.id }, partnerSlug: partner.slug, byUserId: owner.userId });
+      const screen0 = await get(owner, `/admin/open_letters/${l.id}/partners`);
+      assert.equal(screen0.statusCode, 200);
+      assert.match(screen0.body, /Back to the open letter</);
+      await h.ctx.committer.submit((uow) => invitePartner(uow, { sponsorId: orgId, action: { type: 'open_letter', id: l.id, title: l.title }, partner, byUserId: owner.userId }));
       const p = await db().selectFrom('action_partners').select('id').where('action_id', '=', l.id).executeTakeFirstOrThrow();
       await respondToPartnership(db(), { partnershipId: p.id, partnerId: partner.id, accept: true, byUserId: partnerOwner.userId });
       letterCache(h.ctx).forget(l.slug);

@@ -126,7 +126,7 @@ for (const target of targets()) {
         ['30 MB', {}, { name: 'logo', filename: 'big.png', type: 'image/png', bytes: Buffer.concat([await logoPng(), Buffer.alloc(30 * 1024 * 1024)]) }, /2 MB or smaller/],
         ['an image bomb', {}, { name: 'logo', filename: 'bomb.png', type: 'image/png', bytes: imageBomb() }, /too many pixels/],
         ['a website that is not a URL', { website: 'not a website' }, undefined, /as a web address, like example.org/],
-        ['no name', { org_name: '  ' }, undefined, /Enter your organization name/],
+        ['no name', { org_name: '  ' }, undefined, /Enter the organization’s name/],
         ['no state in the US', { region: '' }, undefined, /Enter the state/],
       ];
       for (const [what, over, file, message] of cases) {
@@ -228,6 +228,13 @@ for (const target of targets()) {
       assert.match(form1.body, /name="postal_code"/);
       const res = await h.app.inject({ method: 'POST', url: `/open_letters/${l.slug}`, headers: FORM, payload: form({ kind: 'individual', given_name: 'Ivy', family_name: 'Person', email: 'ivy@example.org', postal_code: '94110', country: 'US' }) });
       assert.equal(res.statusCode, 303);
+      assert.equal(res.headers.location, `/open_letters/${l.slug}/thanks?as=individual`);
+      const thanks = (await h.app.inject({ url: res.headers.location as string })).body;
+      assert.match(thanks, /your name is not published/);
+      assert.doesNotMatch(thanks, /check each organization/, 'an individual is neither reviewed nor listed');
+      const gracias = (await h.app.inject({ url: `${res.headers.location as string}&lang=es` })).body;
+      assert.match(gracias, /no se publican sus nombres/);
+      assert.doesNotMatch(gracias, /revisan cada organización/);
       const done = await h.app.inject({ method: 'POST', url: await confirmationPath(h, 'ivy@example.org'), headers: FORM, payload: form({}) });
       assert.match(done.body, /now counts/);
       letterCache(h.ctx).forget(l.slug);
@@ -242,10 +249,17 @@ for (const target of targets()) {
 
     it('speaks Spanish on the form and its errors', async () => {
       const l = await letter();
-      assert.match((await page(l.slug, '?lang=es')).body, /Firme en nombre de su organización/);
-      const res = await signAsOrganization(h, l.slug, { lang: 'es', website: 'no es una web' });
+      const spanish = (await page(l.slug, '?lang=es')).body;
+      assert.match(spanish, /Firma en nombre de tu organización/);
+      assert.match(spanish, /Tu organización/);
+      assert.doesNotMatch(spanish, /Firme |Su organización|Usted/, 'the open letter speaks to the reader with “tú”, as the rest of the site');
+      const res = await signAsOrganization(h, l.slug, { lang: 'es', website: 'no es una web', org_name: '' });
       assert.equal(res.statusCode, 422);
-      assert.match(res.body, /Escriba el sitio web de la organización/);
+      assert.match(res.body, /Escribe el sitio web de la organización/);
+      assert.match(res.body, /Escribe el nombre de la organización/);
+      assert.doesNotMatch(res.body, /tu nombre de la organización/);
+      const thanks = await h.app.inject({ url: `/open_letters/${l.slug}/thanks?lang=es` });
+      assert.match(thanks.body, /Comparte la carta/);
     });
 
     it('erases the signer and keeps the organization on the list', async () => {

@@ -24,7 +24,7 @@ for (const target of targets()) {
       const res = await signup({
         person: osdiPerson('ana@example.org', {
           email_addresses: [{ address: 'Ana@Example.org', status: 'subscribed', primary: true }],
-          preferred_language: 'es',
+          languages_spoken: ['es'],
         }),
         add_tags: ['volunteer'],
       });
@@ -32,12 +32,13 @@ for (const target of targets()) {
       assert.match(res.headers['content-type'] as string, HAL);
       const p = res.body;
       const id = idOf(p);
-      assert.deepEqual(p.identifiers, [`turnout:${id}`]);
+      assert.deepEqual(p.identifiers, [`action_network:${id}`, `turnout:${id}`]);
+      assert.equal(p.origin_system, undefined, 'a person has no origin_system at Action Network');
+      assert.equal(p.preferred_language, undefined, 'languages_spoken is Action Network’s field');
       assert.equal(p.given_name, 'Ana');
       assert.equal(p.family_name, 'Ruiz');
       assert.deepEqual(p.email_addresses, [{ primary: true, address: 'ana@example.org', status: 'subscribed' }]);
       assert.deepEqual(p.postal_addresses, [{ primary: true, postal_code: '94110', country: 'US' }]);
-      assert.equal(p.preferred_language, 'es');
       assert.deepEqual(p.languages_spoken, ['es']);
       assert.deepEqual(p.custom_fields, {});
       assert.ok(!Number.isNaN(Date.parse(p.created_date)));
@@ -47,7 +48,9 @@ for (const target of targets()) {
       assert.equal(p._links.curies.length, 3);
       assert.deepEqual(await tagsOf(db(), id), ['volunteer']);
       const consent = await db().selectFrom('consents').selectAll().where('person_id', '=', id).execute();
-      assert.deepEqual(consent.map((c) => [c.given, c.wording, c.action_type]), [[1, 'API', 'person_signup']]);
+      assert.deepEqual(consent.map((c) => [c.given, c.action_type, c.action_id]), [[1, 'person_signup', api.tokenId]]);
+      assert.match(consent[0]!.wording, /through the API with the token "test"/);
+      assert.ok(!consent[0]!.wording.includes(api.token), 'the consent never holds the secret');
 
       const got = await api.get(`/people/turnout:${id}`);
       assert.equal(got.status, 200);
@@ -75,12 +78,20 @@ for (const target of targets()) {
       assert.deepEqual(await tagsOf(db(), idOf(again.body)), ['donor']);
     });
 
-    it('subscribes a person only when the status says subscribed', async () => {
+    it('subscribes a new person sent with no status, as Action Network does; unsubscribed is kept', async () => {
       const plain = await signup({ person: { email_addresses: [{ address: 'cy@example.org' }] } });
-      assert.equal(plain.body.email_addresses[0].status, 'unsubscribed');
+      assert.equal(plain.body.email_addresses[0].status, 'subscribed');
       assert.equal(plain.body.given_name, null);
-      const later = await signup({ person: { email_addresses: [{ address: 'cy@example.org', status: 'subscribed' }] } });
+      const out = await signup({ person: { email_addresses: [{ address: 'cy-out@example.org', status: 'unsubscribed' }] } });
+      assert.equal(out.body.email_addresses[0].status, 'unsubscribed');
+      const again = await signup({ person: { email_addresses: [{ address: 'cy-out@example.org' }] } });
+      assert.equal(again.body.email_addresses[0].status, 'unsubscribed', 'someone on the list keeps their status when none is sent');
+      const later = await signup({ person: { email_addresses: [{ address: 'cy-out@example.org', status: 'subscribed' }] } });
       assert.equal(later.body.email_addresses[0].status, 'subscribed');
+      const off = await signup({ person: { email_addresses: [{ address: 'cy-out@example.org', status: 'unsubscribed' }] } });
+      assert.equal(off.body.email_addresses[0].status, 'unsubscribed', 'the helper unsubscribes, as Action Network’s does');
+      const consents = await db().selectFrom('consents').select(['given']).where('person_id', '=', idOf(off.body)).orderBy('created_at').orderBy('id').execute();
+      assert.deepEqual(consents.map((c) => c.given).sort(), [0, 0, 1]);
     });
 
     it('uses the primary email address when several are sent', async () => {
@@ -210,7 +221,8 @@ for (const target of targets()) {
       for (const [filter, message] of [
         ["email eq 'p1@example.org'", /cannot filter on "email"/],
         ["given_name gt 'A'", /given_name can only be filtered with eq/],
-        ["given_name eq 'Ana' or given_name eq 'Bo'", /malformed filter/],
+        ["given_name eq 'Ana' or", /malformed filter at "or"/],
+        ["(given_name eq 'Ana'", /unbalanced parentheses/],
         ["created_date gt '2024-02-30'", /created_date must be compared with a date/],
         ["family_name eq 'Ruiz\u0000'", /^query\.filter contains a control character \(U\+0000\)/],
         ["family_name eq 'Ruiz\u0085'", /value for family_name contains control or invalid characters/],

@@ -372,7 +372,7 @@ for (const target of targets()) {
       assert.match((await console(organizer, `${base}?before=${hourAgo}&preview=1`)).body, /0 signatures match/);
       for (const [q, message] of [
         ['', /Choose at least one/],
-        ['from=yesterday', /Enter a time like 2026-12-01T09:00/],
+        ['from=yesterday', /Enter the time in UTC\. Like 2026-12-01 09:00, on a 24-hour clock/],
         [`from=${inAnHour}&before=${hourAgo}`, /must be after/],
         ['email_domain=no%20spaces', /Enter a domain like spam\.example/],
         ['client_key=abc', /A client key is 16 letters/],

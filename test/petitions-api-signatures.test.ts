@@ -60,7 +60,7 @@ for (const target of targets()) {
       assert.match(res.headers['content-type'] as string, HAL);
       const s = res.body;
       const id = idOf(s);
-      assert.deepEqual(s.identifiers, [`turnout:${id}`]);
+      assert.deepEqual(s.identifiers, [`action_network:${id}`, `turnout:${id}`]);
       assert.ok(!Number.isNaN(Date.parse(s.created_date)));
       assert.ok(!Number.isNaN(Date.parse(s.modified_date)));
       assert.equal(s.comments, 'Privacy matters.');
@@ -120,8 +120,8 @@ for (const target of targets()) {
     });
 
     it('writes the autoresponse in Spanish for a Spanish speaker', async () => {
-      const res = await sign({ person: osdiPerson('fe@example.org', { preferred_language: 'es' }), triggers: { autoresponse: { enabled: true } } });
-      assert.equal(res.body._embedded['osdi:person'].preferred_language, 'es');
+      const res = await sign({ person: osdiPerson('fe@example.org', { languages_spoken: ['es'] }), triggers: { autoresponse: { enabled: true } } });
+      assert.deepEqual(res.body._embedded['osdi:person'].languages_spoken, ['es']);
       await h.runJobs();
       assert.equal(h.mailer.sent[0]?.language, 'es');
       const rows = await signatureRows();

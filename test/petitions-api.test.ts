@@ -42,7 +42,7 @@ for (const target of targets()) {
       assert.equal(res.body._links['osdi:person_signup_helper'].href, `${BASE}/people`);
       assert.equal(res.body._links['osdi:tags'].href, `${BASE}/tags`);
       assert.equal(res.body._links['osdi:events'].href, `${BASE}/events`);
-      assert.equal(res.body._links['osdi:event_campaigns'].href, `${BASE}/event_campaigns`);
+      assert.equal(res.body._links['action_network:event_campaigns'].href, `${BASE}/event_campaigns`);
       assert.deepEqual(
         res.body._links.curies.map((c: { name: string }) => c.name),
         ['osdi', 'action_network', 'turnout'],
@@ -50,17 +50,21 @@ for (const target of targets()) {
       assert.deepEqual(res.body._links.curies[0], { name: 'osdi', href: 'http://turnout.test/docs/v2/{rel}', templated: true });
     });
 
-    it('refuses requests without a valid token with 401 and Action Network’s error shape', async () => {
+    it('refuses requests without a valid token with 403 and Action Network’s error shape', async () => {
       for (const headers of [{}, { 'osdi-api-token': 'tnt_wrong' }, { 'osdi-api-token': '' }, { 'osdi-api-token': 'x'.repeat(5000) }]) {
-        for (const url of ['/api/v2/', '/api/v2/petitions', '/api/v2/people']) {
+        for (const url of ['/api/v2/petitions', '/api/v2/people']) {
           const res = await h.app.inject({ url, headers });
-          assert.equal(res.statusCode, 401, `${url} ${JSON.stringify(headers).slice(0, 40)}`);
+          assert.equal(res.statusCode, 403, `${url} ${JSON.stringify(headers).slice(0, 40)}`);
           assert.match(res.headers['content-type'] as string, HAL);
           assert.deepEqual(res.json(), { error: 'API Key invalid or not present' });
         }
+        // The entry point answers, as Action Network's does, without the links a key opens.
+        const aep = await h.app.inject({ url: '/api/v2/', headers });
+        assert.equal(aep.statusCode, 200);
+        assert.equal(aep.json()._links['osdi:petitions'], undefined);
       }
       const post = await h.app.inject({ method: 'POST', url: '/api/v2/petitions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(petitionBody()) });
-      assert.equal(post.statusCode, 401);
+      assert.equal(post.statusCode, 403);
       assert.equal(await petitionCount(), 0, 'nothing was created without a token');
     });
 
@@ -77,7 +81,7 @@ for (const target of targets()) {
       const p = res.body;
       const id = idOf(p);
       assert.match(id, /^[0-9a-f-]{36}$/);
-      assert.deepEqual(p.identifiers, [`turnout:${id}`]);
+      assert.deepEqual(p.identifiers, [`action_network:${id}`, `turnout:${id}`]);
       assert.equal(p.title, 'Stop face surveillance');
       assert.equal(p.description, 'Lumidex sells face recognition to police.');
       assert.equal(p.petition_text, 'Stop selling it.');
@@ -101,16 +105,16 @@ for (const target of targets()) {
       assert.match(page.body, /Stop face surveillance/);
     });
 
-    it('reads a petition by turnout:<id> or bare id; an unknown id is a JSON 404', async () => {
+    it('reads a petition by action_network:<id>, turnout:<id> or bare id; an unknown id is a JSON 404', async () => {
       const created = (await api.post('/petitions', petitionBody({ title: 'Read me' }))).body;
       const id = idOf(created);
-      for (const ref of [id, `turnout:${id}`, id.toUpperCase()]) {
+      for (const ref of [id, `turnout:${id}`, `action_network:${id}`, id.toUpperCase()]) {
         const res = await api.get(`/petitions/${ref}`);
         assert.equal(res.status, 200, ref);
         assert.equal(res.body.title, 'Read me');
-        assert.deepEqual(res.body.identifiers, [`turnout:${id}`]);
+        assert.deepEqual(res.body.identifiers, [`action_network:${id}`, `turnout:${id}`]);
       }
-      for (const ref of ['00000000-0000-4000-8000-000000000000', 'not-an-id', `action_network:${id}`]) {
+      for (const ref of ['00000000-0000-4000-8000-000000000000', 'not-an-id', 'None', `salsa:${id}`]) {
         const res = await api.get(`/petitions/${ref}`);
         assert.equal(res.status, 404, ref);
         assert.match(res.headers['content-type'] as string, HAL);

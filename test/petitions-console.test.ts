@@ -77,7 +77,7 @@ for (const target of targets()) {
       const res = await get(owner, '/admin/petitions');
       assert.equal(res.statusCode, 200);
       assert.match(res.body, new RegExp(`<a href="/admin/petitions/${p.id}">Listed petition</a>`));
-      assert.match(res.body, /<td>open<\/td>/);
+      assert.match(res.body, /<td[^>]*>open<\/td>/);
       assert.match(res.body, /automatic \(now 100\)/);
       assert.ok(res.body.includes(p.created_at.slice(0, 10)));
       assert.ok(!res.body.includes('Not ours'), 'another organization’s petition is not listed');
@@ -283,13 +283,18 @@ for (const target of targets()) {
       assert.match((await h.app.inject({ url: '/petitions/open-and-shut' })).body, /id="sign-heading"/);
       const detail = await get(organizer, `/admin/petitions/${id}`);
       assert.match(detail.body, new RegExp(`action="/admin/petitions/${id}/close"`));
-      const closed = await post(organizer, `/admin/petitions/${id}/close`, {}, csrfFrom(detail.body));
+      const asked = await post(organizer, `/admin/petitions/${id}/close`, {}, csrfFrom(detail.body));
+      assert.equal(asked.statusCode, 200, 'closing asks first');
+      assert.match(asked.body, /Close “Open and shut”\?/);
+      assert.match(asked.body, /<input type="hidden" name="confirm" value="yes"\/>/);
+      assert.equal((await petitionRow(id)).status, 'open', 'nothing changes before the confirmation');
+      const closed = await post(organizer, `/admin/petitions/${id}/close`, { confirm: 'yes' }, csrfFrom(detail.body));
       assert.equal(closed.statusCode, 303);
       assert.equal(closed.headers.location, `/admin/petitions/${id}?notice=closed`);
       assert.equal((await petitionRow(id)).status, 'closed');
       const closedPage = await h.app.inject({ url: '/petitions/open-and-shut' });
       assert.doesNotMatch(closedPage.body, /id="sign-heading"/);
-      assert.match(closedPage.body, /class="notice"/);
+      assert.match(closedPage.body, /<p class="closed" role="status">This petition is closed/);
       assert.equal((await sign('open-and-shut', { given_name: 'Late', family_name: 'Comer', email: 'late@example.org', postal_code: '94110' })).statusCode, 409);
       assert.match((await get(organizer, `/admin/petitions/${id}`)).body, new RegExp(`action="/admin/petitions/${id}/open"`));
       const opened = await post(organizer, `/admin/petitions/${id}/open`, {});
@@ -325,7 +330,7 @@ for (const target of targets()) {
 
       const first = await get(organizer, `/admin/petitions/${petition.id}`);
       assert.equal(first.statusCode, 200);
-      const rows = (html: string) => [...html.matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)];
+      const rows = (html: string) => [...html.matchAll(/<tr><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><td[^>]*>([^<]*)<\/td><\/tr>/g)];
       const page1 = rows(first.body);
       assert.equal(page1.length, 50);
       assert.deepEqual(page1[0]!.slice(1, 6), ['Cy Díaz', 'cy@other.example', '60601', '', '']);

@@ -83,7 +83,8 @@ for (const target of targets()) {
       assert.match(res.headers['content-type'] as string, /text\/html/);
       assert.match(res.body, /To:<\/span> <span>Lumidex CEO/);
       assert.match(res.body, /0 signatures/);
-      assert.match(res.body, /<progress max="100" value="0"/);
+      assert.match(res.body, /role="progressbar" aria-labelledby="count-text" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"/);
+      assert.match(res.body, /<p class="count" id="count-text">0 of 100 signatures<\/p>/);
       for (const [id, label] of [
         ['given_name', 'First name'],
         ['family_name', 'Last name'],
@@ -106,7 +107,7 @@ for (const target of targets()) {
       const thanks = await h.app.inject({ url: res.headers.location });
       assert.equal(thanks.statusCode, 200);
       assert.match(thanks.body, /Thank you for signing/);
-      assert.match(thanks.body, new RegExp(`value="http://turnout.test/petitions/${slug}"`));
+      assert.match(thanks.body, new RegExp(`value="http://turnout.test/petitions/${slug}\\?source=share-copy"`));
       assert.equal(await count(), 1);
       const [s] = await signatures();
       assert.equal(s!.source, 'email-1');
@@ -245,7 +246,7 @@ for (const target of targets()) {
       const res = await h.app.inject({ url: `/petitions/${slug}.json` });
       assert.equal(res.statusCode, 200);
       assert.match(res.headers['cache-control'] as string, /max-age=5/);
-      assert.deepEqual(res.json(), { title: `Stop face surveillance ${n}`, count: 1, goal: 100, status: 'open' });
+      assert.deepEqual(res.json(), { title: `Stop face surveillance ${n}`, count: 1, goal: 100, status: 'open', closes_at: null });
       assert.equal((await h.app.inject({ url: '/petitions/nope.json' })).statusCode, 404);
     });
 
@@ -307,6 +308,14 @@ for (const target of targets()) {
       assert.match(page.body, /<html lang="es">/);
       assert.match(page.body, /<label for="given_name">Nombre<\/label>/);
       assert.match(page.headers['set-cookie'] as string, /lang=es/);
+      assert.doesNotMatch(String(page.headers.vary ?? ''), /Accept-Language/, '?lang= alone chooses the language');
+      const negotiated = await h.app.inject({ url: `/petitions/${slug}`, headers: { 'accept-language': 'es' } });
+      assert.match(negotiated.body, /<html lang="es">/);
+      assert.match(String(negotiated.headers.vary), /Accept-Language/);
+      assert.match(String(negotiated.headers.vary), /Cookie/);
+      const picture = await h.app.inject({ url: `/petitions/${slug}/share.png?lang=es` });
+      assert.equal(picture.statusCode, 200);
+      assert.equal(picture.headers['set-cookie'], undefined, 'a picture sets no cookie');
       const res = await sign(signer({ email: 'es@example.org' }), '', { cookie: 'lang=es' });
       assert.equal(res.statusCode, 303);
       const person = await h.ctx.database.db.selectFrom('people').selectAll().where('email', '=', 'es@example.org').executeTakeFirstOrThrow();

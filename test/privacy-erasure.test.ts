@@ -16,6 +16,8 @@ import { receiveUpload, startImport } from '../src/imports/service.ts';
 import { STOPPED_BY_ERASURE } from '../src/imports/erasure.ts';
 import { newId, nowIso } from '../src/util/ids.ts';
 import { createApiToken } from '../src/orgs/service.ts';
+import { setCustomFields } from '../src/people/index.ts';
+import { checkQuestions, createForm } from '../src/forms/index.ts';
 
 // Erasure clears every column that holds a person's data, in every capability's tables: each
 // capability declares its columns (Capability.personalData, the core's in src/db/personal-data.ts),
@@ -170,6 +172,16 @@ for (const target of targets()) {
       });
       assert.ok(api.statusCode < 300, api.body);
 
+      // A form's submission: its answer is also kept as the person's custom field.
+      const survey = await createForm(db(), orgId, { title: 'Erase me form', description: '', questions: checkQuestions([{ id: 'why', kind: 'long_text', label: 'Why?' }]).questions, status: 'open' }, nowIso());
+      const submitted = await h.app.inject({
+        method: 'POST',
+        url: `/forms/${survey.slug}?source=zelda-source`,
+        headers: { ...FORM, referer: 'https://zelda-source.example/' },
+        payload: form({ given_name: GIVEN, family_name: FAMILY, email: EMAIL, postal_code: '60605', q_why: COMMENT, opt_in: 'yes' }),
+      });
+      assert.equal(submitted.statusCode, 303, submitted.body);
+
       // A hosted event, offered through the public form; the host is confirmed, approved and trusted.
       const week = await campaign(h, orgId);
       const offer = await h.app.inject({
@@ -191,6 +203,13 @@ for (const target of targets()) {
         .execute();
 
       const person = await db().selectFrom('people').selectAll().where('organization_id', '=', orgId).where('email', '=', EMAIL.toLowerCase()).executeTakeFirstOrThrow();
+      // Custom fields given through the API or a form.
+      await db().transaction().execute((trx) => setCustomFields(trx, orgId, person.id, { 'Why I joined': COMMENT }, nowIso()));
+      // A webhook delivery waiting for its retry: its body is the record with the person in it.
+      const hookAt = nowIso();
+      const endpointId = newId();
+      await db().insertInto('webhook_endpoints').values({ id: endpointId, organization_id: orgId, url: 'https://hooks.example.org/x', description: '', events: '["signature"]', status: 'enabled', disabled_reason: null, disabled_at: null, secret_sealed: 'sealed', previous_secret_sealed: null, previous_secret_expires_at: null, failing_since: null, last_success_at: null, created_by: null, created_at: hookAt, modified_at: hookAt }).execute();
+      await db().insertInto('webhook_deliveries').values({ id: newId(), organization_id: orgId, endpoint_id: endpointId, message_id: 'msg_1', event: 'signature', record_id: null, person_id: person.id, body: JSON.stringify([{ 'osdi:signature': { person: { given_name: GIVEN, email_addresses: [{ address: EMAIL }] }, comments: COMMENT } }]), status: 'pending', attempts: 1, last_status_code: 500, last_duration_ms: 3, last_error: 'answered 500', next_attempt_at: hookAt, delivered_at: null, created_at: hookAt, modified_at: hookAt }).execute();
       const counts = async () => ({
         signatures: (await db().selectFrom('petitions').select('signature_count').where('id', '=', petition.id).executeTakeFirstOrThrow()).signature_count,
         signatureRows: Number((await db().selectFrom('signatures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
@@ -230,6 +249,8 @@ for (const target of targets()) {
       const kept = JSON.parse(audit.details) as Record<string, number>;
       assert.equal(kept.signatures_kept, 1);
       assert.equal(kept.attendances_kept, 2);
+      assert.equal(kept.submissions_kept, 1);
+      assert.ok((kept.custom_fields_deleted ?? 0) >= 2, `their custom fields were deleted: ${audit.details}`);
       assert.equal(kept.hosted_events_kept, 1);
       assert.equal(kept.imports_stopped, 1);
       assert.ok((kept.jobs_cancelled ?? 0) >= 3, `their queued jobs were cancelled: ${audit.details}`);

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   import_people: ['owner', 'admin', 'organizer'],
   erase_people: ['owner', 'admin'],
   manage_members: ['owner', 'admin'],
+  manage_webhooks: ['owner', 'admin'],
   view_audit: ['owner'],
   manage_settings: ['owner'],
 } as const satisfies Record<string, readonly Role[]>;

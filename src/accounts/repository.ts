@@ -180,11 +180,31 @@ export const auditEvents = (q: Q, organizationId: string, limit = 200) =>
   q
     .selectFrom('audit_events')
     .leftJoin('users', 'users.id', 'audit_events.user_id')
-    .select(['audit_events.id', 'audit_events.action', 'audit_events.subject', 'audit_events.details', 'audit_events.created_at', 'users.email as user_email'])
+    .select(['audit_events.id', 'audit_events.action', 'audit_events.subject', 'audit_events.details', 'audit_events.created_at', 'audit_events.user_id', 'users.email as user_email', 'users.name as user_name'])
     .where('audit_events.organization_id', '=', organizationId)
     .orderBy('audit_events.created_at', 'desc')
+    .orderBy('audit_events.id', 'desc')
     .limit(limit)
     .execute();
+
+/** The names the audit log writes for the ids its entries hold: users, the organization's people, organizations by id or slug. */
+export async function auditNameRows(q: Q, organizationId: string, ids: readonly string[], slugs: readonly string[]) {
+  const none = Promise.resolve([] as { id: string; name: string | null; email: string | null }[]);
+  const [users, people, orgs] = await Promise.all([
+    ids.length ? q.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', ids).execute() : none,
+    ids.length
+      ? q.selectFrom('people').select(['id', 'given_name', 'family_name', 'email']).where('organization_id', '=', organizationId).where('id', 'in', ids).execute()
+      : Promise.resolve([] as { id: string; given_name: string | null; family_name: string | null; email: string | null }[]),
+    ids.length || slugs.length
+      ? q
+          .selectFrom('organizations')
+          .select(['id', 'slug', 'name'])
+          .where((w) => w.or([...(ids.length ? [w('id', 'in', ids)] : []), ...(slugs.length ? [w('slug', 'in', slugs)] : [])]))
+          .execute()
+      : Promise.resolve([] as { id: string; slug: string; name: string }[]),
+  ]);
+  return { users, people, orgs };
+}
 
 /** Records a used TOTP step; true only when it is newer than the last one (a code works once). */
 export async function useTotpStep(q: Q, userId: string, step: number): Promise<boolean> {

@@ -12,6 +12,12 @@ type Count<K extends string> = { [key in K]: string | null } & { n: number | str
  */
 export function actionKind<Row extends { id: string; slug: string; title: string }>(k: {
   type: string;
+  /** The console's name for one action; by default the type in words ("open_letter": "open letter"). */
+  noun?: string;
+  /** The console's folder of these actions; by default `/admin/<type>s`. */
+  consoleBase?: string;
+  /** False when the type takes no partners; true by default. */
+  partners?: boolean;
   find(db: Db, organizationId: string, id: string): Promise<Row | undefined>;
   byIds(db: Db, ids: readonly string[]): Promise<Row[]>;
   /** The total, what it counts in a sentence, and where the action lives. */
@@ -23,6 +29,9 @@ export function actionKind<Row extends { id: string; slug: string; title: string
   const partnered = (row: Row): PartneredAction => ({ type: k.type, id: row.id, title: row.title, slug: row.slug, ...k.present(row) });
   return {
     type: k.type,
+    noun: k.noun ?? k.type.replaceAll('_', ' '),
+    consoleBase: k.consoleBase ?? `/admin/${k.type}s`,
+    partners: k.partners ?? true,
     find: async (ctx, organizationId, id) => {
       const row = await k.find(ctx.database.db, organizationId, id);
       return row && partnered(row);

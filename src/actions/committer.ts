@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { UnitOfWork } from './unit-of-work.ts';
+import { registerListener, UnitOfWork, type RaisedListener } from './unit-of-work.ts';
 import type { Dialect } from '../db/connect.ts';
 import { nowIso } from '../util/ids.ts';
 import { classifyDatabaseFault } from '../db/faults.ts';
@@ -20,6 +20,8 @@ export interface CommitterOptions {
   /** Transactions in flight at once (1 on SQLite, which has one writer; a few on PostgreSQL). */
   concurrency?: number;
   dialect?: Dialect;
+  /** Hears what each transaction's actions raised (webhooks), before it is written. */
+  listener?: RaisedListener;
 }
 
 /**
@@ -40,6 +42,7 @@ export class GroupCommitter {
   private readonly maxBatch: number;
   private readonly concurrency: number;
   private readonly dialect: Dialect;
+  private readonly listener: RaisedListener | undefined;
   private closed = false;
   // Actions submitted in the current and the previous half second, for `busy`.
   private window = { start: 0, count: 0, previous: 0 };
@@ -51,6 +54,8 @@ export class GroupCommitter {
     this.maxBatch = opts.maxBatch ?? 500;
     this.concurrency = opts.concurrency ?? 1;
     this.dialect = opts.dialect ?? 'sqlite';
+    this.listener = opts.listener;
+    if (opts.listener) registerListener(db, opts.listener);
   }
 
   /**
@@ -123,7 +128,7 @@ export class GroupCommitter {
     const results = new Map<Pending, unknown>();
     try {
       await this.db.transaction().execute(async (trx) => {
-        const uow = new UnitOfWork(trx, nowIso(), this.dialect);
+        const uow = new UnitOfWork(trx, nowIso(), this.dialect, this.listener);
         const together = batch.filter((item) => item.sideBySide);
         const alone = batch.filter((item) => !item.sideBySide);
         const settled = await uow.run(together.map((item) => item.work));

@@ -37,6 +37,41 @@ interface Asked {
 
 type Tables = keyof Database & string;
 
+// The group committer's listener of each database, for writes made in a transaction of their own.
+const listeners = new WeakMap<object, RaisedListener>();
+
+/** Registers the listener of a database's group committer (src/actions/committer.ts does). */
+export function registerListener(db: object, listener: RaisedListener): void {
+  listeners.set(db, listener);
+}
+
+/**
+ * Raises events from a transaction opened outside the group committer (a PUT of a person, an
+ * unsubscribe link): the listener hears them and queues its jobs in that same transaction.
+ */
+export async function raiseIn(db: object, trx: Transaction<Database>, raised: readonly Raised[]): Promise<void> {
+  const listener = listeners.get(db);
+  if (!listener || raised.length === 0) return;
+  const uow = new UnitOfWork(trx, new Date().toISOString(), 'sqlite', listener);
+  for (const r of raised) uow.raise(r.event, r.organizationId, r.id);
+  await uow.flush();
+}
+
+/** Something that happened to a record (a signature made, a person changed), raised for whoever listens: webhooks. */
+export interface Raised {
+  /** The event's name: `signature`, `attendance`, `donation`, `person` … (a capability's `webhooks`). */
+  event: string;
+  organizationId: string;
+  /** The record's id. */
+  id: string;
+}
+
+/**
+ * Reads what a unit of work raised, just before it is written, and may queue jobs in it (so
+ * nothing raised is lost on a crash). It must be quick: it runs inside every action's transaction.
+ */
+export type RaisedListener = (uow: UnitOfWork, raised: readonly Raised[]) => void | Promise<void>;
+
 /**
  * What one or more actions write in one transaction. Jobs and counter changes are collected
  * and written once at the end, so a batch of 500 signatures updates a petition's count once
@@ -50,6 +85,7 @@ type Tables = keyof Database & string;
  */
 export class UnitOfWork {
   readonly jobs: NewJob[] = [];
+  private raised: Raised[] = [];
   private readonly counts = new Map<string, { counter: Counter; id: string; delta: number }>();
   private readonly later = new Map<Tables, unknown[]>();
   private asked = new Map<SharedStatement<unknown, unknown>, Asked>();
@@ -65,7 +101,14 @@ export class UnitOfWork {
     readonly now: string,
     /** Which database: some rules lock rows on PostgreSQL where SQLite's single writer needs nothing. */
     readonly dialect: Dialect = 'sqlite',
+    /** Told what was raised before the flush (src/open-context.ts composes every capability's). */
+    private readonly listener?: RaisedListener,
   ) {}
+
+  /** Tells listeners (webhooks) that a record was made or changed; they hear of it in this transaction. */
+  raise(event: string, organizationId: string, id: string): void {
+    this.raised.push({ event, organizationId, id });
+  }
 
   /**
    * Runs actions side by side in this transaction and says how each ended. Only actions that
@@ -179,6 +222,11 @@ export class UnitOfWork {
 
   /** Writes the rows kept for later, the collected jobs and counter changes; called once, just before commit. */
   async flush(): Promise<void> {
+    if (this.raised.length > 0 && this.listener) {
+      const raised = this.raised;
+      this.raised = [];
+      await this.listener(this, raised);
+    }
     for (const [table, rows] of this.later) {
       // Kysely types a table name it knows; the rows were checked against it in `insertLater`.
       for (const chunk of chunks(rows)) await this.trx.insertInto(table as 'consents').values(chunk as Insertable<Database['consents']>[]).execute();

@@ -64,6 +64,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 
   const https = ctx.config.baseUrl.startsWith('https:');
   const headers = https ? { ...SECURITY_HEADERS, ...HSTS } : SECURITY_HEADERS;
+  /** Addresses of files, not pages: pictures, calendars, downloads. */
+  const FILE_PATH = /\.(?:png|jpe?g|gif|webp|svg|ico|ics|csv|json|txt|css|js)$/i;
   // Every cookie turnout sets (language, CSRF, session) is Secure when the site is https.
   await app.register(cookie, { parseOptions: { secure: https } });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -81,6 +83,8 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     },
   });
 
+  // Absolute addresses on public pages (link previews) come from BASE_URL, never from the Host header.
+  app.decorate('baseUrl', ctx.config.baseUrl);
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   // A callback hook, not an async one: it runs on every request, and a promise each is measurable.
@@ -93,10 +97,14 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
     });
     request.lang = lang;
     request.t = translator(lang);
-    if (query?.lang === lang && request.cookies.lang !== lang) {
+    const path = request.url.split('?', 1)[0]!;
+    // A file (a link preview's picture, a calendar, a CSV) never sets a cookie: only a page remembers the choice.
+    if (query?.lang === lang && request.cookies.lang !== lang && !FILE_PATH.test(path)) {
       reply.setCookie('lang', lang, { path: '/', maxAge: 365 * 86400, sameSite: 'lax', httpOnly: true });
     }
     reply.headers(headers);
+    // Without ?lang= the language comes from the lang cookie or Accept-Language: a shared cache must keep one copy per both.
+    if (query?.lang !== lang && !path.startsWith('/api/')) reply.header('vary', 'Accept-Language, Cookie');
     done();
   });
   // Control characters in the path, the query or the body: refused before any route reads them.

@@ -69,6 +69,7 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean; qui
     say(`Demo open letter: ${config.baseUrl}/open_letters/coalition-letter-to-lumidex`);
     say(`Demo fundraiser (pledges): ${config.baseUrl}/fundraising/pledge-to-fund-the-lawsuit`);
     say(`Demo letter to decision-makers: ${config.baseUrl}/letters/write-the-council-no-lumidex`);
+    say(`Demo form: ${config.baseUrl}/forms/volunteer-for-the-week-of-action`);
   }
   if (!config.smtpUrl) say(`Outgoing email is written to ${config.dataDir}/mail/ as .eml files (set SMTP_URL to send it).`);
   say('API: create a token with `npx turnout token create --org demo-coalition`, then send it as OSDI-API-Token to /api/v2/.');

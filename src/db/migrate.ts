@@ -3,6 +3,9 @@ import * as m001 from './migrations/001_foundation.ts';
 import * as m002 from './migrations/002_accounts.ts';
 import * as m006 from './migrations/006_totp_last_step.ts';
 import * as m007 from './migrations/007_signin_failures_rate_limits.ts';
+import * as m017 from './migrations/017_api_identifiers.ts';
+import * as m018 from './migrations/018_pages.ts';
+import * as m021 from './migrations/021_spanish_texts.ts';
 
 // The foundation's migrations (organizations, people, accounts, jobs, and the first
 // petitions tables, written before capabilities had folders). Each capability lists its own
@@ -13,6 +16,12 @@ const foundation: Record<string, Migration> = {
   '002_accounts': m002,
   '006_totp_last_step': m006,
   '007_signin_failures_rate_limits': m007,
+  // Identifiers other systems give records through the API, for every resource (src/kits/api/identifiers.ts).
+  '017_api_identifiers': m017,
+  // Organizations' accent colour and logo, petitions' closing time (src/orgs/README.md).
+  '018_pages': m018,
+  // Spanish versions of the campaign's own words on petitions, events, event campaigns and forms (src/kits/pages/localized.ts).
+  '021_spanish_texts': m021,
 };
 
 /**

@@ -8,7 +8,18 @@ const plain = (...columns: string[]) => Object.fromEntries(columns.map((c) => [c
 const ACCOUNT = 'an organizer\u2019s account, not a supporter: it ends when the member is removed (src/accounts), not by erasing a person';
 
 export const CORE_PERSONAL_DATA: PersonalData = {
-  organizations: { rows: 'none', columns: plain('id', 'slug', 'name', 'require_two_factor', 'created_at') },
+  organizations: { rows: 'none', columns: plain('id', 'slug', 'name', 'require_two_factor', 'created_at', 'accent_color', 'logo_version') },
+  organization_logos: { rows: 'none', columns: plain('organization_id', 'content_type', 'width', 'height', 'bytes', 'created_at') },
+  // Keys another system gave a record through the API (src/kits/api/identifiers.ts). Those of a person
+  // and of their records (signatures, attendances …) are deleted with the person: they tie the record to them.
+  api_identifiers: {
+    rows: 'erase',
+    columns: {
+      ...plain('organization_id', 'resource_type', 'created_at'),
+      identifier: { erase: 'clear', why: 'the row is deleted when it names the person or one of their records' },
+      resource_id: { erase: 'clear', why: 'the row is deleted when it names the person or one of their records' },
+    },
+  },
   api_tokens: { rows: 'none', columns: plain('id', 'organization_id', 'token_hash', 'label', 'created_at', 'last_used_at') },
   // The person's own row: erasePerson (src/people/service.ts) clears it and keeps it, so counts stay.
   people: {
@@ -21,11 +32,15 @@ export const CORE_PERSONAL_DATA: PersonalData = {
       postal_code: { erase: 'clear' },
       country: { erase: 'clear' },
       language: { erase: 'clear' },
+      address_lines: { erase: 'clear' },
+      locality: { erase: 'clear' },
+      region: { erase: 'clear' },
+      phone_number: { erase: 'clear' },
     },
   },
   tags: { rows: 'none', columns: plain('id', 'organization_id', 'name', 'created_at') },
   // Deleted with the person's erasure: a tag on a person says something about them.
-  taggings: { rows: 'erase', columns: { ...plain('tag_id', 'created_at'), person_id: { erase: 'clear', why: 'the row is deleted' } } },
+  taggings: { rows: 'erase', columns: { ...plain('id', 'tag_id', 'created_at'), person_id: { erase: 'clear', why: 'the row is deleted' } } },
   consents: {
     rows: 'erase',
     columns: {

@@ -10,6 +10,20 @@ export interface OrganizationTable {
   name: string;
   require_two_factor: ColumnType<number, number | undefined, number>;
   created_at: string;
+  /** `#rrggbb` for buttons and links, kept only when it reads at 4.5:1 on white (migration 018). */
+  accent_color: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Changes with each new logo (null: none); the logo's address carries it. */
+  logo_version: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** An organization's logo, re-encoded on upload (src/orgs/logo.ts). */
+export interface OrganizationLogoTable {
+  organization_id: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: string;
 }
 
 export type Role = 'owner' | 'admin' | 'organizer' | 'viewer';
@@ -103,6 +117,12 @@ export interface PersonTable {
   postal_code: string | null;
   country: string | null;
   language: string | null;
+  /** The street address's lines, a JSON array of strings (migration 016). */
+  address_lines: ColumnType<string | null, string | null | undefined, string | null>;
+  locality: ColumnType<string | null, string | null | undefined, string | null>;
+  region: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Digits, with the `+` of an international number (src/kits/api/person-input.ts `normalizePhone`). */
+  phone_number: ColumnType<string | null, string | null | undefined, string | null>;
   email_status: 'subscribed' | 'unsubscribed';
   created_at: string;
   modified_at: string;
@@ -116,6 +136,8 @@ export interface TagTable {
 }
 
 export interface TaggingTable {
+  /** The tagging's own identifier (the API's `/tags/:id/taggings/:id`; migration 016). */
+  id: string;
   tag_id: string;
   person_id: string;
   created_at: string;
@@ -188,6 +210,7 @@ export interface RateLimitHitTable {
  */
 export interface Database {
   organizations: OrganizationTable;
+  organization_logos: OrganizationLogoTable;
   api_tokens: ApiTokenTable;
   people: PersonTable;
   tags: TagTable;

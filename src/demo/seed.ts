@@ -14,6 +14,7 @@ import { createLetterCampaign, findLetterCampaignBySlug, replaceLetterTargets } 
 import { checkLetter, checkOrganizationFields, createLetter, findLetterBySlug, moderateSignature, placeSignature, signLetter } from '../open-letters/index.ts';
 import { createAccountLink, createUser, grantRole } from '../accounts/service.ts';
 import { findUserByEmail } from '../accounts/repository.ts';
+import { checkQuestions, createForm, findFormBySlug } from '../forms/index.ts';
 
 export const DEMO_OWNER_EMAIL = 'organizer@demo.turnout.example';
 
@@ -115,6 +116,32 @@ async function seedDemoFundraising(db: Kysely<Database>, organizationId: string)
       processor: 'pledge',
       actblue_form: null,
       actblue_refcode: null,
+      status: 'open',
+    },
+    nowIso(),
+  );
+}
+
+export const DEMO_FORM_SLUG = 'volunteer-for-the-week-of-action';
+
+/** The demo's form: volunteers say when and how they can help, with a question of each kind. */
+async function seedDemoForm(db: Kysely<Database>, organizationId: string) {
+  if (await findFormBySlug(db, DEMO_FORM_SLUG)) return;
+  const { questions } = checkQuestions([
+    { kind: 'choices', label: 'How can you help?', options: ['Hand out flyers', 'Host a teach-in', 'Call council members', 'Translate materials'], required: true, field: 'volunteer_roles' },
+    { kind: 'one_choice', label: 'When are you free?', options: ['Weekday evenings', 'Weekends', 'Any time'], field: 'availability' },
+    { kind: 'short_text', label: 'Languages you speak besides English', hint: 'For translation and outreach.', field: 'languages' },
+    { kind: 'long_text', label: 'Anything else we should know?' },
+    { kind: 'checkbox', label: 'I can give rides to events', field: 'can_drive' },
+  ]);
+  await createForm(
+    db,
+    organizationId,
+    {
+      slug: DEMO_FORM_SLUG,
+      title: 'Volunteer for the week of action',
+      description: 'The week of action needs people in every neighborhood. Tell us **how** and **when** you can help, and an organizer near you will be in touch.',
+      questions,
       status: 'open',
     },
     nowIso(),
@@ -245,6 +272,7 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ created: boolean
     await seedDemoFundraising(db, existing.id);
     await seedDemoOpenLetter(db, existing.id);
     await seedDemoLetters(db, existing.id);
+    await seedDemoForm(db, existing.id);
     return { created: false, petitionSlug: DEMO_PETITION_SLUG, orgSlug: DEMO_ORG_SLUG };
   }
   const org = existing ?? (await createOrganization(db, { name: 'Faces Not Data Coalition (demo)', slug: DEMO_ORG_SLUG }));
@@ -269,5 +297,6 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ created: boolean
   await seedDemoFundraising(db, org.id);
   await seedDemoOpenLetter(db, org.id);
   await seedDemoLetters(db, org.id);
+  await seedDemoForm(db, org.id);
   return { created: true, petitionSlug: DEMO_PETITION_SLUG, orgSlug: DEMO_ORG_SLUG };
 }

@@ -79,7 +79,8 @@ export function translator(lang: Language): Translate {
     if (!format) {
       const text = catalogs[lang].get(key);
       if (text === undefined) throw new Error(`message ${key} is not registered: load the capability that declares it (its messages.ts)`);
-      format = new IntlMessageFormat(text, lang);
+      // The same regional conventions as formatNumber, so that {n, number} in a message and a number formatted apart agree.
+      format = new IntlMessageFormat(text, lang === 'es' ? 'es-US' : 'en-US');
       compiled.set(cacheKey, format);
     }
     return String(format.format(values));

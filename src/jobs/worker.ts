@@ -18,6 +18,16 @@ export type JobHandler = (payload: any, job: Job) => Promise<void>;
 
 export class PermanentJobError extends Error {}
 
+/** Asks for a retry after `retryInMs` instead of the usual backoff (a webhook's schedule of its own). */
+export class RetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryInMs: number,
+  ) {
+    super(message);
+  }
+}
+
 export interface WorkerOptions {
   db: Kysely<Database>;
   dialect: Dialect;
@@ -180,7 +190,7 @@ export class Worker {
       try {
         await failJob(this.opts.db, job.id, this.id, {
           error: error.slice(0, 2000),
-          retryAt: final ? null : new Date(now + backoffMs(job.attempts)).toISOString(),
+          retryAt: final ? null : new Date(now + (e instanceof RetryLaterError ? e.retryInMs : backoffMs(job.attempts))).toISOString(),
           now: new Date(now).toISOString(),
         });
       } catch (recordError) {

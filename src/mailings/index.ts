@@ -10,6 +10,13 @@ import * as m013 from './migrations/013_mailings.ts';
 export const startBounceListener = async (o: Parameters<typeof import('./bounce-listener.ts').startBounceListener>[0]) =>
   (await import('./bounce-listener.ts')).startBounceListener(o);
 
+/** The organization's mailing settings (sender, postal address, time zone), or undefined before it saved any; for the API's wrappers and events. */
+export const mailingSettingsOf = async (db: import('kysely').Kysely<import('../db/schema.ts').Database>, organizationId: string) =>
+  (await import('./repository.ts')).findSettings(db, organizationId);
+/** The organization's time zone (its mailing settings', IANA), or null before it chose one; the events API falls back on it. */
+export const organizationTimeZone = async (db: import('kysely').Kysely<import('../db/schema.ts').Database>, organizationId: string): Promise<string | null> =>
+  (await mailingSettingsOf(db, organizationId))?.timezone ?? null;
+
 /** Mailings: email to the organization's subscribed supporters, with one-click unsubscribe and delivery reports. */
 export const mailings: Capability = {
   name: 'mailings',
@@ -24,6 +31,7 @@ export const mailings: Capability = {
     await app.register(mailingsConsoleRoutes(ctx));
     await app.register(mailingSettingsRoutes(ctx));
   },
+  dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).mailingsDashboard(ctx, organizationId),
   consoleSections: [{ href: '/admin/mailings', label: 'Mailings', permission: 'view_reports', order: 55 }],
   apiRoutes: (ctx) => async (app) => {
     const { messageApi } = await import('./api/routes.ts');

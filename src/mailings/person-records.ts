@@ -7,6 +7,7 @@ export async function mailingRecords(ctx: Context, organizationId: string, perso
   const [copies, bounces] = await Promise.all([recipientsOfPerson(db, organizationId, personId), bouncesOfPerson(db, organizationId, personId)]);
   return {
     key: 'mailings',
+    noun: { one: 'email received', other: 'emails received' },
     actions: copies
       .filter((c) => c.unsubscribed === 1)
       .map((c) => ({ id: c.mailing_id, label: `Unsubscribed through the mailing \u201c${c.title}\u201d`, comments: null, source: null, referrer: null, confirmed: null, created_at: c.sent_at ?? c.created_at })),

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.ts';
 import type { Insertable, Updateable } from 'kysely';
 import type { Audience, MailBounceTable, Mailing, MailingSettingsTable, MailingStatus, MailingTable, NewMailing, RecipientState } from './tables.ts';
 import { audienceQuery } from './audience.ts';
+import { conditionSql, type Condition } from '../kits/api/filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -295,17 +296,27 @@ export interface MessageComparison {
   value: string;
 }
 
-function messagesMatching(q: Q, organizationId: string, where: MessageComparison[]) {
+function messagesMatching(q: Q, organizationId: string, where: Condition<MessageComparison['column']>) {
   let query = q.selectFrom('mailings').where('organization_id', '=', organizationId);
-  for (const c of where) query = query.where(c.column, c.op, c.value);
+  query = query.where(conditionSql(where));
   return query;
 }
 
-export async function listMessages(q: Q, organizationId: string, where: MessageComparison[], page: { limit: number; offset: number }) {
+export async function listMessages(q: Q, organizationId: string, where: Condition<MessageComparison['column']>, page: { limit: number; offset: number }) {
   return messagesMatching(q, organizationId, where).selectAll().orderBy('created_at').orderBy('id').limit(page.limit).offset(page.offset).execute();
 }
 
-export async function countMessages(q: Q, organizationId: string, where: MessageComparison[]): Promise<number> {
+export async function countMessages(q: Q, organizationId: string, where: Condition<MessageComparison['column']>): Promise<number> {
   const row = await messagesMatching(q, organizationId, where).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Mailings that are scheduled, sending, waiting on a subject test or paused, for the dashboard. */
+export const mailingsInFlight = (q: Q, organizationId: string) =>
+  q
+    .selectFrom('mailings')
+    .select(['id', 'title', 'status', 'scheduled_at'])
+    .where('organization_id', '=', organizationId)
+    .where('status', 'in', ['scheduled', 'sending', 'waiting', 'paused'])
+    .orderBy('scheduled_at')
+    .execute();

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { isValidUnsubscribeToken } from './compose.ts';
 import * as repo from './repository.ts';
+import { raiseIn } from '../actions/unit-of-work.ts';
 
 /** The organization's name for a valid link, or null for a forged or broken one. */
 export async function checkUnsubscribeLink(db: Kysely<Database>, key: Buffer, mailingId: string, personId: string, token: string): Promise<string | null> {
@@ -26,6 +27,8 @@ export async function unsubscribeThrough(db: Kysely<Database>, key: Buffer, mail
     if (!person) return;
     if (person.email_status === 'subscribed') await repo.markUnsubscribedThrough(trx, mailingId, personId);
     await repo.unsubscribePerson(trx, person.organization_id, personId, now);
+    // Webhooks that want person changes hear of it (src/webhooks/).
+    await raiseIn(db, trx, [{ event: 'person', organizationId: person.organization_id, id: personId }]);
   });
   return org;
 }

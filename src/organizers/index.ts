@@ -18,6 +18,12 @@ export const organizers: Capability = {
     await app.register(accountRoutes(ctx));
     await app.register(membersRoutes(ctx));
     await app.register((await import('./blocks-routes.tsx')).blocksRoutes(ctx));
+    await app.register((await import('./audit-routes.tsx')).auditRoutes(ctx));
+    await app.register((await import('./settings-routes.tsx')).settingsRoutes(ctx));
+  },
+  // An organization's logo and accent colour, as its public pages fetch them.
+  publicRoutes: (ctx) => async (app) => {
+    await app.register((await import('./brand-routes.ts')).brandRoutes(ctx));
   },
   // The block lists every public form checks (src/actions/block-list.ts).
   migrations: { '008_block_lists': m008 },

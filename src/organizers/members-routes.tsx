@@ -4,8 +4,7 @@ import type { Role } from '../db/schema.ts';
 import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../kits/console/page.tsx';
 import * as accounts from '../accounts/service.ts';
-import { countOwners, membersOf, removeMembership, auditEvents } from '../accounts/repository.ts';
-import { setRequireTwoFactor } from '../orgs/repository.ts';
+import { countOwners, membersOf, removeMembership } from '../accounts/repository.ts';
 import { canGrant, isRole, ROLES } from '../accounts/policy.ts';
 import { JOB_INVITATION } from '../accounts/jobs.ts';
 import { normalizeEmail, isValidEmail } from '../actions/people/normalize.ts';
@@ -19,7 +18,7 @@ const ROLE_HELP: Record<Role, string> = {
   viewer: 'counts and reports only',
 };
 
-/** Members and roles, the audit log and the organization's settings. */
+/** Members and roles (the audit log is audit-routes.tsx, the organization's settings settings-routes.tsx). */
 export function membersRoutes(ctx: Context) {
   const db = ctx.database.db;
   return async function (app: FastifyInstance) {
@@ -144,65 +143,6 @@ export function membersRoutes(ctx: Context) {
       await removeMembership(db, member.id, org.id);
       await accounts.audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'member.removed', subject: member.id, details: { email: member.email } });
       return render(request, reply, { notice: `${member.name} no longer belongs to ${org.name}.` });
-    });
-
-    app.get('/audit', { config: { permission: 'view_audit' } }, async (request, reply) => {
-      const events = await auditEvents(db, request.organizer!.organization!.id);
-      return sendAdmin(
-        reply,
-        <AdminLayout page={adminPage(request, reply)} title="Audit log">
-          <h1>Audit log</h1>
-          <table>
-            <thead>
-              <tr>
-                <th>When (UTC)</th>
-                <th>Who</th>
-                <th>What</th>
-                <th>Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr>
-                  <td safe>{e.created_at.replace('T', ' ').slice(0, 19)}</td>
-                  <td safe>{e.user_email ?? 'turnout'}</td>
-                  <td safe>{e.action}</td>
-                  <td safe>{[e.subject, e.details === '{}' ? '' : e.details].filter(Boolean).join(' ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </AdminLayout>,
-      );
-    });
-
-    const settingsPage = (request: FastifyRequest, reply: FastifyReply, notice?: string) => {
-      const org = request.organizer!.organization!;
-      const page = adminPage(request, reply, notice);
-      return sendAdmin(
-        reply,
-        <AdminLayout page={page} title="Settings">
-          <h1>Settings</h1>
-          <form method="post" action="/admin/settings">
-            <CsrfField token={page.csrf} />
-            <div class="checkbox">
-              <input type="checkbox" id="require_two_factor" name="require_two_factor" value="yes" checked={Boolean(org.require_two_factor)} />
-              <label for="require_two_factor">Require two-factor sign-in for every member of this organization</label>
-            </div>
-            <button type="submit">Save settings</button>
-          </form>
-        </AdminLayout>,
-      );
-    };
-    app.get('/settings', { config: { permission: 'manage_settings' } }, async (request, reply) => settingsPage(request, reply));
-    app.post<{ Body: Body }>('/settings', { config: { permission: 'manage_settings' } }, async (request, reply) => {
-      const organizer = request.organizer!;
-      const org = organizer.organization!;
-      const required = request.body?.require_two_factor === 'yes' ? 1 : 0;
-      await setRequireTwoFactor(db, org.id, required === 1);
-      await accounts.audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'settings.changed', details: { require_two_factor: Boolean(required) } });
-      org.require_two_factor = required;
-      return settingsPage(request, reply, 'Settings saved.');
     });
   };
 }

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { chunks } from '../util/chunks.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -119,6 +120,12 @@ export function consentsOfPerson(q: Q, organizationId: string, personId: string)
     .execute();
 }
 
+/** The labels of the organization's API tokens by id (a consent given through the API names its token). */
+export function apiTokenLabels(q: Q, organizationId: string, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return q.selectFrom('api_tokens').select(['id', 'label']).where('organization_id', '=', organizationId).where('id', 'in', [...ids]).execute();
+}
+
 /** Clears every personal field of a person; the row stays so their actions stay counted. */
 export async function clearPersonFields(q: Q, organizationId: string, personId: string, now: string): Promise<boolean> {
   const r = await q
@@ -130,6 +137,10 @@ export async function clearPersonFields(q: Q, organizationId: string, personId: 
       postal_code: null,
       country: null,
       language: null,
+      address_lines: null,
+      locality: null,
+      region: null,
+      phone_number: null,
       email_status: 'unsubscribed',
       modified_at: now,
     })
@@ -146,4 +157,14 @@ const personIn = (organizationId: string, personId: string) => (eb: ExpressionBu
 export async function deleteTagsAndConsentsOf(q: Q, organizationId: string, personId: string) {
   await q.deleteFrom('taggings').where('person_id', 'in', personIn(organizationId, personId)).execute();
   await q.deleteFrom('consents').where('person_id', 'in', personIn(organizationId, personId)).execute();
+}
+
+/** Deletes the identifiers other systems gave these records (a person and what they made); returns how many. */
+export async function deleteIdentifiersOf(q: Q, organizationId: string, resourceIds: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const ids of chunks([...new Set(resourceIds)], 500)) {
+    const r = await q.deleteFrom('api_identifiers').where('organization_id', '=', organizationId).where('resource_id', 'in', ids).executeTakeFirst();
+    n += Number(r.numDeletedRows);
+  }
+  return n;
 }

@@ -1,43 +1,10 @@
-import type { UnitOfWork } from '../actions/unit-of-work.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { recordTaker, type Taker } from '../actions/core.ts';
 import { audit } from '../accounts/service.ts';
 import { nowIso } from '../util/ids.ts';
 import type { Capability } from '../context.ts';
 import * as queries from './console-queries.ts';
 import * as erasure from './erasure-queries.ts';
-
-export interface Signup {
-  organizationId: string;
-  person: Taker['person'];
-  language: string | null;
-  /** true: subscribe them; false: they declined (recorded, status unchanged); null: not asked. */
-  optIn: boolean | null;
-  optInWording: string;
-  tags: string[];
-  /** What signed them up, kept with their consent: the API token's id. */
-  sourceId: string;
-}
-
-/**
- * Adds a person to an organization's list or refreshes the one with the same email, through
- * the same core as every action: dedupe by email, consent, tags. Returns the person's id.
- */
-export async function signUpPerson(uow: UnitOfWork, s: Signup): Promise<string> {
-  return recordTaker(
-    uow,
-    {
-      organizationId: s.organizationId,
-      person: s.person,
-      language: s.language,
-      optIn: s.optIn,
-      optInWording: s.optInWording,
-      tags: s.tags,
-    },
-    { type: 'person_signup', id: s.sourceId },
-  );
-}
 
 /** What erasing a person changed: per record type, how many records were kept (and stay counted), as `signatures_kept`. */
 export type Erasure = Record<string, number>;
@@ -78,6 +45,9 @@ export async function erasePerson(
       }
     }
     for (const c of capabilities) if (c.erase) Object.assign(kept, await c.erase(trx, organizationId, personId, now, erased));
+    // Another system's key for the person or one of their records (`mycrm:42`) would tie the record back to them.
+    const identifiers = await queries.deleteIdentifiersOf(trx, organizationId, recordIds);
+    if (identifiers > 0) kept.identifiers_deleted = identifiers;
     const cancelled = await erasure.cancelJobsNaming(trx, recordIds, erased.email, now);
     if (cancelled > 0) kept.jobs_cancelled = cancelled;
     if (erased.email) await forgetInAuditLog(trx, organizationId, erased.email);

@@ -13,6 +13,8 @@ export interface UpsertPerson {
   postalCode: string | null;
   country: string | null;
   language: string | null;
+  /** A phone number as `normalizePhone` (src/kits/api/person-input.ts) writes it; absent or null keeps the stored one. */
+  phoneNumber?: string | null;
   /** true: subscribe; false: leave the current status (a new person starts unsubscribed). */
   subscribe: boolean;
   now: string;
@@ -32,6 +34,7 @@ function merged(first: UpsertPerson, then: UpsertPerson): UpsertPerson {
     postalCode: then.postalCode ?? first.postalCode,
     country: then.country ?? first.country,
     language: then.language ?? first.language,
+    phoneNumber: then.phoneNumber ?? first.phoneNumber,
     subscribe: first.subscribe || then.subscribe,
   };
 }
@@ -66,6 +69,7 @@ export async function upsertPeople(q: Q, people: readonly UpsertPerson[]): Promi
           postal_code: p.postalCode,
           country: p.country,
           language: p.language,
+          phone_number: p.phoneNumber ?? null,
           email_status: p.subscribe ? ('subscribed' as const) : ('unsubscribed' as const),
           created_at: p.now,
           modified_at: p.now,
@@ -78,6 +82,7 @@ export async function upsertPeople(q: Q, people: readonly UpsertPerson[]): Promi
           postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
           country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
           language: sql<string>`coalesce(${eb.ref('excluded.language')}, people.language)`,
+          phone_number: sql<string>`coalesce(${eb.ref('excluded.phone_number')}, people.phone_number)`,
           // "subscribed" in the new row means the person asked to be; otherwise the status stays.
           email_status: sql<'subscribed' | 'unsubscribed'>`case when ${eb.ref('excluded.email_status')} = 'subscribed' then 'subscribed' else people.email_status end`,
           modified_at: eb.ref('excluded.modified_at'),
@@ -130,7 +135,7 @@ export async function addTags(q: Q, organizationId: string, personId: string, na
       .executeTakeFirstOrThrow();
     await q
       .insertInto('taggings')
-      .values({ tag_id: tag.id, person_id: personId, created_at: now })
+      .values({ id: newId(), tag_id: tag.id, person_id: personId, created_at: now })
       .onConflict((oc) => oc.columns(['tag_id', 'person_id']).doNothing())
       .execute();
   }

@@ -2,6 +2,7 @@ import { isCleanText } from '../../actions/people/normalize.ts';
 import { CsrfField, ErrorSummary, Input, TextArea } from '../console/layout.tsx';
 import { DataTable } from '../console/table.tsx';
 import type { Delivery, DeliveryMethod } from './tables.ts';
+import { DATE_HINT } from '../console/format.ts';
 
 // The delivery record's form and list in the console (English); its public line is notice.tsx.
 
@@ -88,7 +89,7 @@ export function DeliverySection(props: {
           <h3>Record a delivery</h3>
           <ErrorSummary errors={errors} />
           <CsrfField token={props.csrf} />
-          <Input name="delivered_on" type="date" label="Delivered on" value={form.delivered_on} error={errors.delivered_on} hint="The day, like 2026-05-01." />
+          <Input name="delivered_on" type="date" label="Delivered on" value={form.delivered_on} error={errors.delivered_on} hint={`The day. ${DATE_HINT}.`} />
           <Input name="recipient" label="Delivered to" value={form.recipient} error={errors.recipient} hint="Whom it was handed or sent to: a name and their office." />
           <div class={errors.method ? 'field has-error' : 'field'}>
             <label for="method">How</label>

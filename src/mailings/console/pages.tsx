@@ -6,6 +6,8 @@ import { minute, number } from '../../kits/console/format.ts';
 import type { Mailing } from '../tables.ts';
 import type { MailingErrors, MailingInput } from '../fields.ts';
 import { subjectsOf } from '../compose.ts';
+import { TimeZoneSelect } from '../../kits/console/time-zones.tsx';
+import { DATE_TIME_HINT } from '../../kits/console/format.ts';
 
 /** The compose form as typed, lists as one item a line. */
 export type MailingForm = Record<Exclude<keyof MailingInput, 'languages' | 'actions' | 'exclude_actions'>, string> & { languages: string[]; actions: string[]; exclude_actions: string[] };
@@ -241,9 +243,8 @@ export function MailingDetailPage(props: {
                 <input type="radio" id="when-later" name="when" value="later" />
                 <label for="when-later">At this time</label>
               </div>
-              <Input name="date" label="Date" type="date" hint="YYYY-MM-DD" />
-              <Input name="time" label="Time" type="time" hint="HH:MM, 24-hour" />
-              <Input name="timezone" label="Time zone" value={props.timezone} hint="Your organization’s, like America/Chicago." />
+              <Input name="at" label="Date and time" type="datetime-local" hint={DATE_TIME_HINT} />
+              <TimeZoneSelect name="timezone" label="Time zone" value={props.timezone} hint="Your organization’s, from the mailing settings." />
               <button type="submit">Send the mailing</button>
             </form>
           ) : (

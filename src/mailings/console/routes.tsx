@@ -13,6 +13,7 @@ import { renderVersion, subjectsOf, testSubjects, UNSUBSCRIBE_MARK, versionFor }
 import * as service from '../service.ts';
 import * as repo from '../repository.ts';
 import { MailingDetailPage, MailingFormPage, MailingsListPage, Preview, type MailingForm } from './pages.tsx';
+import { DATE_TIME_HINT } from '../../kits/console/format.ts';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -174,8 +175,10 @@ export function mailingsConsoleRoutes(ctx: Context) {
       let at = now;
       if (str(request.body, 'when') === 'later') {
         const zone = str(request.body, 'timezone') || 'America/New_York';
-        const when = DateTime.fromISO(`${str(request.body, 'date')}T${str(request.body, 'time')}`, { zone });
-        if (!when.isValid) return detail(request, reply, m, 'Enter the date as YYYY-MM-DD, the time as HH:MM and a time zone like America/Chicago.', 422);
+        // One field, `at` (datetime-local: 2026-12-01T09:00, or typed with a space); `date` and `time` apart as before.
+        const typed = str(request.body, 'at').trim().replace(' ', 'T') || `${str(request.body, 'date')}T${str(request.body, 'time')}`;
+        const when = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(typed) ? DateTime.fromISO(typed, { zone }) : DateTime.invalid('not a day and time');
+        if (!when.isValid) return detail(request, reply, m, `Enter the date and time. ${DATE_TIME_HINT}; and choose a time zone.`, 422);
         at = when.toUTC().toISO()!;
       }
       return act(request, reply, (current) => service.scheduleMailing(db, current, at, now), at === now ? 'sending' : 'scheduled');

@@ -8,6 +8,7 @@ import { checkSettings, type SettingsErrors, type SettingsInput } from '../field
 import { DEFAULT_SETTINGS } from '../service.ts';
 import { findSettings, saveSettings } from '../repository.ts';
 import { webhookToken } from '../unsubscribe.ts';
+import { TimeZoneSelect } from '../../kits/console/time-zones.tsx';
 
 // `/admin/mailings/settings`: who mailings come from, the footer's postal address, the SMTP
 // provider's pace, click counting (off unless turned on) and the providers' webhook addresses.
@@ -30,7 +31,7 @@ function SettingsPage(props: { page: AdminPage; form: Form; errors: SettingsErro
         <Input name="sender_name" label="Sender name" value={form.sender_name} error={errors.sender_name} hint="Shown as who the email is from." />
         <Input name="reply_to" label="Reply-to address" type="email" value={form.reply_to} error={errors.reply_to} hint="Where replies go. Emails are sent from the instance’s address (MAIL_FROM)." />
         <TextArea name="postal_address" label="Postal address" value={form.postal_address} error={errors.postal_address} rows={3} hint="Printed at the foot of every mailing, as the law asks." />
-        <Input name="timezone" label="Time zone" value={form.timezone} error={errors.timezone} hint="Scheduled times are typed in it, like America/Chicago." />
+        <TimeZoneSelect name="timezone" label="Time zone" value={form.timezone} error={errors.timezone} hint="Scheduled times are typed on its clock." />
         <h2>Pace of your mail provider</h2>
         <Input name="rate_per_second" label="Messages a second" value={form.rate_per_second} error={errors.rate_per_second} inputmode="numeric" hint="Your SMTP provider’s sending rate (Amazon SES starts at 14)." />
         <Input name="daily_cap" label="Messages a day, at most" value={form.daily_cap} error={errors.daily_cap} inputmode="numeric" hint="Counted per UTC day; a mailing over it goes on the next day." />

@@ -7,7 +7,7 @@ export const PEOPLE_PER_PAGE = 50;
 
 type ListRow = Awaited<ReturnType<typeof queries.searchPeople>>[number];
 type PersonTag = Awaited<ReturnType<typeof queries.tagsOfPerson>>[number];
-type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number] & { action_title: string | null };
+type PersonConsent = Awaited<ReturnType<typeof queries.consentsOfPerson>>[number] & { action_title: string | null; action_noun: string };
 
 
 /** An erased person keeps their row (so their signatures stay counted) but no email or name. */
@@ -131,10 +131,12 @@ function Field(props: { label: string; value: string | null }): JSX.Element {
   );
 }
 
+/** Where a consent was given: "Form “Volunteer”", "Through the API (token “cli”)", "A petition since deleted". */
 function consentSource(c: PersonConsent): string {
-  if (c.action_type === 'person_signup') return 'Signed up through the API';
-  if (c.action_title) return `${c.action_type.charAt(0).toUpperCase()}${c.action_type.slice(1)} “${c.action_title}”`;
-  return c.action_id ? `A ${c.action_type} since deleted` : c.action_type;
+  if (c.action_type === 'person_signup' || c.action_type === 'person_update') return c.action_title ? `Through the API (token “${c.action_title}”)` : 'Through the API (with a token since deleted)';
+  const noun = c.action_noun;
+  if (c.action_title) return `${noun.charAt(0).toUpperCase()}${noun.slice(1)} “${c.action_title}”`;
+  return c.action_id ? `${/^[aeiou]/i.test(noun) ? 'An' : 'A'} ${noun} since deleted` : noun;
 }
 
 export function PersonPage(props: {
@@ -285,11 +287,21 @@ export function PersonPage(props: {
 }
 
 /** How many records of each kind stay after erasure: "3 signatures, 1 attendance". */
-function keptText(kept: { key: string; n: number }[]): string {
-  return kept.map(({ key, n }) => (n === 1 ? `1 ${key.replace(/s$/, '')}` : `${n} ${key}`)).join(', ');
+/** "2 petition signatures and 1 form submission", the records without any left out; "" when there are none. */
+/** What stays of an erased person's actions, in a sentence. */
+function keptSentence(kept: Parameters<typeof keptText>[0]): string {
+  const what = keptText(kept);
+  return what
+    ? `What they did stays (${what}), with no name on it, so every count stays the same. If they act again with the same email, they are a new person.`
+    : 'They have done nothing else that is kept. If they act again with the same email, they are a new person.';
 }
 
-export function ErasePage(props: { page: AdminPage; person: Person; kept: { key: string; n: number }[] }): JSX.Element {
+function keptText(kept: { noun: { one: string; other: string }; n: number }[]): string {
+  const parts = kept.filter((k) => k.n > 0).map(({ noun, n }) => `${n} ${n === 1 ? noun.one : noun.other}`);
+  return new Intl.ListFormat('en', { type: 'conjunction' }).format(parts);
+}
+
+export function ErasePage(props: { page: AdminPage; person: Person; kept: { noun: { one: string; other: string }; n: number }[] }): JSX.Element {
   const name = displayName(props.person);
   const base = `/admin/people/${props.person.id}`;
   return (
@@ -298,12 +310,10 @@ export function ErasePage(props: { page: AdminPage; person: Person; kept: { key:
       <p>This cannot be undone. Erasing:</p>
       <ul>
         <li>removes their email address, names, ZIP or postal code, country and language;</li>
-        <li>removes their tags and the record of what they consented to;</li>
+        <li>removes their tags, their custom fields (answers to forms) and the record of what they consented to;</li>
         <li>removes what they wrote or brought with their actions: comments, phone numbers, source codes and referring sites.</li>
       </ul>
-      <p safe>
-        {`What they did stays (${keptText(props.kept)}), with no name on it, so every count stays the same. If they act again with the same email, they are a new person.`}
-      </p>
+      <p safe>{keptSentence(props.kept)}</p>
       <form method="post" action={`${base}/erase`}>
         <CsrfField token={props.page.csrf} />
         <button type="submit" class="danger">

@@ -3,6 +3,7 @@ import type { Context } from '../../context.ts';
 import * as repo from '../../actions/people/repository.ts';
 import * as queries from '../console-queries.ts';
 import { erasePerson } from '../service.ts';
+import { customFieldRowsOf } from '../custom-fields.ts';
 import { audit } from '../../accounts/service.ts';
 import { can } from '../../accounts/policy.ts';
 import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
@@ -43,6 +44,9 @@ export function tagProblem(name: string): string | undefined {
  * permission here). Export is `export_data`, erasure `erase_people`. Every person is looked up
  * within the signed-in organization, so another organization's id is a 404 like a missing one.
  */
+/** The consents the API records, whose action id is the API token's. */
+const API_CONSENTS = new Set(['person_signup', 'person_update']);
+
 export function peopleConsoleRoutes(ctx: Context) {
   const db = ctx.database.db;
   return async function (app: FastifyInstance) {
@@ -50,13 +54,18 @@ export function peopleConsoleRoutes(ctx: Context) {
 
     const kinds = ctx.capabilities.flatMap((c) => c.actions ?? []);
     /** Each consent with the title of the action it was given on, as that action's capability describes it (null once deleted). */
-    const withActionTitles = async <C extends { action_type: string; action_id: string | null }>(consents: C[]) => {
+    const withActionTitles = async <C extends { action_type: string; action_id: string | null }>(organizationId: string, consents: C[]) => {
       const titles = new Map<string, string>();
       for (const kind of kinds) {
         const ids = [...new Set(consents.filter((c) => c.action_type === kind.type && c.action_id).map((c) => c.action_id!))];
         if (ids.length > 0) for (const a of await kind.describe(ctx, ids)) titles.set(`${kind.type}:${a.id}`, a.title);
       }
-      return consents.map((c) => ({ ...c, action_title: titles.get(`${c.action_type}:${c.action_id}`) ?? null }));
+      // Given through the API (a person's signup or update): the token's label is its title.
+      const viaApi = (c: C) => API_CONSENTS.has(c.action_type) && c.action_id;
+      const tokenIds = [...new Set(consents.filter(viaApi).map((c) => c.action_id!))];
+      for (const t of await queries.apiTokenLabels(db, organizationId, tokenIds)) for (const type of API_CONSENTS) titles.set(`${type}:${t.id}`, t.label);
+      const nouns = new Map(kinds.map((k) => [k.type, k.noun]));
+      return consents.map((c) => ({ ...c, action_title: titles.get(`${c.action_type}:${c.action_id}`) ?? null, action_noun: API_CONSENTS.has(c.action_type) ? 'API token' : (nouns.get(c.action_type) ?? c.action_type.replace(/_/g, ' ')) }));
     };
 
     const loadView = async (organizationId: string, personId: string): Promise<PersonView | undefined> => {
@@ -69,7 +78,7 @@ export function peopleConsoleRoutes(ctx: Context) {
         Promise.all(ctx.capabilities.flatMap((c) => (c.personRecords ? [c.personRecords(ctx, organizationId, personId)] : []))),
       ]);
       const actions = records.flatMap((r) => r.actions).sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
-      return { person, tags, consents: await withActionTitles(consents), actions, records };
+      return { person, tags, consents: await withActionTitles(organizationId, consents), actions, records };
     };
 
     const renderPerson = async (
@@ -138,6 +147,7 @@ export function peopleConsoleRoutes(ctx: Context) {
       const view = await loadView(org.id, request.params.id);
       if (!view) return notFound(request, reply);
       const { person, tags, consents, records } = view;
+      const customFields = await customFieldRowsOf(db, org.id, person.id);
       const document = {
         exported_at: nowIso(),
         organization: { slug: org.slug, name: org.name },
@@ -146,14 +156,19 @@ export function peopleConsoleRoutes(ctx: Context) {
           email: person.email,
           given_name: person.given_name,
           family_name: person.family_name,
+          address_lines: person.address_lines ? (JSON.parse(person.address_lines) as unknown) : null,
+          locality: person.locality,
+          region: person.region,
           postal_code: person.postal_code,
           country: person.country,
+          phone_number: person.phone_number,
           language: person.language,
           email_status: person.email_status,
           erased: isErased(person),
           created_at: person.created_at,
           modified_at: person.modified_at,
         },
+        custom_fields: customFields,
         tags: tags.map((t) => ({ name: t.name, added_at: t.created_at })),
         consents: consents.map((c) => ({
           action_type: c.action_type,
@@ -179,7 +194,7 @@ export function peopleConsoleRoutes(ctx: Context) {
       if (!view) return notFound(request, reply);
       const { person } = view;
       if (isErased(person)) return reply.redirect(`/admin/people/${person.id}`, 303);
-      const kept = view.records.map((r) => ({ key: r.key, n: r.actions.length }));
+      const kept = view.records.map((r) => ({ noun: r.noun, n: r.actions.length }));
       return sendAdmin(reply, <ErasePage page={adminPage(request, reply)} person={person} kept={kept} />);
     });
 
