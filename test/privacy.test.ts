@@ -24,9 +24,10 @@ for (const target of targets()) {
         assert.match(csp, /default-src 'none'/, url);
         assert.doesNotMatch(csp, /unsafe-inline|\*/, url);
         assert.doesNotMatch(res.body, /<script/i, url);
-        // Every resource the page loads (stylesheets, images, frames) comes from this site.
+        // Every resource the page loads or names (stylesheets, images, frames, its canonical
+        // address) is on this site: a path, or an absolute address under BASE_URL.
         for (const m of res.body.matchAll(/<(link|img|iframe|source|video|audio)\b[^>]*\b(?:href|src)="([^"]+)"/gi)) {
-          assert.ok(m[2]!.startsWith('/'), `${url} loads ${m[2]}`);
+          assert.ok(m[2]!.startsWith('/') || m[2]!.startsWith(`${h.config.baseUrl}/`), `${url} loads ${m[2]}`);
         }
         assert.equal(res.headers['x-content-type-options'], 'nosniff');
       }

@@ -109,8 +109,8 @@ describe('small rules', () => {
     assert.equal(csvText([]), '');
   });
   it('pools SMTP connections unless the URL says otherwise', () => {
-    assert.equal(pooled('smtp://user:pw@mail.example.org:587'), 'smtp://user:pw@mail.example.org:587?pool=true&maxConnections=10');
-    assert.equal(pooled('smtps://mail.example.org/?pool=false'), 'smtps://mail.example.org/?pool=false&maxConnections=10');
+    assert.equal(pooled('smtp://user:pw@mail.example.org:587'), 'smtp://user:pw@mail.example.org:587?pool=true&maxConnections=24');
+    assert.equal(pooled('smtps://mail.example.org/?pool=false'), 'smtps://mail.example.org/?pool=false&maxConnections=24');
     assert.equal(pooled('smtp://127.0.0.1:2525?maxConnections=3'), 'smtp://127.0.0.1:2525?maxConnections=3&pool=true');
   });
   it('refuses bad configuration with a message naming the value', () => {
