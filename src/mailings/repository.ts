@@ -164,6 +164,14 @@ export async function recipientsPeople(q: Q, organizationId: string, personIds: 
 }
 
 /**
+ * The row's state where a statement names its rows by person: compared through an expression, so
+ * that the database finds them by the primary key (mailing, person) and not by the state index,
+ * which would read every row of the chunk in that state for each batch of a few dozen (SQLite
+ * chose that without this: 2,000 rows read to mark 24).
+ */
+const stateNotIndexed = sql<RecipientState>`coalesce(mailing_recipients.state, '')`;
+
+/**
  * Records sends, only of rows this run still holds and of people still subscribed: the ones
  * returned may go; the others must not (their message is abandoned before its end).
  */
@@ -173,7 +181,7 @@ export async function recordSent(trx: Transaction<Database>, o: { mailingId: str
     .set({ state: 'sent', sent_at: o.now, sent_batch: o.batch })
     .where('mailing_id', '=', o.mailingId)
     .where('claim', '=', o.claim)
-    .where('state', '=', 'sending')
+    .where(stateNotIndexed, '=', 'sending')
     .where('person_id', 'in', o.personIds)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM people WHERE people.id = mailing_recipients.person_id AND people.email_status = 'subscribed' AND people.email IS NOT NULL)`)
     .returning('person_id')
@@ -197,7 +205,7 @@ export async function setRecipientsState(q: Q, mailingId: string, personIds: str
       .set(state === 'queued' ? { state, error, claim: null, claimed_at: null } : { state, error })
       .where('mailing_id', '=', mailingId)
       .where('person_id', 'in', personIds.slice(i, i + 500))
-      .where('state', 'in', fromStates);
+      .where(stateNotIndexed, 'in', fromStates);
     if (claim) query = query.where('claim', '=', claim);
     await query.execute();
   }
