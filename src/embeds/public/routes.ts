@@ -5,6 +5,7 @@ import type { Context } from '../../context.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 import { challengeGate } from '../../kits/pages/challenge.ts';
 import { classifyDatabaseFault, retryAfterSeconds } from '../../db/faults.ts';
+import { controlCharacterIn } from '../../util/control-characters.ts';
 import { errorMessage, type EmbedKind } from '../kinds.ts';
 import { admit, allowOrigin, preflight, sendJson, type Admitted } from './cors.ts';
 import { embedKinds } from '../registry.ts';
@@ -42,7 +43,7 @@ export function embedScriptRoutes(ctx: Context) {
       const slug = (request.params as { slug: string }).slug;
       // The gate reads the action before the app's own check of the path runs (preValidation):
       // a control character (a NUL, which PostgreSQL refuses) is refused here, as it is there.
-      if (/[\u0000-\u001F\u007F]/.test(slug)) return sendJson(reply, 400, { status: 'error', error: (request.t ?? translator('en'))('error.control.body') });
+      if (controlCharacterIn({ params: request.params, query: undefined, body: undefined })) return sendJson(reply, 400, { status: 'error', error: (request.t ?? translator('en'))('error.control.body') });
       const gate = await admit(ctx, kind, request, reply, slug);
       if (!gate.ok) return sendJson(reply, gate.status, { status: 'refused', error: gate.error });
       admitted.set(request, gate.admitted);
