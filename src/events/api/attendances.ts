@@ -9,22 +9,11 @@ import { ApiError, badRequest } from '../../kits/api/errors.ts';
 import { apiUrl, identifiers, link } from '../../kits/api/hal.ts';
 import { COMMON_FILTERS } from '../../kits/api/list.ts';
 import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
-import { readComment, readReferral, RecordBodyFields, recordRoutes } from '../../kits/api/records.ts';
+import { readComment, readReferral, RecordBodyFields, recordRoutes, RecordUpdateFields, referralChanges } from '../../kits/api/records.ts';
 import { loadEvent } from './routes.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
-import { loadByIdentifier } from '../../kits/api/load.ts';
-import { document } from '../../kits/api/presenters.ts';
-import {
-  addIdentifiers,
-  attachIdentifiers,
-  attachIdentifiersTo,
-  checkIdentifiers,
-  IdentifiersBody,
-  readIdentifiers,
-  refuseUnknownFields,
-  resolveIdentifierFilters,
-} from '../../kits/api/identifiers.ts';
+import { attachIdentifiers, attachIdentifiersTo, resolveIdentifierFilters } from '../../kits/api/identifiers.ts';
 
 const CLOSED: Record<EventClosedError['reason'], string> = {
   past: 'This event is over and takes no more RSVPs',
@@ -67,17 +56,13 @@ const RecordAttendanceBody = Type.Object({
 });
 type RecordAttendanceBody = Static<typeof RecordAttendanceBody>;
 
-const ReferrerData = Type.Object({ source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) });
-
 /** What a PUT on an attendance may change, as Action Network's: its status, check-in, comment, referrer data and identifiers. */
 const AttendanceUpdateBody = Type.Object({
   status: Type.Optional(Type.String({ maxLength: 20 })),
   attended: Type.Optional(Type.Boolean()),
   comment: Type.Optional(Nullable(Type.String())),
-  'action_network:referrer_data': Type.Optional(ReferrerData),
-  referrer_data: Type.Optional(ReferrerData),
   'turnout:phone_number': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
-  identifiers: Type.Optional(IdentifiersBody),
+  ...RecordUpdateFields,
 });
 type AttendanceUpdateBody = Static<typeof AttendanceUpdateBody>;
 
@@ -102,14 +87,8 @@ function attendanceChanges(a: Attendance, body: AttendanceUpdateBody) {
   if (body.attended !== undefined && body.attended !== (Number(a.attended) === 1) && (a.status === 'cancelled' || cancel)) {
     throw new ApiError(409, 'A cancelled attendance cannot be checked in');
   }
-  const columns: { comment?: string | null; source?: string | null; referrer?: string | null; phone?: string | null } = {};
+  const columns: { comment?: string | null; source?: string | null; referrer?: string | null; phone?: string | null } = referralChanges(body);
   if (body.comment !== undefined) columns.comment = readComment('comment', body.comment);
-  const referrer = body['action_network:referrer_data'] ?? body.referrer_data;
-  if (referrer) {
-    const read = readReferral({ 'action_network:referrer_data': referrer });
-    if (referrer.source !== undefined) columns.source = read.source;
-    if (referrer.referrer !== undefined) columns.referrer = read.referrer;
-  }
   const phoneRaw = body['turnout:phone_number'];
   if (phoneRaw !== undefined) {
     const phone = phoneRaw?.trim() ? cleanPhone(phoneRaw.trim()) : null;
@@ -136,28 +115,21 @@ export function attendanceApi(ctx: Context) {
     // PUT merges, as Action Network's: only the fields sent change. "cancelled" (or "declined")
     // cancels the RSVP as the attendee's own link does, giving the place to the waitlist;
     // `attended` is the check-in. Everything is checked first, then written in one transaction.
-    app.put<{ Params: { id: string; attendanceId: string }; Body: AttendanceUpdateBody }>(
-      '/events/:id/attendances/:attendanceId',
-      { schema: { body: AttendanceUpdateBody } },
-      async (request) => {
-        const org = organizationOf(request);
-        const event = await loadEvent(db, org.id, request.params.id);
-        const attendance = await loadByIdentifier('attendance', request.params.attendanceId, (id) => repo.findAttendanceIn(db, org.id, { eventId: event.id }, id));
-        refuseUnknownFields(request.body, 'an attendance', RESOURCE_FIELDS);
-        const changes = attendanceChanges(attendance, request.body);
-        const others = readIdentifiers(request.body.identifiers);
-        await checkIdentifiers(db, org.id, TYPE, attendance.id, others);
+    attendances.update<AttendanceUpdateBody>({
+      schema: AttendanceUpdateBody,
+      what: 'an attendance',
+      fields: RESOURCE_FIELDS,
+      async write({ action: event, record: attendance, body, addIdentifiers }) {
+        const changes = attendanceChanges(attendance, body);
         await ctx.committer.submit(async (uow) => {
           if (Object.keys(changes.columns).length > 0) await repo.updateAttendance(uow.trx, attendance.id, { ...changes.columns, modified_at: uow.now });
           if (changes.attended !== undefined && !changes.cancel) await recordCheckIn(uow, event.id, attendance.id, changes.attended);
           if (changes.cancel) await cancelAttendance(uow, attendance.id);
-          await addIdentifiers(uow.trx, org.id, TYPE, attendance.id, others, uow.now);
+          await addIdentifiers(uow.trx, uow.now);
         });
         if (changes.cancel) eventCache(ctx).forget(event.slug);
-        const updated = await attachIdentifiersTo(db, org.id, TYPE, await repo.findAttendanceIn(db, org.id, { eventId: event.id }, attendance.id));
-        return document(baseUrl, presentAttendance(baseUrl, updated!));
       },
-    );
+    });
 
     // The record attendance helper: the same rsvp() as the public page, so a repeat RSVP is
     // counted once and answered with the attendance already made, and a full event waitlists.

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Referral } from '../../actions/core.ts';
@@ -11,7 +11,7 @@ import { badRequest } from './errors.ts';
 import type { Condition, FieldSpec } from './filter.ts';
 import type { Link } from './hal.ts';
 import { listMatching, type PageWindow } from './list.ts';
-import { identifiersOf, withIdentifiers } from './identifiers.ts';
+import { addIdentifiers, checkIdentifiers, IdentifiersBody, identifiersOf, readIdentifiers, refuseUnknownFields, withIdentifiers } from './identifiers.ts';
 import { loadByIdentifier } from './load.ts';
 import { loadPerson } from './people.ts';
 import { TagsBody } from './person-input.ts';
@@ -25,14 +25,14 @@ import { Nullable } from './schema.ts';
 /** Whose records: the action's (`{ petitionId }`, `{ eventId }`) or the person's. */
 export type RecordOwner<K extends string> = { [key in K]: string } | { personId: string };
 
-export interface RecordSpec<K extends string, C extends string, Row extends { person_id: string }, T extends { _links: { self: Link } }> {
+export interface RecordSpec<K extends string, C extends string, Row extends { id: string; person_id: string }, T extends { _links: { self: Link } }, A extends { id: string } = { id: string }> {
   db: Kysely<Database>;
   baseUrl: string;
   /** The record's name in errors: `signature`. Its collection is `signatures` (rel `osdi:signatures`). */
   name: string;
   /** The actions' collection, `petitions`, and the organization's action named by a URL id (a 404 otherwise). */
   actions: string;
-  loadAction(db: Kysely<Database>, organizationId: string, rawId: string): Promise<{ id: string }>;
+  loadAction(db: Kysely<Database>, organizationId: string, rawId: string): Promise<A>;
   /** The action's key in an owner: `petitionId`. */
   actionKey: K;
   filters: FieldSpec<C>;
@@ -51,9 +51,9 @@ type OneParams = { Params: { id: string; [recordId: string]: string } };
  * Adds `GET /<actions>/:id/<records>[/:recordId]` and `GET /people/:id/<records>[/:recordId]`,
  * and returns what the record helper answers with.
  */
-export function recordRoutes<K extends string, C extends string, Row extends { person_id: string }, T extends { _links: { self: Link } }>(
+export function recordRoutes<K extends string, C extends string, Row extends { id: string; person_id: string }, T extends { _links: { self: Link } }, A extends { id: string } = { id: string }>(
   app: FastifyInstance,
-  spec: RecordSpec<K, C, Row, T>,
+  spec: RecordSpec<K, C, Row, T, A>,
 ) {
   const { db, baseUrl, name } = spec;
   const plural = `${name}s`;
@@ -91,6 +91,35 @@ export function recordRoutes<K extends string, C extends string, Row extends { p
   }
 
   return {
+    /**
+     * `PUT /<actions>/:id/<records>/:recordId`, merging as Action Network's does: the record is
+     * found (a 404 otherwise), a field it does not have is a 400 naming it (`fields` are the
+     * resource's, read-only ones too, so a client may send back what it read), the client's
+     * identifiers are checked, then `write` changes what was sent (checking its own fields first
+     * and throwing before anything is written), and the answer is the record as it now is.
+     */
+    update<B extends RecordUpdateBody>(o: { schema: TSchema; what: string; fields: readonly string[]; write(w: RecordWrite<A, Row, B>): Promise<void> }) {
+      app.put<OneParams>(`/${spec.actions}/:id/${plural}/:${param}`, { schema: { body: o.schema } }, async (request) => {
+        // The schema is B's (TypeBox): the body has been checked against it.
+        const body = request.body as B;
+        const org = organizationOf(request);
+        const action = await spec.loadAction(db, org.id, request.params.id);
+        const owner = actionOwner(action.id);
+        const record = await loadByIdentifier(name, request.params[param]!, (id) => spec.find(db, org.id, owner, id));
+        refuseUnknownFields(body, o.what, o.fields);
+        const others = readIdentifiers(body.identifiers);
+        await checkIdentifiers(db, org.id, name, record.id, others);
+        await o.write({
+          organizationId: org.id,
+          action,
+          record,
+          body,
+          addIdentifiers: (q, now) => addIdentifiers(q, org.id, name, record.id, others, now),
+        });
+        return document(baseUrl, spec.present(baseUrl, (await spec.find(db, org.id, owner, record.id))!));
+      });
+    },
+
     /** The record helper's answer: the record just made on the action, with its person embedded. */
     async recorded(organizationId: string, actionId: string, id: string) {
       const record = await spec.find(db, organizationId, actionOwner(actionId), id);
@@ -102,10 +131,36 @@ export function recordRoutes<K extends string, C extends string, Row extends { p
   };
 }
 
+/** What a record's `write` gets: the action, the record as it was, the body, and the client's identifiers to add in its transaction. */
+export interface RecordWrite<A, Row, B> {
+  organizationId: string;
+  action: A;
+  record: Row;
+  body: B;
+  addIdentifiers(q: Kysely<Database>, now: string): Promise<void>;
+}
+
 const ReferrerData = Type.Object({
   source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
   referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
 });
+
+/** What every record's PUT takes beside its own fields: the referral codes and the client's identifiers. */
+export const RecordUpdateFields = {
+  'action_network:referrer_data': Type.Optional(ReferrerData),
+  referrer_data: Type.Optional(ReferrerData),
+  identifiers: Type.Optional(IdentifiersBody),
+};
+
+type RecordUpdateBody = { 'action_network:referrer_data'?: ReferrerData; referrer_data?: ReferrerData; identifiers?: string[] };
+
+/** The referral columns a PUT changes: only the codes sent; `null` clears one. */
+export function referralChanges(body: RecordUpdateBody): { source?: string | null; referrer?: string | null } {
+  const raw = body['action_network:referrer_data'] ?? body.referrer_data;
+  if (!raw) return {};
+  const read = readReferral({ 'action_network:referrer_data': raw });
+  return { ...(raw.source !== undefined ? { source: read.source } : {}), ...(raw.referrer !== undefined ? { referrer: read.referrer } : {}) };
+}
 
 /** What every record helper's body takes after the person and the comment, as Action Network has it. */
 export const RecordBodyFields = {

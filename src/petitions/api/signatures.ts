@@ -6,23 +6,12 @@ import { signPetition, PetitionClosedError } from '../service.ts';
 import { ApiError } from '../../kits/api/errors.ts';
 import { COMMON_FILTERS } from '../../kits/api/list.ts';
 import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
-import { readComment, readReferral, RecordBodyFields, recordRoutes } from '../../kits/api/records.ts';
+import { readComment, readReferral, RecordBodyFields, recordRoutes, RecordUpdateFields, referralChanges } from '../../kits/api/records.ts';
 import { presentSignature } from './presenters.ts';
 import { loadPetition } from './routes.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
-import { loadByIdentifier } from '../../kits/api/load.ts';
-import { document } from '../../kits/api/presenters.ts';
-import {
-  addIdentifiers,
-  attachIdentifiers,
-  attachIdentifiersTo,
-  checkIdentifiers,
-  IdentifiersBody,
-  readIdentifiers,
-  refuseUnknownFields,
-  resolveIdentifierFilters,
-} from '../../kits/api/identifiers.ts';
+import { attachIdentifiers, attachIdentifiersTo, resolveIdentifierFilters } from '../../kits/api/identifiers.ts';
 import { nowIso } from '../../util/ids.ts';
 import { updateSignatureFields } from './queries.ts';
 
@@ -34,14 +23,10 @@ const RecordSignatureBody = Type.Object({
 });
 type RecordSignatureBody = Static<typeof RecordSignatureBody>;
 
-const ReferrerData = Type.Object({ source: Type.Optional(Nullable(Type.String({ maxLength: 200 }))), referrer: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) });
-
 /** What a PUT on a signature may change, as Action Network's: its comments, referrer data and identifiers. */
 const SignatureUpdateBody = Type.Object({
   comments: Type.Optional(Nullable(Type.String())),
-  'action_network:referrer_data': Type.Optional(ReferrerData),
-  referrer_data: Type.Optional(ReferrerData),
-  identifiers: Type.Optional(IdentifiersBody),
+  ...RecordUpdateFields,
 });
 type SignatureUpdateBody = Static<typeof SignatureUpdateBody>;
 
@@ -66,35 +51,19 @@ export function signatureApi(ctx: Context) {
 
     // PUT merges, as Action Network's: only the fields sent change; `null` clears the comments or
     // a referral code. The signer and the petition stay; a field a signature does not have is a 400.
-    app.put<{ Params: { id: string; signatureId: string }; Body: SignatureUpdateBody }>(
-      '/petitions/:id/signatures/:signatureId',
-      { schema: { body: SignatureUpdateBody } },
-      async (request) => {
-        const org = organizationOf(request);
-        const petition = await loadPetition(db, org.id, request.params.id);
-        const owner = { petitionId: petition.id };
-        const signature = await loadByIdentifier('signature', request.params.signatureId, (id) => repo.findSignatureIn(db, org.id, owner, id));
-        const body = request.body;
-        refuseUnknownFields(body, 'a signature', RESOURCE_FIELDS);
-        const changes: { comments?: string | null; source?: string | null; referrer?: string | null } = {};
-        if (body.comments !== undefined) changes.comments = readComment('comments', body.comments);
-        const referrer = body['action_network:referrer_data'] ?? body.referrer_data;
-        if (referrer) {
-          const read = readReferral({ 'action_network:referrer_data': referrer });
-          if (referrer.source !== undefined) changes.source = read.source;
-          if (referrer.referrer !== undefined) changes.referrer = read.referrer;
-        }
-        const others = readIdentifiers(body.identifiers);
-        await checkIdentifiers(db, org.id, TYPE, signature.id, others);
+    signatures.update<SignatureUpdateBody>({
+      schema: SignatureUpdateBody,
+      what: 'a signature',
+      fields: RESOURCE_FIELDS,
+      async write({ organizationId, record, body, addIdentifiers }) {
+        const changes = { ...(body.comments !== undefined ? { comments: readComment('comments', body.comments) } : {}), ...referralChanges(body) };
         await db.transaction().execute(async (trx) => {
           const now = nowIso();
-          if (Object.keys(changes).length > 0) await updateSignatureFields(trx, org.id, signature.id, { ...changes, modified_at: now });
-          await addIdentifiers(trx, org.id, TYPE, signature.id, others, now);
+          if (Object.keys(changes).length > 0) await updateSignatureFields(trx, organizationId, record.id, { ...changes, modified_at: now });
+          await addIdentifiers(trx, now);
         });
-        const updated = await attachIdentifiersTo(db, org.id, TYPE, await repo.findSignatureIn(db, org.id, owner, signature.id));
-        return document(baseUrl, presentSignature(baseUrl, updated!));
       },
-    );
+    });
 
     // The record signature helper: the same action core as the public form, so a repeat signer
     // is counted once and gets back the signature they already made.
