@@ -1,7 +1,10 @@
 // The checks of what people type: a signature on the public form (translatable field errors,
 // message keys the page says in the signer's language) and a letter in the console or the API
-// (English sentences by field: only organizers and integrators read them).
+// (English sentences by field: only organizers and integrators read them; the Spanish versions'
+// messages are keys in both catalogs, said here in English).
 import './messages.ts';
+import type { en as catalog } from './messages.ts';
+import { translator } from '../i18n/index.ts';
 import { requireText, validatePerson, type FieldErrors, type PersonInput } from '../actions/people/validate.ts';
 import { hasVisibleText, isCleanText, isCountryCode } from '../actions/people/normalize.ts';
 import { organizationKey, parseWebsite } from './names.ts';
@@ -96,6 +99,12 @@ export interface LetterInput {
   listOrder: string;
   featuredFirst: boolean;
   groups: string[];
+  /** The Spanish versions ('' or null for none); absent keeps the stored ones. */
+  titleEs?: string | null;
+  descriptionEs?: string | null;
+  letterTextEs?: string | null;
+  /** The groups' Spanish names in the order of `groups` ([] or null for none); absent keeps the stored ones. */
+  groupsEs?: string[] | null;
 }
 
 export interface LetterFields {
@@ -112,9 +121,46 @@ export interface LetterFields {
   list_order: ListOrder;
   featured_first: number;
   groups: string[];
+  /** Null: no Spanish version; absent: the stored one stays. */
+  title_es?: string | null;
+  description_es?: string | null;
+  letter_text_es?: string | null;
+  groups_es?: string[] | null;
 }
 
-export type LetterErrors = Partial<Record<'title' | 'slug' | 'description' | 'letter_text' | 'targets' | 'status' | 'deadline' | 'hold_until_count' | 'hold_until_date' | 'list_order' | 'groups', string>>;
+export type LetterErrors = Partial<
+  Record<'title' | 'slug' | 'description' | 'letter_text' | 'targets' | 'status' | 'deadline' | 'hold_until_count' | 'hold_until_date' | 'list_order' | 'groups' | 'title_es' | 'description_es' | 'letter_text_es' | 'groups_es', string>
+>;
+
+/** The messages checkSpanish can give (both catalogs have them). */
+export type LetterSpanishErrorKey = Extract<keyof typeof catalog, `openletteredit.error.${string}`>;
+
+const english = translator('en');
+
+/**
+ * A Spanish version: optional, with the same bounds as the English text it translates; '' and
+ * null store null, absent stays absent (the stored one is kept).
+ */
+function checkSpanish(errors: LetterErrors, field: 'title_es' | 'description_es' | 'letter_text_es', raw: string | null | undefined, max: number, oneLine: boolean): string | null | undefined {
+  if (raw === undefined) return undefined;
+  const v = oneLine ? (raw ?? '').trim() : (raw ?? '').replace(/\r\n?/g, '\n').trim();
+  if (!v) return null;
+  const key = (problem: 'too_long' | 'invalid') => `openletteredit.error.${field}_${problem}` as LetterSpanishErrorKey;
+  if (v.length > max) errors[field] = english(key('too_long'), { max, count: v.length });
+  else if (!isCleanText(v, !oneLine)) errors[field] = english(key('invalid'));
+  return v;
+}
+
+/** The groups' Spanish names: none at all, or one clean line for each group, in the same order. */
+function checkSpanishGroups(errors: LetterErrors, raw: string[] | null | undefined, groups: string[]): string[] | null | undefined {
+  if (raw === undefined) return undefined;
+  const names = (raw ?? []).map((g) => g.trim());
+  if (names.every((g) => !g)) return null;
+  const max = LETTER_LIMITS.groupName;
+  if (names.length !== groups.length || names.some((g) => !g)) errors.groups_es = english('openletteredit.error.groups_es_count', { groups: groups.length, names: names.filter(Boolean).length });
+  else if (names.some((g) => g.length > max || !isCleanText(g))) errors.groups_es = english('openletteredit.error.groups_es_invalid', { max });
+  return names;
+}
 
 /** A day or a minute, UTC, as an ISO time; null when it is not one. */
 export function parseUtcTime(raw: string, endOfDay: boolean): string | null {
@@ -152,6 +198,11 @@ export function checkLetter(input: LetterInput, current?: Pick<OpenLetter, 'slug
   if (!letterText) errors.letter_text = 'Enter the text of the letter';
   else if (letterText.length > LETTER_LIMITS.text) errors.letter_text = `The letter must be ${LETTER_LIMITS.text.toLocaleString('en-US')} characters or fewer (it has ${letterText.length.toLocaleString('en-US')})`;
   else if (!isCleanText(letterText, true)) errors.letter_text = 'The letter contains control characters: remove them';
+  // In the console form's order: the Spanish versions follow the English texts.
+  const titleEs = checkSpanish(errors, 'title_es', input.titleEs, LETTER_LIMITS.title, true);
+  const descriptionEs = checkSpanish(errors, 'description_es', input.descriptionEs, LETTER_LIMITS.description, false);
+  const letterTextEs = checkSpanish(errors, 'letter_text_es', input.letterTextEs, LETTER_LIMITS.text, false);
+  const groupsEs = checkSpanishGroups(errors, input.groupsEs, input.groups.map((g) => g.trim()).filter(Boolean));
   const targets = input.targets.map((t) => t.trim()).filter(Boolean);
   if (targets.length > LETTER_LIMITS.targets) errors.targets = `Enter ${LETTER_LIMITS.targets} addressees or fewer`;
   else if (targets.some((t) => t.length > LETTER_LIMITS.targetName || !isCleanText(t))) errors.targets = `Each addressee must be one line of ${LETTER_LIMITS.targetName} characters or fewer`;
@@ -194,6 +245,10 @@ export function checkLetter(input: LetterInput, current?: Pick<OpenLetter, 'slug
       list_order: input.listOrder as ListOrder,
       featured_first: input.featuredFirst ? 1 : 0,
       groups,
+      ...(titleEs === undefined ? {} : { title_es: titleEs }),
+      ...(descriptionEs === undefined ? {} : { description_es: descriptionEs }),
+      ...(letterTextEs === undefined ? {} : { letter_text_es: letterTextEs }),
+      ...(groupsEs === undefined ? {} : { groups_es: groupsEs }),
     },
   };
 }

@@ -9,6 +9,7 @@ import { countOrganizationsOf, findLetter, lettersByIds, signaturesBySource, sig
 import { openLetterRecords } from './person-records.ts';
 import { OPEN_LETTERS_PERSONAL_DATA } from './tables.ts';
 import * as m010 from './migrations/010_open_letters.ts';
+import * as m024 from './migrations/024_open_letter_spanish.ts';
 
 // What the CLI, the demo and the tests may use of open letters.
 export { letterCache } from './public-cache.ts';
@@ -21,7 +22,7 @@ export const openLetterDelivery = () => import('./delivery.ts');
 /** Open letters signed by organizations (and, if the organizer allows, individuals), moderated, held until strong, delivered. */
 export const openLetters: Capability = {
   name: 'open-letters',
-  migrations: { '010_open_letters': m010 },
+  migrations: { '010_open_letters': m010, '024_open_letter_spanish': m024 },
   publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).openLetterRoutes),
   consoleRoutes: (ctx) => async (app) => {
     const [{ openLettersConsoleRoutes }, { openLetterModerationRoutes }] = await Promise.all([import('./console/routes.tsx'), import('./console/moderation-routes.tsx')]);

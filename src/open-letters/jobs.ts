@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.ts';
 import type { JobDeps } from '../context.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { isLanguage, translator } from '../i18n/index.ts';
+import { localized } from '../kits/pages/localized.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import { confirmationToken, JOB_CONFIRMATION } from './service.ts';
 import { findLetterById, findSignature } from './repository.ts';
@@ -29,12 +30,14 @@ export function openLetterJobHandlers(deps: JobDeps): Record<string, JobHandler>
       const t = translator(lang);
       const hello = person.given_name ? t('mail.hello', { name: person.given_name }) : t('mail.hello_anon');
       const token = confirmationToken(deps.secretKey, signature.id);
+      // The signer's version of the title (the language they signed in).
+      const title = localized(lang, letter.title, letter.title_es).text;
       await deps.mailer.send({
         to: person.email!,
-        subject: t('openletter.mail.confirm.subject', { title: letter.title }),
+        subject: t('openletter.mail.confirm.subject', { title }),
         text: `${hello}\n\n${t('openletter.mail.confirm.body', {
           who: signature.org_name ?? t('openletter.mail.confirm.you'),
-          title: letter.title,
+          title,
           url: `${deps.baseUrl}/open_letters/${letter.slug}/confirm/${signature.id}/${token}`,
           org: letter.organization_name,
         })}\n`,

@@ -1,6 +1,6 @@
 import { registerMessages, type Keys } from '../i18n/index.ts';
 
-/** The open letters' texts: the public page and its forms, the thank-you and confirmation pages, the emails to signers. */
+/** The open letters' texts: the public page and its forms, the thank-you and confirmation pages, the emails to signers, and what checkLetter says of the Spanish versions. */
 export const en = {
   'openletter.to': 'To:',
   'openletter.organizations': '{count, plural, one {# organization} other {# organizations}}',
@@ -75,6 +75,14 @@ export const en = {
   'openletter.mail.confirm.body': 'Please confirm the signature of {who} on the open letter “{title}” by opening this link and pressing the button:\n{url}\n\nIf you did not sign, ignore this email and nothing will be counted.\n\n{org}',
   'openletter.mail.confirm.you': 'yourself',
   'openletter.home_heading': 'Open letters',
+  'openletteredit.error.title_es_too_long': 'The Spanish title must be {max, number} characters or fewer (it has {count, number})',
+  'openletteredit.error.title_es_invalid': 'The Spanish title must be one line, without control characters',
+  'openletteredit.error.description_es_too_long': 'The Spanish description must be {max, number} characters or fewer (it has {count, number})',
+  'openletteredit.error.description_es_invalid': 'The Spanish description contains control characters: remove them',
+  'openletteredit.error.letter_text_es_too_long': 'The Spanish letter must be {max, number} characters or fewer (it has {count, number})',
+  'openletteredit.error.letter_text_es_invalid': 'The Spanish letter contains control characters: remove them',
+  'openletteredit.error.groups_es_count': 'Enter the Spanish name of each group, one per line in the same order as the groups: {groups, plural, one {# group} other {# groups}}, {names, plural, =0 {no names} one {# name} other {# names}}',
+  'openletteredit.error.groups_es_invalid': 'Each group’s Spanish name must be one line of {max, number} characters or fewer',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -151,6 +159,14 @@ export const es: Record<keyof typeof en, string> = {
   'openletter.mail.confirm.body': 'Confirma la firma de {who} en la carta abierta «{title}» abriendo este enlace y pulsando el botón:\n{url}\n\nSi no firmaste, ignora este correo y no se contará nada.\n\n{org}',
   'openletter.mail.confirm.you': 'ti',
   'openletter.home_heading': 'Cartas abiertas',
+  'openletteredit.error.title_es_too_long': 'El título en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'openletteredit.error.title_es_invalid': 'El título en español debe ocupar una sola línea, sin caracteres de control',
+  'openletteredit.error.description_es_too_long': 'La descripción en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'openletteredit.error.description_es_invalid': 'La descripción en español contiene caracteres de control: quítalos',
+  'openletteredit.error.letter_text_es_too_long': 'La carta en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'openletteredit.error.letter_text_es_invalid': 'La carta en español contiene caracteres de control: quítalos',
+  'openletteredit.error.groups_es_count': 'Escribe el nombre en español de cada grupo, uno por línea en el mismo orden que los grupos: {groups, plural, one {# grupo} other {# grupos}}, {names, plural, =0 {ningún nombre} one {# nombre} other {# nombres}}',
+  'openletteredit.error.groups_es_invalid': 'El nombre en español de cada grupo debe ocupar una sola línea de {max, number} caracteres o menos',
 };
 
 declare module '../i18n/index.ts' {

@@ -56,7 +56,7 @@ export const listOpenLetters = (q: Q, now: string, limit = 50) =>
   q
     .selectFrom('open_letters')
     .innerJoin('organizations', 'organizations.id', 'open_letters.organization_id')
-    .select(['open_letters.slug', 'open_letters.title', 'open_letters.organization_count', 'organizations.name as organization_name'])
+    .select(['open_letters.slug', 'open_letters.title', 'open_letters.title_es', 'open_letters.organization_count', 'organizations.name as organization_name'])
     .where('open_letters.status', '=', 'open')
     .where((eb) => eb.or([eb('open_letters.deadline', 'is', null), eb('open_letters.deadline', '>', now)]))
     .orderBy('open_letters.created_at', 'desc')

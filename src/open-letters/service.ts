@@ -265,6 +265,17 @@ export function groupsOf(letter: Pick<OpenLetter, 'groups'>): string[] {
   }
 }
 
+/** The groups' Spanish names in the order of `groupsOf`, or null when the letter has none. */
+export function spanishGroupsOf(letter: Pick<OpenLetter, 'groups_es'>): string[] | null {
+  if (letter.groups_es === null) return null;
+  try {
+    const v: unknown = JSON.parse(letter.groups_es);
+    return Array.isArray(v) ? v.map((g) => (typeof g === 'string' ? g : '')) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function targetsOf(letter: Pick<OpenLetter, 'targets'>): { name: string }[] {
   try {
     const v: unknown = JSON.parse(letter.targets);
@@ -311,6 +322,11 @@ function columnsOf(f: LetterFields): Omit<OpenLetterUpdate, 'id' | 'organization
     list_order: f.list_order,
     featured_first: f.featured_first,
     groups: JSON.stringify(f.groups),
+    // Absent: the stored Spanish version stays (an API client that does not send it).
+    ...(f.title_es === undefined ? {} : { title_es: f.title_es }),
+    ...(f.description_es === undefined ? {} : { description_es: f.description_es }),
+    ...(f.letter_text_es === undefined ? {} : { letter_text_es: f.letter_text_es }),
+    ...(f.groups_es === undefined ? {} : { groups_es: f.groups_es === null ? null : JSON.stringify(f.groups_es) }),
   };
 }
 
@@ -326,6 +342,10 @@ export async function createLetter(db: Kysely<Database>, organizationId: string,
       title: f.title,
       description: f.description,
       letter_text: f.letter_text,
+      title_es: f.title_es ?? null,
+      description_es: f.description_es ?? null,
+      letter_text_es: f.letter_text_es ?? null,
+      groups_es: columns.groups_es ?? null,
       targets: JSON.stringify(f.targets),
       status: f.status,
       deadline: f.deadline,

@@ -14,6 +14,10 @@ export interface OpenLetterTable {
   description: string;
   /** Markdown, rendered safely. */
   letter_text: string;
+  /** Spanish versions of the three texts above (migration 024); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: ColumnType<string | null, string | null | undefined, string | null>;
+  description_es: ColumnType<string | null, string | null | undefined, string | null>;
+  letter_text_es: ColumnType<string | null, string | null | undefined, string | null>;
   /** JSON array of `{ name }`: whom the letter is addressed to. */
   targets: string;
   status: 'open' | 'closed';
@@ -29,6 +33,8 @@ export interface OpenLetterTable {
   featured_first: number;
   /** JSON array of group names in their order (national, state, local …); '[]' for one list. */
   groups: string;
+  /** JSON array of the same groups' Spanish names, in the same order (migration 024); null for none. */
+  groups_es: ColumnType<string | null, string | null | undefined, string | null>;
   /** Approved organizations (merged ones not counted), kept by the rules in the same transaction. */
   organization_count: ColumnType<number, number | undefined, number>;
   /** Confirmed individual signatures, moved once per batch. */
@@ -128,7 +134,7 @@ export const OPEN_LETTERS_PERSONAL_DATA: PersonalData = {
     rows: 'none',
     columns: Object.fromEntries(
       ['id', 'organization_id', 'slug', 'title', 'description', 'letter_text', 'targets', 'status', 'deadline', 'allow_individuals', 'hold_until_count',
-        'hold_until_date', 'list_order', 'featured_first', 'groups', 'organization_count', 'individual_count', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const]),
+        'hold_until_date', 'list_order', 'featured_first', 'groups', 'organization_count', 'individual_count', 'origin_system', 'created_at', 'modified_at', 'title_es', 'description_es', 'letter_text_es', 'groups_es'].map((c) => [c, 'plain' as const]),
     ),
   },
   open_letter_signatures: {

@@ -1,5 +1,5 @@
 import type { LetterSignature, OpenLetter } from '../tables.ts';
-import { groupsOf, holdOf, targetsOf } from '../service.ts';
+import { groupsOf, holdOf, spanishGroupsOf, targetsOf } from '../service.ts';
 import { apiUrl, identifiers, link } from '../../kits/api/hal.ts';
 
 // An open letter and its signatures as turnout's own resources, in the HAL style of Action
@@ -17,6 +17,9 @@ export function presentLetter(baseUrl: string, l: OpenLetter, now: string) {
     title: l.title,
     description: l.description,
     'turnout:letter_text': l.letter_text,
+    'turnout:title_es': l.title_es ?? null,
+    'turnout:description_es': l.description_es ?? null,
+    'turnout:letter_text_es': l.letter_text_es ?? null,
     browser_url: `${baseUrl}/open_letters/${l.slug}`,
     target: targetsOf(l),
     'turnout:status': l.status,
@@ -28,6 +31,7 @@ export function presentLetter(baseUrl: string, l: OpenLetter, now: string) {
     'turnout:list_order': l.list_order,
     'turnout:featured_first': l.featured_first === 1,
     'turnout:groups': groupsOf(l),
+    'turnout:groups_es': spanishGroupsOf(l),
     _links: {
       self: link(self),
       'turnout:signatures': link(`${self}/signatures`),

@@ -36,6 +36,11 @@ const LetterCreateBody = Type.Object({
   'turnout:list_order': Type.Optional(Type.Union([Type.Literal('alphabetical'), Type.Literal('signed')])),
   'turnout:featured_first': Type.Optional(Type.Boolean()),
   'turnout:groups': Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+  // The Spanish versions of the texts (src/kits/pages/localized.ts); null or '' for none.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
+  'turnout:letter_text_es': Type.Optional(Nullable(Type.String())),
+  'turnout:groups_es': Type.Optional(Nullable(Type.Array(Type.String(), { maxItems: 50 }))),
 });
 type LetterCreateBody = Static<typeof LetterCreateBody>;
 
@@ -95,6 +100,7 @@ export function openLetterApi(ctx: Context) {
         status: b['turnout:status'] ?? 'open', deadline: minuteOf(b['turnout:deadline']), allowIndividuals: b['turnout:allow_individuals'] ?? false,
         holdUntilCount: b['turnout:hold_until_count'] == null ? '' : String(b['turnout:hold_until_count']), holdUntilDate: minuteOf(b['turnout:hold_until_date']),
         listOrder: b['turnout:list_order'] ?? 'alphabetical', featuredFirst: b['turnout:featured_first'] ?? false, groups: b['turnout:groups'] ?? [],
+        titleEs: b['turnout:title_es'], descriptionEs: b['turnout:description_es'], letterTextEs: b['turnout:letter_text_es'], groupsEs: b['turnout:groups_es'],
       });
       if (!fields) throw badRequest(Object.values(errors).join('; '));
       const letter = await createLetter(db, organizationOf(request).id, fields, nowIso(), b.origin_system ?? 'turnout');

@@ -1,6 +1,7 @@
 import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { ListPage, NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { number } from '../../kits/console/format.ts';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { petitionTextHtml } from '../../kits/pages/markdown.ts';
 import type { LetterErrors } from '../fields.ts';
 
@@ -10,6 +11,10 @@ export interface LetterForm {
   slug: string;
   description: string;
   letter_text: string;
+  title_es: string;
+  description_es: string;
+  letter_text_es: string;
+  groups_es: string;
   targets: string;
   status: string;
   deadline: string;
@@ -99,6 +104,14 @@ export function LetterFormPage(props: { page: AdminPage; letter?: { id: string; 
           <h2 id="preview-heading">Preview of the letter</h2>
           <p class="hint">Nothing is saved until you choose “Save letter”.</p>
           <blockquote class="petition-text">{petitionTextHtml(form.letter_text) as 'safe'}</blockquote>
+          {form.letter_text_es ? (
+            <>
+              <h3>In Spanish</h3>
+              <blockquote class="petition-text" lang="es">{petitionTextHtml(form.letter_text_es) as 'safe'}</blockquote>
+            </>
+          ) : (
+            ''
+          )}
         </section>
       ) : (
         ''
@@ -109,6 +122,14 @@ export function LetterFormPage(props: { page: AdminPage; letter?: { id: string; 
         <Input name="slug" label={letter ? 'Web address' : 'Web address (optional)'} value={form.slug} error={errors.slug} hint={letter ? `The end of the letter's address, /open_letters/${letter.slug}. Changing it breaks links already shared.` : 'Like end-face-surveillance in /open_letters/end-face-surveillance. Leave it empty to make one from the title.'} />
         <TextArea name="description" label="Description (optional)" value={form.description} error={errors.description} rows={3} hint="A short introduction shown above the letter." />
         <TextArea name="letter_text" label="Letter" value={form.letter_text} error={errors.letter_text} rows={14} hint="In Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text." />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 3 },
+            { name: 'letter_text_es', label: 'Letter', value: form.letter_text_es, error: errors.letter_text_es, rows: 14 },
+            { name: 'groups_es', label: 'Groups', value: form.groups_es, error: errors.groups_es, rows: 4, hint: 'The Spanish name of each of the list’s groups (below), one per line in the same order.' },
+          ]}
+        />
         <TextArea name="targets" label="Addressed to (optional)" value={form.targets} error={errors.targets} rows={3} hint="Whom the letter is addressed to, one per line, like: Dana Reyes, Chief Executive Officer, Lumidex Inc." />
         <Input name="deadline" label="Deadline (optional)" value={form.deadline} error={errors.deadline} hint="The letter closes then: a day like 2026-06-30 (the end of that day, UTC) or a day and a time in UTC like 2026-06-30T17:00." />
         <Choice legend="Status" error={errors.status}>

@@ -11,7 +11,7 @@ import { letterCache } from '../public-cache.ts';
 import * as repo from '../repository.ts';
 import { checkLetter, type LetterErrors } from '../fields.ts';
 import { duplicatePairs } from '../names.ts';
-import { createLetter, groupsOf, holdOf, setLetterStatus, targetsOf, updateLetter } from '../service.ts';
+import { createLetter, groupsOf, holdOf, setLetterStatus, spanishGroupsOf, targetsOf, updateLetter } from '../service.ts';
 import type { OpenLetter } from '../tables.ts';
 import { LetterFormPage, LetterNotFoundPage, LettersListPage, type LetterForm } from './pages.tsx';
 import { LetterDetailPage } from './detail-page.tsx';
@@ -52,6 +52,10 @@ export function readLetterForm(body: Body | undefined): LetterForm {
     slug: text(body, 'slug').toLowerCase(),
     description: text(body, 'description'),
     letter_text: text(body, 'letter_text'),
+    title_es: text(body, 'title_es'),
+    description_es: text(body, 'description_es'),
+    letter_text_es: text(body, 'letter_text_es'),
+    groups_es: text(body, 'groups_es'),
     targets: text(body, 'targets'),
     status: text(body, 'status'),
     deadline: text(body, 'deadline'),
@@ -72,6 +76,10 @@ export function letterFormOf(l: OpenLetter): LetterForm {
     slug: l.slug,
     description: l.description,
     letter_text: l.letter_text,
+    title_es: l.title_es ?? '',
+    description_es: l.description_es ?? '',
+    letter_text_es: l.letter_text_es ?? '',
+    groups_es: (spanishGroupsOf(l) ?? []).join('\n'),
     targets: targetsOf(l).map((t) => t.name).join('\n'),
     status: l.status,
     deadline: time(l.deadline),
@@ -92,6 +100,8 @@ export function checkLetterForm(form: LetterForm, current?: OpenLetter) {
       title: form.title, slug: form.slug, description: form.description, letterText: form.letter_text, targets: lines(form.targets), status: form.status,
       deadline: form.deadline, allowIndividuals: form.allow_individuals, holdUntilCount: form.hold_until_count, holdUntilDate: form.hold_until_date,
       listOrder: form.list_order, featuredFirst: form.featured_first, groups: lines(form.groups),
+      // The form always carries the Spanish fields: an empty one removes that version.
+      titleEs: form.title_es, descriptionEs: form.description_es, letterTextEs: form.letter_text_es, groupsEs: lines(form.groups_es),
     },
     current,
   );

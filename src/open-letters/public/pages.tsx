@@ -11,9 +11,10 @@ import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import { ConfirmButtonPage } from '../../kits/pages/confirm-page.tsx';
 import { DeliveredNotice } from '../../kits/delivery/notice.tsx';
 import type { CachedLetter, PublicOrganization } from '../public-cache.ts';
-import { arrangeList, holdOf, isClosed } from '../service.ts';
+import { arrangeList, groupsOf, holdOf, isClosed, spanishGroupsOf } from '../service.ts';
 import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
 import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
+import { inLanguage, localized, type InLanguage, type Localized } from '../../kits/pages/localized.ts';
 
 export type SignMode = 'organization' | 'individual';
 
@@ -38,6 +39,19 @@ export interface LetterFormValues {
 export const ORGANIZATION_ORDER: readonly string[] = ['org_name', 'website', 'city', 'region', 'country', 'logo', 'given_name', 'family_name', 'signer_role', 'email'];
 export const INDIVIDUAL_ORDER: readonly string[] = ['given_name', 'family_name', 'email', 'postal_code', 'country'];
 
+const TEXTS = ['title', 'description', 'letter_text'] as const;
+
+/** The letter in the reader's language: its texts in their version, `langs` naming those shown in the other one. */
+export function letterInLanguage(page: PageContext, letter: CachedLetter): InLanguage<CachedLetter, (typeof TEXTS)[number]> {
+  return inLanguage(page.lang, letter, TEXTS);
+}
+
+/** A group's heading in the reader's version: its Spanish name sits at the same place in `groups_es`. */
+function groupHeading(page: PageContext, letter: CachedLetter, group: string): Localized {
+  const at = groupsOf(letter).indexOf(group);
+  return localized(page.lang, group, at >= 0 ? spanishGroupsOf(letter)?.[at] : null);
+}
+
 const longDate = (lang: string, iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
 
 /** What the page and each signer are told while names are held back, or '' when they are not. */
@@ -59,7 +73,8 @@ function countLine(page: PageContext, letter: CachedLetter): string {
 }
 
 /** What the letter's share picture shows: its counts in visible steps. */
-export function letterShareCard(page: PageContext, letter: CachedLetter, now: string): ShareCard {
+export function letterShareCard(page: PageContext, stored: CachedLetter, now: string): ShareCard {
+  const letter = letterInLanguage(page, stored);
   const closed = isClosed(letter, now);
   const shown = { ...letter, organization_count: visibleCount(letter.organization_count), individual_count: visibleCount(letter.individual_count) };
   return {
@@ -71,7 +86,8 @@ export function letterShareCard(page: PageContext, letter: CachedLetter, now: st
   };
 }
 
-function letterShare(page: PageContext, letter: CachedLetter, now: string): ShareMeta {
+function letterShare(page: PageContext, stored: CachedLetter, now: string): ShareMeta {
+  const letter = letterInLanguage(page, stored);
   const path = `/open_letters/${letter.slug}`;
   const card = letterShareCard(page, letter, now);
   return actionShareMeta({ path, title: letter.title, markdown: letter.description || letter.letter_text, image: shareImagePath(path, page.lang, card), card });
@@ -113,7 +129,15 @@ export function Signatories(props: { page: PageContext; letter: CachedLetter; no
       ) : (
         sections.map((s) => (
           <>
-            {s.group !== null || sections.length > 1 ? <h3 safe>{s.group ?? t('openletter.other_group')}</h3> : ''}
+            {s.group !== null ? (
+              <h3 lang={groupHeading(page, letter, s.group).lang} safe>
+                {groupHeading(page, letter, s.group).text}
+              </h3>
+            ) : sections.length > 1 ? (
+              <h3 safe>{t('openletter.other_group')}</h3>
+            ) : (
+              ''
+            )}
             <ul class="signatories">
               {s.organizations.map((o) => (
                 <Organization page={page} slug={letter.slug} o={o} />
@@ -184,7 +208,8 @@ function IndividualForm(props: { page: PageContext; letter: CachedLetter; values
 }
 
 export function LetterPage(props: { page: PageContext; letter: CachedLetter; now: string; mode: SignMode; values: LetterFormValues; errors: FieldErrors; challenge?: boolean }): JSX.Element {
-  const { page, letter, values, errors, mode } = props;
+  const { page, values, errors, mode } = props;
+  const letter = letterInLanguage(page, props.letter);
   const { t } = page;
   const closed = isClosed(letter, props.now);
   const order = mode === 'organization' ? ORGANIZATION_ORDER : INDIVIDUAL_ORDER;
@@ -193,7 +218,9 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
   const other = `/open_letters/${letter.slug}${mode === 'organization' ? '?as=individual' : ''}`;
   return (
     <Layout page={page} title={title} share={letterShare(page, letter, props.now)} brand={letter.brand ?? undefined} partners={letter.partners}>
-      <h1 safe>{letter.title}</h1>
+      <h1 lang={letter.langs.title} safe>
+        {letter.title}
+      </h1>
       {letter.targetList.length > 0 ? (
         <p class="targets">
           <span safe>{t('openletter.to')}</span> <span safe>{letter.targetList.map((x) => x.name).join(', ')}</span>
@@ -201,8 +228,14 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
       ) : (
         ''
       )}
-      {letter.description ? <p class="lede" safe>{letter.description}</p> : ''}
-      <blockquote class="petition-text">{petitionTextHtml(letter.letter_text) as 'safe'}</blockquote>
+      {letter.description ? (
+        <p class="lede" lang={letter.langs.description} safe>
+          {letter.description}
+        </p>
+      ) : (
+        ''
+      )}
+      <blockquote class="petition-text" lang={letter.langs.letter_text}>{petitionTextHtml(letter.letter_text) as 'safe'}</blockquote>
       <DeliveredNotice page={page} deliveries={letter.deliveries} />
       <Signatories page={page} letter={letter} now={props.now} />
       {closed ? (
@@ -227,7 +260,8 @@ export function LetterPage(props: { page: PageContext; letter: CachedLetter; now
 }
 
 export function ThanksPage(props: { page: PageContext; letter: CachedLetter; mode: SignMode; url: string; now: string }): JSX.Element {
-  const { page, letter, url } = props;
+  const { page, url } = props;
+  const letter = letterInLanguage(page, props.letter);
   const { t } = page;
   // An individual is counted, never reviewed nor listed: the review and the names' hold are not theirs.
   const person = props.mode === 'individual';
@@ -250,7 +284,7 @@ export function ThanksPage(props: { page: PageContext; letter: CachedLetter; mod
 
 export function ConfirmPage(props: { page: PageContext; letter: CachedLetter; action: string }): JSX.Element {
   const { t } = props.page;
-  return ConfirmButtonPage({ page: props.page, title: t('openletter.confirm.title'), body: t('openletter.confirm.body', { title: props.letter.title }), action: props.action, button: t('openletter.confirm.button') });
+  return ConfirmButtonPage({ page: props.page, title: t('openletter.confirm.title'), body: t('openletter.confirm.body', { title: letterInLanguage(props.page, props.letter).title }), action: props.action, button: t('openletter.confirm.button') });
 }
 
 export function MessagePage(props: { page: PageContext; title: string; body: string; back?: string }): JSX.Element {

@@ -16,7 +16,7 @@ import { organizationKey, parseWebsite } from '../names.ts';
 import { findSignature, publicLogo } from '../repository.ts';
 import { LOGO_MAX_BYTES, reencodeLogo, type Logo } from '../logo.ts';
 import { confirmLetterSignature, holdOf, isClosed, isValidConfirmationToken, LetterClosedError, signLetter } from '../service.ts';
-import { ConfirmPage, LetterPage, letterShareCard, MessagePage, ThanksPage, type LetterFormValues, type SignMode } from './pages.tsx';
+import { ConfirmPage, LetterPage, letterInLanguage, letterShareCard, MessagePage, ThanksPage, type LetterFormValues, type SignMode } from './pages.tsx';
 import { sendShareImage } from '../../kits/pages/share-image.ts';
 
 type Body = Record<string, unknown>;
@@ -212,20 +212,22 @@ export function openLetterRoutes(ctx: Context) {
       const page = pageContext(request);
       const t = request.t;
       const back = `/open_letters/${slug}`;
-      if (outcome === 'already') return sendPage(reply, MessagePage({ page, title: t('openletter.confirm.used_title'), body: t('openletter.confirm.used_body', { title: letter.title }), back }));
+      const { title } = letterInLanguage(page, letter);
+      if (outcome === 'already') return sendPage(reply, MessagePage({ page, title: t('openletter.confirm.used_title'), body: t('openletter.confirm.used_body', { title }), back }));
       const org = (await orgNameOf(ctx, signatureId)) ?? '';
       const body =
         outcome === 'person'
-          ? t('openletter.confirm.done_person', { title: letter.title })
+          ? t('openletter.confirm.done_person', { title })
           : outcome === 'live'
-            ? t('openletter.confirm.done_live', { org, title: letter.title })
-            : t('openletter.confirm.done_review', { org, title: letter.title });
+            ? t('openletter.confirm.done_live', { org, title })
+            : t('openletter.confirm.done_review', { org, title });
       return sendPage(reply, MessagePage({ page, title: t('openletter.confirm.done_title'), body, back }));
     });
   };
 
   function closedPage(request: FastifyRequest, reply: FastifyReply, letter: CachedLetter) {
-    return sendPage(reply, MessagePage({ page: pageContext(request), title: letter.title, body: request.t('openletter.closed'), back: `/open_letters/${letter.slug}` }), 409);
+    const page = pageContext(request);
+    return sendPage(reply, MessagePage({ page, title: letterInLanguage(page, letter).title, body: request.t('openletter.closed'), back: `/open_letters/${letter.slug}` }), 409);
   }
 }
 
