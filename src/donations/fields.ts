@@ -33,6 +33,9 @@ export interface PageInput {
   originSystem?: string;
   /** The closing time as typed ('' for none); absent: left as it is (the API). */
   closesAt?: string | null;
+  /** The Spanish versions ('' or null for none); absent keeps the stored ones. */
+  titleEs?: string | null;
+  descriptionEs?: string | null;
 }
 
 /** What createPage and updatePage write. */
@@ -54,9 +57,12 @@ export interface PageFields {
   origin_system?: string;
   /** Absent: left as it is. */
   closes_at?: string | null;
+  /** The Spanish versions (null: none); absent: left as they are. */
+  title_es?: string | null;
+  description_es?: string | null;
 }
 
-export type PageField = 'title' | 'slug' | 'description' | 'currency' | 'goal' | 'amounts' | 'minimum' | 'maximum' | 'processor' | 'actblue_form' | 'actblue_refcode' | 'status' | 'origin_system' | 'closes_at';
+export type PageField = 'title' | 'slug' | 'description' | 'currency' | 'goal' | 'amounts' | 'minimum' | 'maximum' | 'processor' | 'actblue_form' | 'actblue_refcode' | 'status' | 'origin_system' | 'closes_at' | 'title_es' | 'description_es';
 export type PageErrorKey = Extract<keyof typeof en, `donationedit.error.${string}`>;
 export type PageFieldErrors = Partial<Record<PageField, FieldError & { key: PageErrorKey }>>;
 
@@ -78,10 +84,29 @@ export function pageInputOf(p: FundraisingPage): PageInput {
     actblueForm: p.actblue_form ?? '',
     actblueRefcode: p.actblue_refcode ?? '',
     status: p.status,
+    titleEs: p.title_es,
+    descriptionEs: p.description_es,
   };
 }
 
 const chars = (s: string) => [...s].length;
+
+/** A Spanish version: optional, with the same bounds as the English text; '' and null store null, absent stays absent. */
+function checkSpanish(
+  errors: PageFieldErrors,
+  field: 'title_es' | 'description_es',
+  raw: string | null | undefined,
+  max: number,
+  oneLine: boolean,
+  keys: { tooLong: PageErrorKey; invalid: PageErrorKey },
+): string | null | undefined {
+  if (raw === undefined) return undefined;
+  const v = oneLine ? (raw ?? '').trim() : (raw ?? '').replace(/\r\n?/g, '\n').trim();
+  if (!v) return null;
+  if (chars(v) > max) errors[field] = { key: keys.tooLong, values: { max, count: chars(v) } };
+  else if (!isCleanText(v, !oneLine)) errors[field] = { key: keys.invalid };
+  return v;
+}
 
 /** A positive amount of the currency, at most MAX_MINOR; '' is none when `optional`. */
 function amount(errors: PageFieldErrors, field: PageField, raw: string, currency: string, optional: boolean): number | null {
@@ -118,6 +143,15 @@ export function checkPage(input: PageInput, options: { current?: Pick<Fundraisin
   const description = input.description.replace(/\r\n?/g, '\n').trim();
   if (chars(description) > PAGE_LIMITS.description) errors.description = { key: 'donationedit.error.too_long', values: { max: PAGE_LIMITS.description } };
   else if (!isCleanText(description, true)) errors.description = { key: 'donationedit.error.invalid_text' };
+
+  const titleEs = checkSpanish(errors, 'title_es', input.titleEs, PAGE_LIMITS.title, true, {
+    tooLong: 'donationedit.error.title_es_too_long',
+    invalid: 'donationedit.error.title_es_invalid',
+  });
+  const descriptionEs = checkSpanish(errors, 'description_es', input.descriptionEs, PAGE_LIMITS.description, false, {
+    tooLong: 'donationedit.error.description_es_too_long',
+    invalid: 'donationedit.error.description_es_invalid',
+  });
 
   const currency = input.currency.trim().toUpperCase() || 'USD';
   if (!isCurrency(currency)) errors.currency = { key: 'donationedit.error.currency' };
@@ -178,6 +212,8 @@ export function checkPage(input: PageInput, options: { current?: Pick<Fundraisin
       status: status!,
       ...(originSystem === undefined ? {} : { origin_system: originSystem }),
       ...(closesAt === undefined ? {} : { closes_at: closesAt }),
+      ...(titleEs === undefined ? {} : { title_es: titleEs }),
+      ...(descriptionEs === undefined ? {} : { description_es: descriptionEs }),
     },
   };
 }

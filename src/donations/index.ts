@@ -4,6 +4,7 @@ import { actionKind } from '../actions/action-kind.ts';
 import { lazyRoutes } from '../lazy-routes.ts';
 import * as m007 from './migrations/007_donations.ts';
 import * as m022 from './migrations/022_fundraising_deadline.ts';
+import * as m024 from './migrations/024_fundraising_spanish.ts';
 import { donationsBySource, donorsSharedWith, findPageWithTotal, findSettings, pagesWithTotalByIds } from './repository.ts';
 import { donationRecords } from './person-records.ts';
 import { fundraisingCache } from './public-cache.ts';
@@ -42,7 +43,7 @@ export const donations: Capability = {
   jobs: async (deps) => (await import('./jobs.ts')).donationJobHandlers(deps),
   home: async (ctx, page) => (await import('./home.tsx')).donationsHome(ctx, page),
   dashboard: async (ctx, organizationId) => (await import('./console/dashboard.tsx')).donationsDashboard(ctx, organizationId),
-  migrations: { '007_donations': m007, '022_fundraising_deadline': m022 },
+  migrations: { '007_donations': m007, '022_fundraising_deadline': m022, '024_fundraising_spanish': m024 },
   actions: [
     actionKind({
       type: 'donation',

@@ -7,6 +7,7 @@ import { formatMoney } from './money.ts';
 import { JOB_CANCEL_SUBSCRIPTION, JOB_RECEIPT, linkToken } from './service.ts';
 import { stripeClient } from './stripe.ts';
 import * as repo from './repository.ts';
+import { localized } from '../kits/pages/localized.ts';
 
 /** Receipts, and cancelling a subscription at Stripe when the donor asked. Both safe to run twice. */
 export function donationJobHandlers(deps: JobDeps): Record<string, JobHandler> {
@@ -29,10 +30,12 @@ export function donationJobHandlers(deps: JobDeps): Record<string, JobHandler> {
       const amount = formatMoney(gift.amount_minor, gift.currency, lang);
       const date = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(gift.created_at));
       const pledge = gift.status === 'pledged';
+      // The page's title in the language the donor gave in.
+      const title = page ? localized(lang, page.title, page.title_es).text : '';
       const lines = [
         person.given_name ? t('mail.hello', { name: person.given_name }) : t('mail.hello_anon'),
         '',
-        pledge ? t('donation.receipt.pledge_body', { amount, org, title: page?.title ?? '' }) : t('donation.receipt.body', { amount, org, title: page?.title ?? '' }),
+        pledge ? t('donation.receipt.pledge_body', { amount, org, title }) : t('donation.receipt.body', { amount, org, title }),
         '',
         `${t('donation.receipt.amount')}: ${amount}`,
         `${t('donation.receipt.date')}: ${date}`,

@@ -86,6 +86,10 @@ export const en = {
   'donationedit.error.status': 'Choose open or closed',
   'donationedit.error.origin_system': 'The origin system must be one line of 100 characters or fewer',
   'donationedit.error.closes_at': 'Enter the closing time as a day, like 2026-06-30, or a day and a time in UTC, like 2026-06-30T17:00',
+  'donationedit.error.title_es_too_long': 'The Spanish title must be {max, number} characters or fewer (it has {count, number})',
+  'donationedit.error.title_es_invalid': 'The Spanish title must be one line, without control characters',
+  'donationedit.error.description_es_too_long': 'The Spanish description must be {max, number} characters or fewer (it has {count, number})',
+  'donationedit.error.description_es_invalid': 'The Spanish description contains control characters: remove them',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -173,6 +177,10 @@ export const es: Record<keyof typeof en, string> = {
   'donationedit.error.status': 'Elige abierta o cerrada',
   'donationedit.error.origin_system': 'El sistema de origen debe ser una línea de 100 caracteres o menos',
   'donationedit.error.closes_at': 'Escribe el cierre como un día, como 2026-06-30, o un día y una hora en UTC, como 2026-06-30T17:00',
+  'donationedit.error.title_es_too_long': 'El título en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'donationedit.error.title_es_invalid': 'El título en español debe ocupar una sola línea, sin caracteres de control',
+  'donationedit.error.description_es_too_long': 'La descripción en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'donationedit.error.description_es_invalid': 'La descripción en español contiene caracteres de control: quítalos',
 };
 
 declare module '../i18n/index.ts' {

@@ -23,6 +23,8 @@ class FundraisingReadCache extends PublicReadCache<PublicPage> {
       slug: row.slug,
       title: row.title,
       description: row.description,
+      title_es: row.title_es,
+      description_es: row.description_es,
       currency: row.currency,
       goal_minor: row.goal_minor,
       amounts: JSON.parse(row.amounts) as number[],

@@ -46,6 +46,8 @@ function pageRow(organizationId: string, f: PageFields, now: string) {
     actblue_refcode: f.actblue_refcode,
     status: f.status,
     ...(f.closes_at === undefined ? {} : { closes_at: f.closes_at }),
+    ...(f.title_es === undefined ? {} : { title_es: f.title_es }),
+    ...(f.description_es === undefined ? {} : { description_es: f.description_es }),
     organization_id: organizationId,
     modified_at: now,
   };

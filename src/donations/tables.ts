@@ -14,6 +14,9 @@ export interface FundraisingPageTable {
   title: string;
   /** Markdown. */
   description: string;
+  /** Spanish versions of the two texts above (migration 024); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: ColumnType<string | null, string | null | undefined, string | null>;
+  description_es: ColumnType<string | null, string | null | undefined, string | null>;
   currency: string;
   goal_minor: number | null;
   /** JSON array of suggested amounts in minor units. */
@@ -146,7 +149,7 @@ export const DONATIONS_PERSONAL_DATA: PersonalData = {
   fundraising_pages: {
     rows: 'none',
     columns: Object.fromEntries(
-      ['id', 'organization_id', 'slug', 'title', 'description', 'currency', 'goal_minor', 'amounts', 'min_minor', 'max_minor', 'allow_monthly', 'offer_fee_cover', 'processor', 'actblue_form', 'actblue_refcode', 'status', 'closes_at', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const]),
+      ['id', 'organization_id', 'slug', 'title', 'description', 'title_es', 'description_es', 'currency', 'goal_minor', 'amounts', 'min_minor', 'max_minor', 'allow_monthly', 'offer_fee_cover', 'processor', 'actblue_form', 'actblue_refcode', 'status', 'closes_at', 'origin_system', 'created_at', 'modified_at'].map((c) => [c, 'plain' as const]),
     ),
   },
   donation_checkouts: {

@@ -28,6 +28,9 @@ const fields = {
   'turnout:offer_fee_cover': Type.Optional(Type.Boolean()),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
   'turnout:closes_at': Type.Optional(Nullable(Type.String({ maxLength: 40 }))),
+  // The Spanish versions of the texts (src/kits/pages/localized.ts); null removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
 };
 
 export const PageCreateBody = Type.Object({ title: Type.String(), ...fields });
@@ -52,6 +55,8 @@ const API_FIELD: Record<PageField, string> = {
   status: 'turnout:status',
   origin_system: 'origin_system',
   closes_at: 'turnout:closes_at',
+  title_es: 'turnout:title_es',
+  description_es: 'turnout:description_es',
 };
 
 const en = translator('en');
@@ -121,6 +126,8 @@ function applyBody(base: PageInput, body: PageUpdateBody): PageInput {
   if (body['turnout:offer_fee_cover'] !== undefined) next.offerFeeCover = body['turnout:offer_fee_cover'];
   if (body['turnout:status'] !== undefined) next.status = body['turnout:status'];
   if (body['turnout:closes_at'] !== undefined) next.closesAt = body['turnout:closes_at'];
+  if (body['turnout:title_es'] !== undefined) next.titleEs = body['turnout:title_es'];
+  if (body['turnout:description_es'] !== undefined) next.descriptionEs = body['turnout:description_es'];
   return next;
 }
 

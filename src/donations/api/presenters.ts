@@ -16,6 +16,9 @@ export function presentPage(baseUrl: string, p: PageWithTotals) {
     modified_date: p.modified_at,
     title: p.title,
     description: p.description,
+    // The Spanish versions (null: none; the English text is shown to Spanish readers).
+    'turnout:title_es': p.title_es ?? null,
+    'turnout:description_es': p.description_es ?? null,
     browser_url: `${baseUrl}/fundraising/${p.slug}`,
     currency: p.currency,
     // Paid gifts, less what was refunded; pledges, disputed and refunded gifts are not money received.

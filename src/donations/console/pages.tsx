@@ -1,5 +1,6 @@
 import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { NotFoundPage } from '../../kits/console/list-pages.tsx';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
 import { number } from '../../kits/console/format.ts';
 import { formatMoney } from '../money.ts';
@@ -14,6 +15,9 @@ export interface PageForm {
   title: string;
   slug: string;
   description: string;
+  /** The Spanish versions ('' for none). */
+  title_es: string;
+  description_es: string;
   currency: string;
   goal: string;
   /** Suggested amounts, one per line or separated by commas. */
@@ -129,6 +133,12 @@ export function PageFormPage(props: {
           error={errors.description}
           hint="Why people should give, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
           rows={8}
+        />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 8 },
+          ]}
         />
         <Input name="currency" label="Currency" value={form.currency} error={errors.currency} hint="A three-letter code such as USD or EUR. It cannot change once the page has gifts." />
         <Input name="goal" label="Goal (optional)" value={form.goal} error={errors.goal} inputmode="decimal" hint="An amount, like 5000 or 5000.00. Leave it empty to show no goal." />

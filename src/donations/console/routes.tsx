@@ -24,8 +24,8 @@ type Query = { Querystring: Record<string, unknown> };
 
 export const GIFTS_PER_PAGE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// A description may be 20,000 characters, up to 12 bytes each form-encoded.
-const FORM_BODY_LIMIT = 512 * 1024;
+// The description and its Spanish version may be 20,000 characters each, up to 12 bytes each form-encoded.
+const FORM_BODY_LIMIT = 1024 * 1024;
 
 const NOTICES: Record<string, string> = {
   created: 'Fundraising page created. It is on its public page now.',
@@ -46,6 +46,8 @@ export function readPageForm(body: Body | undefined): PageForm {
     title: text(body, 'title'),
     slug: text(body, 'slug').toLowerCase(),
     description: text(body, 'description'),
+    title_es: text(body, 'title_es'),
+    description_es: text(body, 'description_es'),
     currency: text(body, 'currency').toUpperCase(),
     goal: text(body, 'goal'),
     amounts: text(body, 'amounts'),
@@ -72,6 +74,8 @@ export function pageFormOf(p: FundraisingPage): PageForm {
     title: i.title,
     slug: p.slug,
     description: i.description,
+    title_es: i.titleEs ?? '',
+    description_es: i.descriptionEs ?? '',
     currency: i.currency,
     goal: plain(i.goal),
     amounts: i.amounts.map(plain).join('\n'),
@@ -109,6 +113,8 @@ function changesOf(page: FundraisingPage, f: PageFields) {
     title: f.title,
     slug: f.slug ?? page.slug,
     description: f.description,
+    title_es: f.title_es === undefined ? page.title_es : f.title_es,
+    description_es: f.description_es === undefined ? page.description_es : f.description_es,
     currency: f.currency,
     goal_minor: f.goal_minor,
     amounts: JSON.stringify(f.amounts),
@@ -123,11 +129,11 @@ function changesOf(page: FundraisingPage, f: PageFields) {
     closes_at: f.closes_at ?? null,
   };
   const changed = (Object.keys(wanted) as (keyof typeof wanted)[]).filter((k) => wanted[k] !== page[k]);
-  // Short values go into the audit log as they were and became; the description only by name.
+  // Short values go into the audit log as they were and became; the descriptions only by name.
   const from: Record<string, unknown> = {};
   const to: Record<string, unknown> = {};
   for (const k of changed) {
-    if (k === 'description') continue;
+    if (k === 'description' || k === 'description_es') continue;
     from[k] = page[k];
     to[k] = wanted[k];
   }
@@ -177,6 +183,8 @@ export function donationsConsoleRoutes(ctx: Context) {
       title: form.title,
       slug: form.slug,
       description: form.description,
+      titleEs: form.title_es,
+      descriptionEs: form.description_es,
       currency: form.currency,
       goal: form.goal,
       amounts: splitAmounts(form.amounts),

@@ -15,6 +15,7 @@ import { shareLinks, ShareList } from '../../kits/pages/share-links.tsx';
 import { isPageClosed } from '../service.ts';
 import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
 import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
+import { inLanguage, type InLanguage } from '../../kits/pages/localized.ts';
 
 export interface PublicPage {
   id: string;
@@ -22,6 +23,9 @@ export interface PublicPage {
   slug: string;
   title: string;
   description: string;
+  /** The Spanish versions (null: the English text is shown on Spanish pages too). */
+  title_es?: string | null;
+  description_es?: string | null;
   currency: string;
   goal_minor: number | null;
   amounts: number[];
@@ -42,9 +46,17 @@ export interface PublicPage {
   totals: PageTotals;
 }
 
-/** What the page's share picture shows: the amount raised (or pledged) in visible steps. */
-export function fundraisingShareCard(page: PageContext, p: PublicPage): ShareCard {
+const TEXTS = ['title', 'description'] as const;
+
+/** The page in the reader's language: its texts in their version, `langs` naming those shown in the other one. */
+export function fundraisingInLanguage<P extends PublicPage>(page: PageContext, p: P): InLanguage<P, (typeof TEXTS)[number]> {
+  return inLanguage(page.lang, p, TEXTS);
+}
+
+/** What the page's share picture shows: the amount raised (or pledged) in visible steps, and the title in the reader's version. */
+export function fundraisingShareCard(page: PageContext, stored: PublicPage): ShareCard {
   const { t, lang } = page;
+  const p = fundraisingInLanguage(page, stored);
   const closed = isPageClosed(p);
   const base = { title: p.title, organization: p.brand?.name || p.organization_name, note: closed ? t('donation.closed') : null, accent: p.brand?.accent ?? null };
   if (p.processor === 'pledge') {
@@ -58,7 +70,8 @@ export function fundraisingShareCard(page: PageContext, p: PublicPage): ShareCar
   };
 }
 
-function fundraisingShare(page: PageContext, p: PublicPage): ShareMeta {
+function fundraisingShare(page: PageContext, stored: PublicPage): ShareMeta {
+  const p = fundraisingInLanguage(page, stored);
   const path = `/fundraising/${p.slug}`;
   const card = fundraisingShareCard(page, p);
   return actionShareMeta({ path, title: p.title, markdown: p.description, image: shareImagePath(path, page.lang, card), card });
@@ -233,17 +246,26 @@ function AmountFields(props: { page: PageContext; p: PublicPage; values: GiveFor
 }
 
 export function FundraisingPageView(props: { page: PageContext; p: PublicPage; values: GiveFormValues; errors: FieldErrors; givingReady: boolean; notice?: string; challenge?: boolean }): JSX.Element {
-  const { page, p, values, errors } = props;
+  const { page, values, errors } = props;
+  const p = fundraisingInLanguage(page, props.p);
   const { t } = page;
   const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${p.title}` : p.title;
   const pledge = p.processor === 'pledge';
   return (
     <Layout page={page} title={title} share={fundraisingShare(page, p)} brand={p.brand} partners={p.partners}>
-      <h1 safe>{p.title}</h1>
+      <h1 lang={p.langs.title} safe>
+        {p.title}
+      </h1>
       <p class="targets" safe>
         {t('donation.by', { org: p.organization_name })}
       </p>
-      {p.description ? <div class="petition-text">{petitionTextHtml(p.description) as 'safe'}</div> : ''}
+      {p.description ? (
+        <div class="petition-text" lang={p.langs.description}>
+          {petitionTextHtml(p.description) as 'safe'}
+        </div>
+      ) : (
+        ''
+      )}
       <Progress page={page} p={p} />
       {props.notice ? (
         <p class="notice" role="alert" safe>
@@ -289,7 +311,8 @@ export function FundraisingPageView(props: { page: PageContext; p: PublicPage; v
 
 /** After the form: the gift received, being processed, or the pledge; and the page's share links (the page's own address, absolute from `baseUrl`). */
 export function ThanksView(props: { page: PageContext; p: PublicPage; baseUrl: string; state: 'received' | 'processing' | 'pledged'; amount?: string; again?: string }): JSX.Element {
-  const { page, p } = props;
+  const { page } = props;
+  const p = fundraisingInLanguage(page, props.p);
   const { t } = page;
   const body =
     props.state === 'received'

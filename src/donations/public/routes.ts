@@ -17,6 +17,7 @@ import { feeCover, formatMoney, parseAmount } from '../money.ts';
 import { isStripeUnavailable, sessionParams, stripeClient, stripeConfigured } from '../stripe.ts';
 import * as repo from '../repository.ts';
 import { nowIso } from '../../util/ids.ts';
+import { localized } from '../../kits/pages/localized.ts';
 
 type Body = Record<string, unknown>;
 
@@ -65,9 +66,11 @@ export function donationRoutes(ctx: Context) {
         request.t = translator(body.lang);
       }
       const page = pageContext(request);
-      const closed = () => sendPage(reply, DonationMessage({ page, title: p.title, body: request.t('donation.closed'), back: `/fundraising/${p.slug}` }), 409);
+      // The donor's version of the title: on the notices below and on Stripe's payment page.
+      const title = localized(request.lang, p.title, p.title_es).text;
+      const closed = () => sendPage(reply, DonationMessage({ page, title, body: request.t('donation.closed'), back: `/fundraising/${p.slug}` }), 409);
       if (isPageClosed(p)) return closed();
-      if (!givingReady(p)) return sendPage(reply, DonationMessage({ page, title: p.title, body: request.t(p.processor === 'actblue' ? 'donation.actblue_only' : 'donation.not_set_up'), back: `/fundraising/${p.slug}` }), 409);
+      if (!givingReady(p)) return sendPage(reply, DonationMessage({ page, title, body: request.t(p.processor === 'actblue' ? 'donation.actblue_only' : 'donation.not_set_up'), back: `/fundraising/${p.slug}` }), 409);
 
       const { person, errors } = validatePerson(body);
       const recurring = body.frequency === 'monthly' && p.allow_monthly && p.processor === 'stripe';
@@ -137,7 +140,7 @@ export function donationRoutes(ctx: Context) {
           const session = await stripe.checkout.sessions.create(
             sessionParams({
               checkout,
-              title: p.title,
+              title,
               organizationName: p.organization_name,
               email: person.email,
               language: request.lang,
