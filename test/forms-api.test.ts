@@ -59,6 +59,13 @@ for (const target of targets()) {
       assert.match(noOptions.body.error, /turnout:questions\[0\]: .*at least two choices/);
       const kind = await api.post('/forms', { title: 'Bad', 'turnout:questions': [{ kind: 'essay', label: 'Pick' }] });
       assert.equal(kind.status, 400);
+      assert.match(kind.body.error, /turnout:questions\[0\]\.kind must be one of short_text, long_text, one_choice, choices, checkbox/, 'a client is told the wire names');
+      const longEs = await api.post('/forms', { title: 'Bad', 'turnout:title_es': 'x'.repeat(201) });
+      assert.equal(longEs.status, 400);
+      assert.match(longEs.body.error, /turnout:title_es: The Spanish title must be 200 characters or fewer/);
+      const badEs = await api.post('/forms', { title: 'Bad', 'turnout:description_es': 'Hola\uFFFD' });
+      assert.equal(badEs.status, 400);
+      assert.match(badEs.body.error, /turnout:description_es: /);
       const nul = await api.post('/forms', { title: 'Bad\u0000title' });
       assert.equal(nul.status, 400);
       const field = await api.post('/forms', { title: 'Bad', 'turnout:questions': [{ kind: 'short_text', label: 'A', field: 'x\u0007' }] });
@@ -66,6 +73,29 @@ for (const target of targets()) {
       const twice = await api.post('/forms', { title: 'Bad', 'turnout:questions': [{ kind: 'short_text', label: 'A', field: 'same' }, { kind: 'short_text', label: 'B', field: 'same' }] });
       assert.equal(twice.status, 400);
       assert.equal((await api.get('/forms')).body.total_records, 1, 'nothing was made');
+    });
+
+    it('reads and writes the Spanish title and description; null or empty removes one, absent keeps it', async () => {
+      const read = await api.get(`/forms/${formId}`);
+      assert.equal(read.body['turnout:title_es'], null);
+      assert.equal(read.body['turnout:description_es'], null);
+      const put = await api.put(`/forms/${formId}`, { 'turnout:title_es': '  Voluntariado ', 'turnout:description_es': 'Ayúdanos **ya**.' });
+      assert.equal(put.status, 200, put.text);
+      assert.equal(put.body['turnout:title_es'], 'Voluntariado');
+      assert.equal(put.body['turnout:description_es'], 'Ayúdanos **ya**.');
+      const page = await h.app.inject({ url: `/forms/${read.body.browser_url.split('/').pop()}`, headers: { 'accept-language': 'es' } });
+      assert.match(page.body, /Voluntariado/);
+      const kept = await api.put(`/forms/${formId}`, { title: 'Volunteer now' });
+      assert.equal(kept.body['turnout:title_es'], 'Voluntariado', 'absent keeps it');
+      const cleared = await api.put(`/forms/${formId}`, { 'turnout:title_es': null, 'turnout:description_es': '  ' });
+      assert.equal(cleared.body['turnout:title_es'], null);
+      assert.equal(cleared.body['turnout:description_es'], null);
+      const row = await h.ctx.database.db.selectFrom('forms').select(['title_es', 'description_es']).where('id', '=', formId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { title_es: null, description_es: null }, 'empty stores null');
+      const made = await api.post('/forms', { title: 'Bilingual', 'turnout:title_es': 'Bilingüe' });
+      assert.equal(made.status, 200, made.text);
+      assert.equal(made.body['turnout:title_es'], 'Bilingüe');
+      assert.equal(made.body['turnout:description_es'], null);
     });
 
     it('records a submission through the helper: answers, custom fields, tags, the person embedded', async () => {

@@ -96,6 +96,40 @@ for (const target of targets()) {
       assert.match(edit.body, /name="q4_label"/, 'blank rows follow the questions');
     });
 
+    it('sets, checks and clears the Spanish title and description', async () => {
+      const blank = await get(owner, '/admin/forms/new');
+      assert.match(blank.body, /<legend>Spanish version \(optional\)<\/legend>/);
+      assert.match(blank.body, /name="title_es"[^>]*lang="es"|lang="es"[^>]*name="title_es"/);
+      const tooLong = await post(owner, '/admin/forms/new', { title: 'Bilingual', description: '', title_es: 'x'.repeat(201), description_es: 'Hola\uFFFD', status: 'open' });
+      assert.equal(tooLong.statusCode, 422);
+      assert.match(tooLong.body, /id="title_es-error">The Spanish title must be 200 characters or fewer/);
+      assert.match(tooLong.body, /id="description_es-error">The Spanish description contains control or invalid characters/);
+      assert.equal(await db().selectFrom('forms').select('id').where('title', '=', 'Bilingual').executeTakeFirst(), undefined, 'nothing was written');
+      const made = await post(owner, '/admin/forms/new', { title: 'Bilingual', description: 'Join us.', title_es: ' Bilingüe ', description_es: 'Únete **ya**.', status: 'open', q0_kind: 'short_text', q0_label: 'Why?', q0_order: '1' });
+      assert.equal(made.statusCode, 303, made.body);
+      const id = /\/admin\/forms\/([0-9a-f-]+)/.exec(made.headers.location as string)![1]!;
+      const row = () => db().selectFrom('forms').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal((await row()).title_es, 'Bilingüe');
+      assert.equal((await row()).description_es, 'Únete **ya**.');
+      const es = await h.app.inject({ url: `/forms/${(await row()).slug}`, headers: { 'accept-language': 'es' } });
+      assert.match(es.body, /<h1[^>]*>Bilingüe<\/h1>/);
+      assert.match(es.body, /<strong>ya<\/strong>/);
+      const edit = await get(owner, `/admin/forms/${id}/edit`);
+      assert.match(edit.body, /value="Bilingüe"/);
+      const q = questionsOf(await row())[0]!;
+      const cleared = await post(owner, `/admin/forms/${id}/edit`, { title: 'Bilingual', slug: (await row()).slug, description: 'Join us.', title_es: '', description_es: '  ', status: 'open', q0_id: q.id, q0_kind: 'short_text', q0_label: 'Why?', q0_order: '1' });
+      assert.equal(cleared.statusCode, 303, cleared.body);
+      assert.equal((await row()).title_es, null, "'' stores null");
+      assert.equal((await row()).description_es, null);
+    });
+
+    it('names the kinds by their labels when none is chosen', async () => {
+      const res = await post(owner, '/admin/forms/new', { title: 'Kinds', description: '', status: 'open', q0_kind: 'essay', q0_label: 'Pick', q0_order: '1' });
+      assert.equal(res.statusCode, 422);
+      assert.match(res.body, /id="q0_kind-error">Question 1: choose its kind: Short text, Long text, One choice, Several choices, or A checkbox/);
+      assert.doesNotMatch(res.body, /short_text, long_text/);
+    });
+
     it('closes and opens the form, and the public page follows', async () => {
       assert.equal((await post(owner, `/admin/forms/${formId}/close`, {})).statusCode, 303);
       assert.equal((await stored()).status, 'closed');

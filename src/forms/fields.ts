@@ -2,6 +2,8 @@ import { hasVisibleText, isCleanText } from '../actions/people/normalize.ts';
 import { isChallengeMode } from '../kits/pages/challenge.ts';
 import { FORM_LIMITS, isValidSlug, type FormFields } from './service.ts';
 import { checkQuestions, type QuestionErrors, type QuestionInput } from './questions.ts';
+import { translator, type Language } from '../i18n/index.ts';
+import './messages.ts';
 
 /** A form as an organizer or an API client gave it, before it is checked. */
 export interface FormInput {
@@ -12,17 +14,21 @@ export interface FormInput {
   questions: QuestionInput[];
   /** The proof-of-work challenge's mode (`off`, `automatic`, `always`); absent keeps the default or the form's. */
   challenge?: string;
+  /** The Spanish versions ('' or null for none); absent keeps the stored ones. */
+  titleEs?: string | null;
+  descriptionEs?: string | null;
 }
 
-/** What is wrong with a form's own fields, by field, then its questions' (`0.label`), in English: the console's and the API's language. */
+/** What is wrong with a form's own fields, by field, then its questions' (`0.label`): in English, the console's and the API's language, unless asked otherwise. */
 export type FormErrors = Record<string, string> & QuestionErrors;
 
 /**
  * Checks a form's fields: the title, the web address, the Markdown description, the status and
  * the questions (`checkQuestions`). Returns the fields ready to store, or the errors.
  */
-export function checkForm(input: FormInput): { fields: FormFields | null; errors: FormErrors } {
+export function checkForm(input: FormInput, lang: Language = 'en'): { fields: FormFields | null; errors: FormErrors } {
   const errors: FormErrors = {};
+  const t = translator(lang);
   const title = input.title.trim();
   if (!title) errors.title = 'Enter a title';
   else if (!isCleanText(title) || !hasVisibleText(title)) errors.title = 'The title contains line breaks, control or invalid characters';
@@ -34,8 +40,33 @@ export function checkForm(input: FormInput): { fields: FormFields | null; errors
   else if (description.length > FORM_LIMITS.description) errors.description = `The description must be ${FORM_LIMITS.description} characters or fewer`;
   if (input.status !== 'open' && input.status !== 'closed') errors.status = 'Choose open or closed';
   if (input.challenge !== undefined && !isChallengeMode(input.challenge)) errors.challenge = 'Choose off, automatic or always';
-  const { questions, errors: questionErrors } = checkQuestions(input.questions);
+  // The Spanish versions: optional, within the English one's bounds; '' and null store null.
+  let titleEs: string | null | undefined;
+  if (input.titleEs !== undefined) {
+    titleEs = (input.titleEs ?? '').trim() || null;
+    if (titleEs && (!isCleanText(titleEs) || !hasVisibleText(titleEs))) errors.title_es = t('forms.edit.error.title_es_invalid');
+    else if (titleEs && titleEs.length > FORM_LIMITS.title) errors.title_es = t('forms.edit.error.title_es_too_long', { max: FORM_LIMITS.title });
+  }
+  let descriptionEs: string | null | undefined;
+  if (input.descriptionEs !== undefined) {
+    descriptionEs = (input.descriptionEs ?? '').replace(/\r\n?/g, '\n').trim() || null;
+    if (descriptionEs && !isCleanText(descriptionEs, true)) errors.description_es = t('forms.edit.error.description_es_invalid');
+    else if (descriptionEs && descriptionEs.length > FORM_LIMITS.description) errors.description_es = t('forms.edit.error.description_es_too_long', { max: FORM_LIMITS.description });
+  }
+  const { questions, errors: questionErrors } = checkQuestions(input.questions, lang);
   Object.assign(errors, questionErrors);
   if (Object.keys(errors).length > 0) return { fields: null, errors };
-  return { fields: { title, description, status: input.status as 'open' | 'closed', questions, ...(slug ? { slug } : {}), ...(input.challenge !== undefined && isChallengeMode(input.challenge) ? { challenge: input.challenge } : {}) }, errors };
+  return {
+    fields: {
+      title,
+      description,
+      status: input.status as 'open' | 'closed',
+      questions,
+      ...(slug ? { slug } : {}),
+      ...(input.challenge !== undefined && isChallengeMode(input.challenge) ? { challenge: input.challenge } : {}),
+      ...(titleEs === undefined ? {} : { title_es: titleEs }),
+      ...(descriptionEs === undefined ? {} : { description_es: descriptionEs }),
+    },
+    errors,
+  };
 }

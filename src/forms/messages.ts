@@ -29,6 +29,17 @@ export const en = {
   'forms.mail.body': 'Thank you for filling in “{title}”. Here is what you sent:',
   'forms.mail.footer': 'You get this email because you filled in a form of {org}.',
   'forms.mail.yes': 'yes',
+  // The organizer's editor and the API (checkForm, checkQuestions).
+  'forms.kind.short_text': 'Short text',
+  'forms.kind.long_text': 'Long text',
+  'forms.kind.one_choice': 'One choice',
+  'forms.kind.choices': 'Several choices',
+  'forms.kind.checkbox': 'A checkbox',
+  'forms.edit.error.kind': 'Question {n, number}: choose its kind: {kinds}',
+  'forms.edit.error.title_es_too_long': 'The Spanish title must be {max, number} characters or fewer',
+  'forms.edit.error.title_es_invalid': 'The Spanish title contains line breaks, control or invalid characters',
+  'forms.edit.error.description_es_too_long': 'The Spanish description must be {max, number} characters or fewer',
+  'forms.edit.error.description_es_invalid': 'The Spanish description contains control or invalid characters',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -59,6 +70,16 @@ export const es: Record<keyof typeof en, string> = {
   'forms.mail.body': 'Gracias por completar «{title}». Esto es lo que enviaste:',
   'forms.mail.footer': 'Recibes este correo porque completaste un formulario de {org}.',
   'forms.mail.yes': 'sí',
+  'forms.kind.short_text': 'Texto corto',
+  'forms.kind.long_text': 'Texto largo',
+  'forms.kind.one_choice': 'Una opción',
+  'forms.kind.choices': 'Varias opciones',
+  'forms.kind.checkbox': 'Una casilla',
+  'forms.edit.error.kind': 'Pregunta {n, number}: elige su tipo: {kinds}',
+  'forms.edit.error.title_es_too_long': 'El título en español debe tener {max, number} caracteres como máximo',
+  'forms.edit.error.title_es_invalid': 'El título en español contiene saltos de línea o caracteres de control o no válidos',
+  'forms.edit.error.description_es_too_long': 'La descripción en español debe tener {max, number} caracteres como máximo',
+  'forms.edit.error.description_es_invalid': 'La descripción en español contiene caracteres de control o no válidos',
 };
 
 declare module '../i18n/index.ts' {

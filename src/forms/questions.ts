@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { hasVisibleText, isCleanText } from '../actions/people/normalize.ts';
 import { checkCustomFieldName } from '../people/index.ts';
+import { translator, type Language } from '../i18n/index.ts';
+import './messages.ts';
 
 // A form's questions, what an organizer may make of them, and what a supporter's answers must
 // be. The console and the API check questions with `checkQuestions`; the public page and the
@@ -29,13 +31,14 @@ export type Answers = Record<string, Answer>;
 
 export const QUESTION_LIMITS = { questions: 30, label: 300, hint: 500, options: 30, option: 200, shortAnswer: 255, longAnswer: 5000 } as const;
 
-export const KIND_LABELS: Record<QuestionKind, string> = {
-  short_text: 'Short text',
-  long_text: 'Long text',
-  one_choice: 'One choice',
-  choices: 'Several choices',
-  checkbox: 'A checkbox',
-};
+/** A kind as an organizer reads it (messages.ts, `forms.kind.*`), like "Several choices" for `choices`. */
+export const kindLabel = (kind: QuestionKind, lang: Language = 'en'): string => translator(lang)(`forms.kind.${kind}`);
+
+/** The kinds' names in English, the console's language. */
+export const KIND_LABELS = Object.fromEntries(QUESTION_KINDS.map((k) => [k, kindLabel(k)])) as Record<QuestionKind, string>;
+
+/** The kinds to choose from, as one sentence's list: "Short text, Long text, … or A checkbox". */
+const kindList = (lang: Language) => new Intl.ListFormat(lang, { type: 'disjunction' }).format(QUESTION_KINDS.map((k) => kindLabel(k, lang)));
 
 const hasOptions = (kind: QuestionKind) => kind === 'one_choice' || kind === 'choices';
 const ID = /^[a-z0-9]{1,16}$/;
@@ -83,7 +86,7 @@ const clean = (v: string | undefined) => (v ?? '').replace(/\r\n?/g, '\n').trim(
  * custom field defaulting to the label's slug (numbered when two labels give the same), the
  * options of the choice kinds. Errors are keyed `<position>.<part>`.
  */
-export function checkQuestions(inputs: readonly QuestionInput[]): { questions: Question[]; errors: QuestionErrors } {
+export function checkQuestions(inputs: readonly QuestionInput[], lang: Language = 'en'): { questions: Question[]; errors: QuestionErrors } {
   const errors: QuestionErrors = {};
   if (inputs.length > QUESTION_LIMITS.questions) errors.questions = `A form has at most ${QUESTION_LIMITS.questions} questions`;
   const ids = new Set<string>();
@@ -91,7 +94,7 @@ export function checkQuestions(inputs: readonly QuestionInput[]): { questions: Q
   const questions: Question[] = [];
   inputs.slice(0, QUESTION_LIMITS.questions).forEach((q, i) => {
     const kind = QUESTION_KINDS.find((k) => k === q.kind);
-    if (!kind) errors[`${i}.kind`] = `Question ${i + 1}: choose its kind (${QUESTION_KINDS.join(', ')})`;
+    if (!kind) errors[`${i}.kind`] = translator(lang)('forms.edit.error.kind', { n: i + 1, kinds: kindList(lang) });
     const label = clean(q.label);
     if (!label) errors[`${i}.label`] = `Question ${i + 1}: enter the question`;
     else if (!isCleanText(label) || !hasVisibleText(label)) errors[`${i}.label`] = `Question ${i + 1}: the question contains line breaks, control or invalid characters`;

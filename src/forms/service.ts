@@ -88,6 +88,9 @@ export interface FormFields {
   origin_system?: string;
   /** The proof-of-work challenge on its page; `automatic` when not given. */
   challenge?: ChallengeMode;
+  /** The Spanish versions (null: none); absent keeps them as they are. */
+  title_es?: string | null;
+  description_es?: string | null;
 }
 
 /** Creates a form under a free web address: its slug, or its title's, numbered when taken. */
@@ -107,6 +110,8 @@ export async function createForm(db: Kysely<Database>, organizationId: string, f
         questions: JSON.stringify(f.questions),
         status: f.status,
         challenge: f.challenge ?? 'automatic',
+        title_es: f.title_es ?? null,
+        description_es: f.description_es ?? null,
         origin_system: f.origin_system ?? 'turnout',
         created_at: now,
         modified_at: now,
@@ -124,6 +129,8 @@ export interface FormChanges {
   slug?: string;
   origin_system?: string;
   challenge?: ChallengeMode;
+  title_es?: string | null;
+  description_es?: string | null;
 }
 
 /**
@@ -131,10 +138,10 @@ export interface FormChanges {
  * and `modified_at` stays. The caller drops the form's cached page (under its old and new slug).
  */
 export async function updateForm(db: Kysely<Database>, form: Form, changes: FormChanges, now: string): Promise<{ form: Form; changed: string[] }> {
-  const columns: Record<string, string> = {};
+  const columns: Record<string, string | null> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;
-    const stored = key === 'questions' ? JSON.stringify(value) : (value as string);
+    const stored = key === 'questions' ? JSON.stringify(value) : (value as string | null);
     if (stored !== (form as unknown as Record<string, unknown>)[key]) columns[key] = stored;
   }
   const changed = Object.keys(columns);

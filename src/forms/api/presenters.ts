@@ -16,6 +16,9 @@ export function presentForm(baseUrl: string, f: Form) {
     name: f.title,
     // Markdown (Action Network's is HTML).
     description: f.description,
+    // The Spanish versions; null: the English text is shown to everyone.
+    'turnout:title_es': f.title_es ?? null,
+    'turnout:description_es': f.description_es ?? null,
     browser_url: `${baseUrl}/forms/${f.slug}`,
     total_submissions: f.submission_count,
     'turnout:status': f.status,

@@ -8,7 +8,7 @@ import * as repo from '../repository.ts';
 import { formCache } from '../public-cache.ts';
 import { createForm, updateForm } from '../service.ts';
 import { checkForm } from '../fields.ts';
-import { questionsOf, QUESTION_LIMITS, type QuestionInput } from '../questions.ts';
+import { questionsOf, QUESTION_KINDS, QUESTION_LIMITS, type QuestionInput } from '../questions.ts';
 import { nowIso } from '../../util/ids.ts';
 import type { FieldSpec } from '../../kits/api/filter.ts';
 import { collectionRoute, COMMON_FILTERS } from '../../kits/api/list.ts';
@@ -41,6 +41,9 @@ const fields = {
   origin_system: Type.Optional(Type.String({ maxLength: 200 })),
   'turnout:status': Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')])),
   'turnout:questions': Type.Optional(Type.Array(QuestionBody, { maxItems: QUESTION_LIMITS.questions })),
+  // The Spanish versions of the title and description (src/kits/pages/localized.ts); null removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
 };
 const FormCreateBody = Type.Object({ title: Type.String(), ...fields });
 type FormCreateBody = Static<typeof FormCreateBody>;
@@ -60,8 +63,17 @@ function checked(body: FormUpdateBody, form?: Form) {
     description: body.description === undefined ? (form?.description ?? '') : (body.description ?? ''),
     status: body['turnout:status'] ?? form?.status ?? 'open',
     questions: body['turnout:questions'] ? questionInputs(body['turnout:questions']) : form ? questionsOf(form) : [],
+    // Absent: kept on a PUT, none on a new form.
+    titleEs: body['turnout:title_es'],
+    descriptionEs: body['turnout:description_es'],
   });
-  const problems = Object.entries(errors).map(([k, m]) => (/^\d+\./.test(k) ? `turnout:questions[${k.split('.')[0]}]: ${m}` : `${k}: ${m}`));
+  const problems = Object.entries(errors).map(([k, m]) => {
+    const question = /^(\d+)\.(\w+)$/.exec(k);
+    // A client sends the kind's wire name, so it is told those rather than the editor's labels.
+    if (question?.[2] === 'kind') return `turnout:questions[${question[1]}].kind must be one of ${QUESTION_KINDS.join(', ')}`;
+    if (question) return `turnout:questions[${question[1]}]: ${m}`;
+    return `${k === 'title_es' || k === 'description_es' ? `turnout:${k}` : k}: ${m}`;
+  });
   if (!f) throw badRequest(problems.join('; '));
   if (body.origin_system !== undefined && !body.origin_system.trim()) throw badRequest('origin_system must not be empty');
   return { ...f, ...(body.origin_system ? { origin_system: body.origin_system.trim() } : {}) };
@@ -91,7 +103,12 @@ export function formApi(ctx: Context) {
       const org = organizationOf(request);
       const form = await loadForm(db, org.id, request.params.id);
       const f = checked(request.body, form);
-      const { form: updated, changed } = await updateForm(db, form, { title: f.title, description: f.description, status: f.status, questions: f.questions, origin_system: f.origin_system }, nowIso());
+      const { form: updated, changed } = await updateForm(
+        db,
+        form,
+        { title: f.title, description: f.description, status: f.status, questions: f.questions, origin_system: f.origin_system, title_es: f.title_es, description_es: f.description_es },
+        nowIso(),
+      );
       if (changed.length > 0) formCache(ctx).forget(form.slug);
       return document(baseUrl, presentForm(baseUrl, updated));
     });

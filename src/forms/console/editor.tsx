@@ -1,4 +1,5 @@
 import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { KIND_LABELS, QUESTION_KINDS, QUESTION_LIMITS, type Question, type QuestionInput } from '../questions.ts';
 
 // The console's form editor. It works without JavaScript: the questions are rows of fields
@@ -26,6 +27,9 @@ export interface FormEditor {
   title: string;
   slug: string;
   description: string;
+  /** The Spanish versions ('' for none). */
+  title_es: string;
+  description_es: string;
   status: string;
   challenge: string;
   rows: QuestionRow[];
@@ -60,7 +64,13 @@ export function readEditor(body: Body | undefined): FormEditor {
       remove: ticked(body, `${p}remove`),
     });
   }
-  return { title: text(body, 'title'), slug: text(body, 'slug').toLowerCase(), description: text(body, 'description'), status: text(body, 'status') || 'open', challenge: text(body, 'challenge') || 'automatic', rows };
+  return {
+    title: text(body, 'title'),
+    slug: text(body, 'slug').toLowerCase(),
+    description: text(body, 'description'),
+    title_es: text(body, 'title_es'),
+    description_es: text(body, 'description_es'),
+    status: text(body, 'status') || 'open', challenge: text(body, 'challenge') || 'automatic', rows };
 }
 
 /** The questions the rows ask for, in their order: blank rows and removed ones left out. */
@@ -147,6 +157,12 @@ export function FormEditorPage(props: { page: AdminPage; form?: { id: string; ti
           hint={form ? `The end of the form's address, /forms/${form.slug}. Changing it breaks links already shared.` : 'The end of the form’s address, like volunteer in /forms/volunteer. Leave it empty to make one from the title.'}
         />
         <TextArea name="description" label="Description (optional)" value={editor.description} error={errors.description} hint="Shown above the questions, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org)." rows={6} />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: editor.title_es, error: errors.title_es },
+            { name: 'description_es', label: 'Description', value: editor.description_es, error: errors.description_es, rows: 6 },
+          ]}
+        />
         <Radios name="status" legend="Status" value={editor.status} error={errors.status} options={[['open', 'Open: people can fill it in'], ['closed', 'Closed: the page says so, without the form']]} />
         <Radios
           name="challenge"

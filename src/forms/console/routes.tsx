@@ -56,7 +56,16 @@ export function formsConsoleRoutes(ctx: Context) {
   /** The editor's form checked: the fields to store, or the editor again with its errors. */
   const check = (editor: FormEditor) => {
     const { inputs, rowOf } = questionInputs(editor.rows);
-    const { fields, errors } = checkForm({ title: editor.title, slug: editor.slug, description: editor.description, status: editor.status, challenge: editor.challenge, questions: inputs });
+    const { fields, errors } = checkForm({
+      title: editor.title,
+      slug: editor.slug,
+      description: editor.description,
+      titleEs: editor.title_es,
+      descriptionEs: editor.description_es,
+      status: editor.status,
+      challenge: editor.challenge,
+      questions: inputs,
+    });
     return { fields, errors: editorErrors(errors, rowOf) };
   };
 
@@ -79,7 +88,7 @@ export function formsConsoleRoutes(ctx: Context) {
     });
 
     app.get('/forms/new', { config: { permission: 'manage_actions' } }, async (request, reply) =>
-      showEditor(request, reply, { title: '', slug: '', description: '', status: 'open', challenge: 'automatic', rows: withBlankRows([]) }),
+      showEditor(request, reply, { title: '', slug: '', description: '', title_es: '', description_es: '', status: 'open', challenge: 'automatic', rows: withBlankRows([]) }),
     );
 
     app.post<{ Body: Body }>('/forms/new', { config: { permission: 'manage_actions' }, bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
@@ -127,7 +136,7 @@ export function formsConsoleRoutes(ctx: Context) {
     app.get<IdParams>('/forms/:id/edit', { config: { permission: 'manage_actions' } }, async (request, reply) => {
       const form = await find(request);
       if (!form) return notFound(request, reply);
-      return showEditor(request, reply, { title: form.title, slug: form.slug, description: form.description, status: form.status, challenge: form.challenge, rows: rowsOf(questionsOf(form)) }, {}, form);
+      return showEditor(request, reply, { title: form.title, slug: form.slug, description: form.description, title_es: form.title_es ?? '', description_es: form.description_es ?? '', status: form.status, challenge: form.challenge, rows: rowsOf(questionsOf(form)) }, {}, form);
     });
 
     app.post<IdParams & { Body: Body }>('/forms/:id/edit', { config: { permission: 'manage_actions' }, bodyLimit: FORM_BODY_LIMIT }, async (request, reply) => {
@@ -138,7 +147,16 @@ export function formsConsoleRoutes(ctx: Context) {
       const { fields, errors } = check({ ...editor, slug: editor.slug || form.slug });
       const again = () => showEditor(request, reply, { ...editor, rows: withBlankRows(editor.rows.filter((r) => r.id || r.label || r.options || r.field || r.hint)) }, errors, form);
       if (!fields) return again();
-      const result = await change(request, form, { title: fields.title, description: fields.description, status: fields.status, questions: fields.questions, slug: fields.slug, challenge: fields.challenge });
+      const result = await change(request, form, {
+        title: fields.title,
+        description: fields.description,
+        title_es: fields.title_es,
+        description_es: fields.description_es,
+        status: fields.status,
+        questions: fields.questions,
+        slug: fields.slug,
+        challenge: fields.challenge,
+      });
       if (result.taken) {
         errors.slug = 'That web address is taken: choose another';
         return again();
