@@ -127,6 +127,34 @@ for (const target of targets()) {
       assert.deepEqual(count.map((e) => e.id), [idOf(noZone.body)], 'only the event without a zone or a street was made');
     });
 
+    it('reads and writes the Spanish title and description; null or empty removes one, absent keeps it', async () => {
+      const made = await alpha.post('/event_campaigns', { title: 'Bilingual week', 'turnout:title_es': ' Semana bilingüe ', 'turnout:description_es': 'En todo el **país**.' });
+      assert.equal(made.status, 200, made.text);
+      assert.equal(made.body['turnout:title_es'], 'Semana bilingüe');
+      assert.equal(made.body['turnout:description_es'], 'En todo el **país**.');
+      const id = idOf(made.body);
+      const page = await h.app.inject({ url: '/event_campaigns/bilingual-week', headers: { 'accept-language': 'es' } });
+      assert.match(page.body, /Semana bilingüe/);
+      const kept = await alpha.put(`/event_campaigns/${id}`, { title: 'Bilingual week!' });
+      assert.equal(kept.status, 200, kept.text);
+      assert.equal(kept.body['turnout:title_es'], 'Semana bilingüe', 'absent keeps it');
+      const back = await alpha.put(`/event_campaigns/${id}`, { ...kept.body, 'turnout:title_es': null, 'turnout:description_es': '' });
+      assert.equal(back.status, 200, back.text);
+      assert.equal(back.body['turnout:title_es'], null);
+      assert.equal(back.body['turnout:description_es'], null);
+      const row = await h.ctx.database.db.selectFrom('event_campaigns').select(['title_es', 'description_es']).where('id', '=', id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { title_es: null, description_es: null });
+      const long = await alpha.put(`/event_campaigns/${id}`, { 'turnout:title_es': 'x'.repeat(201) });
+      assert.equal(long.status, 400);
+      assert.match(long.body.error, /turnout:title_es must be 200 characters or fewer/);
+      const bad = await alpha.post('/event_campaigns', { title: 'Bad week', 'turnout:description_es': 'Hola\uFFFD' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error, /turnout:description_es contains/);
+      const row2 = await h.ctx.database.db.selectFrom('event_campaigns').select('title_es').where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal(row2.title_es, null, 'nothing was written');
+      assert.equal(await h.ctx.database.db.selectFrom('event_campaigns').select('id').where('title', '=', 'Bad week').executeTakeFirst(), undefined);
+    });
+
     it('never shows or changes another organization’s campaigns', async () => {
       const id = idOf((await alpha.post('/event_campaigns', { title: 'Alpha only' })).body);
       assert.equal((await beta.get(`/event_campaigns/${id}`)).status, 404);

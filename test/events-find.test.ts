@@ -243,6 +243,7 @@ for (const target of targets()) {
       assert.deepEqual(digestMails.map((m) => m.to).sort(), ['lead@coalition.example'], 'organizers who can decide; not viewers, not the quiet organization');
       const mail = digestMails[0]!;
       assert.equal(mail.subject, 'Events waiting for review: 2');
+      assert.equal(mail.language, 'en', 'no language is stored for the organizer or the organization: English');
       assert.match(mail.text, /Waiting teach-in/);
       assert.match(mail.text, /Second offer/);
       assert.match(mail.text, new RegExp(`/admin/event-campaigns/${campaignId}/moderation`));

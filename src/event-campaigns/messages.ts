@@ -167,6 +167,14 @@ export const en = {
   'event_form.noun.postal_code': 'postal code',
   'event_form.error.postal_ca': 'Enter a Canadian postal code, like M5V 3L9',
   'manage.col_phone': 'Phone',
+  // The organizers' daily review digest (review-digest.ts).
+  'digest.subject': 'Events waiting for review: {count, number}',
+  'digest.preheader': '{count, number} waiting for review',
+  'digest.intro': '{count, plural, one {One event is waiting for your review: its host confirmed their email, and it goes on the map when an organizer approves it.} other {{more, select, yes {{count, number} or more events are} other {{count, number} events are}} waiting for your review: their hosts confirmed their email, and each goes on the map when an organizer approves it.}}',
+  'digest.online': 'online',
+  'digest.hosted_by': 'hosted by {name}',
+  'digest.review': 'Review these events',
+  'digest.footer': 'You get this digest as an organizer who can approve events. It is sent only on days when events wait.',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -334,6 +342,13 @@ export const es: Record<keyof typeof en, string> = {
   'event_form.noun.postal_code': 'código postal',
   'event_form.error.postal_ca': 'Escribe un código postal de Canadá, como M5V 3L9',
   'manage.col_phone': 'Teléfono',
+  'digest.subject': 'Eventos por revisar: {count, number}',
+  'digest.preheader': '{count, number} por revisar',
+  'digest.intro': '{count, plural, one {Un evento espera tu revisión: su anfitrión confirmó su correo, y aparece en el mapa cuando alguien del equipo lo aprueba.} other {{more, select, yes {{count, number} o más eventos esperan} other {{count, number} eventos esperan}} tu revisión: sus anfitriones confirmaron su correo, y cada uno aparece en el mapa cuando alguien del equipo lo aprueba.}}',
+  'digest.online': 'en línea',
+  'digest.hosted_by': 'organizado por {name}',
+  'digest.review': 'Revisar estos eventos',
+  'digest.footer': 'Recibes este resumen porque puedes aprobar eventos en tu organización. Solo se envía los días en que hay eventos por revisar.',
 };
 
 declare module '../i18n/index.ts' {

@@ -7,6 +7,8 @@ import { PERMISSIONS } from '../accounts/policy.ts';
 import { findOrganization } from '../orgs/repository.ts';
 import { insertJobs } from '../jobs/repository.ts';
 import { renderEmail } from '../kits/mail/layout.ts';
+import { translator, type Language } from '../i18n/index.ts';
+import './messages.ts';
 import { newId } from '../util/ids.ts';
 import { awaitingReviewInOrganization, jobExists, reviewersOf } from './digest-queries.ts';
 
@@ -45,11 +47,49 @@ export interface ReviewDigestDeps {
   baseUrl: string;
 }
 
-const when = (e: { start_at: string; timezone: string }) =>
-  new Intl.DateTimeFormat('en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: e.timezone, timeZoneName: 'short' }).format(new Date(e.start_at));
+const when = (e: { start_at: string; timezone: string }, lang: Language) =>
+  new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: e.timezone, timeZoneName: 'short' }).format(new Date(e.start_at));
 
 // Markdown's own characters in a title typed by a host are shown as they are.
 const plain = (v: string) => v.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+
+/** The most events one digest lists; a digest that reaches it says "or more". */
+const DIGEST_LIMIT = 200;
+
+/**
+ * The language of an organizer's digest: theirs when one is stored, else their organization's,
+ * else English. turnout stores neither yet (the console is in English), so for now it is English.
+ */
+export function digestLanguage(stored: { organizer?: string | null; organization?: string | null } = {}): Language {
+  for (const lang of [stored.organizer, stored.organization]) if (lang === 'en' || lang === 'es') return lang;
+  return 'en';
+}
+
+type WaitingEvent = Awaited<ReturnType<typeof awaitingReviewInOrganization>>[number];
+
+/** The digest's email in `lang`: the events waiting, by campaign, each campaign with the link to its moderation page. */
+export function reviewDigestMail(lang: Language, organization: string, waiting: readonly WaitingEvent[], baseUrl: string): { subject: string; text: string; html: string } {
+  const t = translator(lang);
+  const byCampaign = new Map<string, { title: string; events: WaitingEvent[] }>();
+  for (const e of waiting) {
+    const c = byCampaign.get(e.campaign_id) ?? { title: e.campaign_title, events: [] };
+    c.events.push(e);
+    byCampaign.set(e.campaign_id, c);
+  }
+  const count = waiting.length;
+  const parts = [t('digest.intro', { count, more: count >= DIGEST_LIMIT ? 'yes' : 'no' })];
+  for (const [id, c] of byCampaign) {
+    parts.push(`## ${plain(c.title)}`);
+    parts.push(
+      c.events
+        .map((e) => `- ${plain(e.title)}, ${plain(when(e, lang))}, ${e.online ? t('digest.online') : plain([e.locality, e.region].filter(Boolean).join(', '))}${e.host_name ? `, ${plain(t('digest.hosted_by', { name: e.host_name }))}` : ''}`)
+        .join('\n'),
+    );
+    parts.push(`[${t('digest.review')}](${baseUrl}/admin/event-campaigns/${id}/moderation)`);
+  }
+  const mail = renderEmail({ organization, lang, preheader: t('digest.preheader', { count }), footer: [t('digest.footer')] }, parts.join('\n\n'));
+  return { subject: t('digest.subject', { count }), text: mail.text, html: mail.html };
+}
 
 export function reviewDigestHandlers(deps: ReviewDigestDeps): Record<string, JobHandler> {
   const host = new URL(deps.baseUrl).hostname;
@@ -82,30 +122,15 @@ export function reviewDigestHandlers(deps: ReviewDigestDeps): Record<string, Job
       ]);
       const to = reviewers.find((r) => r.id === userId);
       if (!org || !to || waiting.length === 0) return;
-      const byCampaign = new Map<string, { title: string; events: typeof waiting }>();
-      for (const e of waiting) {
-        const c = byCampaign.get(e.campaign_id) ?? { title: e.campaign_title, events: [] };
-        c.events.push(e);
-        byCampaign.set(e.campaign_id, c);
-      }
-      // The console is in English for now, and so are the emails to organizers.
-      const parts = [`${waiting.length === 1 ? 'One event is' : `${waiting.length}${waiting.length === 200 ? ' or more' : ''} events are`} waiting for your review: its host confirmed their email, and it goes on the map when an organizer approves it.`];
-      for (const [id, c] of byCampaign) {
-        parts.push(`## ${plain(c.title)}`);
-        parts.push(c.events.map((e) => `- ${plain(e.title)}, ${plain(when(e))}, ${e.online ? 'online' : plain([e.locality, e.region].filter(Boolean).join(', '))}${e.host_name ? `, hosted by ${plain(e.host_name)}` : ''}`).join('\n'));
-        parts.push(`[Review these events](${deps.baseUrl}/admin/event-campaigns/${id}/moderation)`);
-      }
-      const mail = renderEmail(
-        { organization: org.name, lang: 'en', preheader: `${waiting.length} waiting for review`, footer: ['You get this digest as an organizer who can approve events. It is sent only on days when events wait.'] },
-        parts.join('\n\n'),
-      );
+      const lang = digestLanguage();
+      const mail = reviewDigestMail(lang, org.name, waiting, deps.baseUrl);
       await deps.mailer.send({
         to: to.email,
-        subject: `Events waiting for review: ${waiting.length}`,
+        subject: mail.subject,
         text: mail.text,
         html: mail.html,
         messageId: `<review-digest-${organizationId}.${day}.${userId}@${host}>`,
-        language: 'en',
+        language: lang,
       });
     },
   };

@@ -53,6 +53,9 @@ export function presentEventCampaign(baseUrl: string, c: EventCampaign, totals: 
     total_rsvps: totals.rsvps,
     'turnout:total_attended': totals.attended,
     'turnout:status': c.status,
+    // The Spanish versions (src/kits/pages/localized.ts); null: the English text is shown to everyone.
+    'turnout:title_es': c.title_es ?? null,
+    'turnout:description_es': c.description_es ?? null,
     _links: {
       self: link(self),
       'osdi:events': link(`${self}/events`),
@@ -61,7 +64,7 @@ export function presentEventCampaign(baseUrl: string, c: EventCampaign, totals: 
 }
 
 /** Every field of the resource, for a PUT that sends it back whole. */
-const RESOURCE_FIELDS = ['title', 'name', 'description', 'browser_url', 'host_url', 'total_events', 'total_rsvps', 'turnout:total_attended', 'turnout:status'];
+const RESOURCE_FIELDS = ['title', 'name', 'description', 'browser_url', 'host_url', 'total_events', 'total_rsvps', 'turnout:total_attended', 'turnout:status', 'turnout:title_es', 'turnout:description_es'];
 
 const FILTERS: FieldSpec<CampaignColumn> = {
   ...COMMON_FILTERS,
@@ -78,6 +81,9 @@ const CampaignCreateBody = Type.Object({
   description: Type.Optional(Nullable(Type.String())),
   origin_system: Type.Optional(Type.String({ maxLength: CAMPAIGN_LIMITS.originSystem })),
   'turnout:status': Type.Optional(Status),
+  // The Spanish versions of the title and description; null (or empty) removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
   identifiers: Type.Optional(IdentifiersBody),
 });
 type CampaignCreateBody = Static<typeof CampaignCreateBody>;
@@ -88,6 +94,9 @@ const CampaignUpdateBody = Type.Object({
   description: Type.Optional(Nullable(Type.String())),
   origin_system: Type.Optional(Type.String({ maxLength: CAMPAIGN_LIMITS.originSystem })),
   'turnout:status': Type.Optional(Status),
+  // The Spanish versions of the title and description; null (or empty) removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
   identifiers: Type.Optional(IdentifiersBody),
 });
 type CampaignUpdateBody = Static<typeof CampaignUpdateBody>;
@@ -107,9 +116,11 @@ export function eventCampaignApi(ctx: Context) {
 
     // In English, the texts the API has always given: "title must not be empty".
     const fieldErrors = (errors: FieldErrors) => {
-      const messages = Object.values(errors).map((e) => {
+      const messages = Object.entries(errors).map(([name, e]) => {
         const values = { ...e!.values };
-        if (typeof values.field === 'string') values.field = en(values.field as MessageKey);
+        // The Spanish versions are named as the body names them.
+        if (name === 'title_es' || name === 'description_es') values.field = `turnout:${name}`;
+        else if (typeof values.field === 'string') values.field = en(values.field as MessageKey);
         return en(e!.key, values);
       });
       return badRequest(messages.join('; '));
@@ -150,14 +161,15 @@ export function eventCampaignApi(ctx: Context) {
       const body = request.body as CampaignCreateBody;
       const title = body.title ?? body.name;
       if (title === undefined) throw badRequest('title is required');
-      const errors = checkCampaignFields({ title, description: body.description ?? '' });
+      const spanish = { title_es: body['turnout:title_es'], description_es: body['turnout:description_es'] };
+      const errors = checkCampaignFields({ title, description: body.description ?? '', ...spanish });
       if (Object.keys(errors).length > 0) throw fieldErrors(errors);
       const origin = line('origin_system', body.origin_system);
       const others = readIdentifiers(body.identifiers);
       await checkIdentifiers(db, org.id, TYPE, null, others);
       const campaign = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        const made = await createCampaign(trx, org.id, { title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: origin }, now);
+        const made = await createCampaign(trx, org.id, { title, description: body.description ?? '', status: body['turnout:status'] ?? 'open', origin_system: origin, ...spanish }, now);
         await addIdentifiers(trx, org.id, TYPE, made.id, others, now);
         return made;
       });
@@ -179,13 +191,14 @@ export function eventCampaignApi(ctx: Context) {
       }
       const title = changedTitles[0] ?? body.title ?? body.name;
       const description = body.description === undefined ? undefined : (body.description ?? '');
-      const errors = checkCampaignFields({ title, description });
+      const spanish = { title_es: body['turnout:title_es'], description_es: body['turnout:description_es'] };
+      const errors = checkCampaignFields({ title, description, ...spanish });
       if (Object.keys(errors).length > 0) throw fieldErrors(errors);
       const others = readIdentifiers(body.identifiers);
       await checkIdentifiers(db, org.id, TYPE, campaign.id, others);
       const updated = await db.transaction().execute(async (trx) => {
         const now = nowIso();
-        const changed = await updateCampaign(trx, campaign, { title, description, status: body['turnout:status'] }, now);
+        const changed = await updateCampaign(trx, campaign, { title, description, status: body['turnout:status'], ...spanish }, now);
         await addIdentifiers(trx, org.id, TYPE, campaign.id, others, now);
         return changed;
       });
