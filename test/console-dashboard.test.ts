@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { protectedCounts } from '../src/kits/console/state-map.tsx';
 import { labelText } from '../src/kits/console/table.tsx';
-import { TimeZoneSelect } from '../src/kits/console/time-zones.tsx';
+import { TimeZoneSelect, zoneLabel } from '../src/kits/console/time-zones.tsx';
 
 const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -50,10 +50,25 @@ describe('the time-zone select', () => {
     const groups = [...html.matchAll(/<optgroup label="([^"]+)"/g)].map((m) => m[1]);
     assert.equal(groups[0], 'Common in the United States');
     assert.ok(groups.includes('Europe') && groups.includes('Asia'));
-    assert.match(html, /<option value="America\/Chicago" selected>Central Time \(Chicago\)<\/option>/);
-    assert.match(html, /<option value="Europe\/Berlin">Berlin<\/option>/);
-    assert.match(html, /<option value="America\/Argentina\/San_Juan">Argentina \/ San Juan<\/option>/);
+    assert.match(html, /<option value="America\/Chicago" selected>Central Time \(Chicago\) — GMT-[56]<\/option>/);
+    assert.match(html, /<option value="Europe\/Berlin">Berlin \(Germany\) — Central European Time, GMT\+[12]<\/option>/);
+    assert.match(html, /<option value="America\/Argentina\/San_Juan">San Juan \(Argentina\) — Argentina Standard Time, GMT-3<\/option>/);
+    assert.match(html, /<option value="Europe\/London">London \(United Kingdom\) — GMT\+[01]<\/option>/, 'no "United Kingdom Time" beside the country');
+    assert.match(html, /<option value="America\/Indiana\/Knox">Knox, Indiana \(United States\) — Central Time, GMT-[56]<\/option>/);
+    assert.doesNotMatch(html, />[A-Z][a-z]+\/[A-Za-z_]+</, 'no option shows a raw IANA name');
+    assert.match(html, /<label for="tz">Time zone<\/label>/, 'in the console’s field wrapper');
     assert.equal((html.match(/value="America\/Chicago"/g) ?? []).length, 1, 'a common zone is listed once');
+    const region = (name: string) => html.slice(html.indexOf(`<optgroup label="${name}">`), html.indexOf('</optgroup>', html.indexOf(`<optgroup label="${name}">`)));
+    assert.match(region('Europe'), /value="Europe\/Paris"/, 'grouped by region');
+    assert.doesNotMatch(region('Europe'), /value="Asia\//);
+    const labels = [...region('Europe').matchAll(/">([^<]+)<\/option>/g)].map((m) => m[1]!);
+    assert.deepEqual(labels, [...labels].sort((a, b) => a.localeCompare(b)), 'sorted by label within a region');
+    const summer = zoneLabel('Europe/Paris', new Date('2026-07-01T12:00:00Z'));
+    assert.equal(summer, 'Paris (France) — Central European Time, GMT+2', 'the offset is the day’s');
+    assert.equal(zoneLabel('Asia/Calcutta', new Date('2026-07-01T12:00:00Z')), 'Calcutta (India) — India Standard Time, GMT+5:30');
+    const wrong = String(await TimeZoneSelect({ name: 'tz', label: 'Time zone', value: 'Nowhere/Else', error: 'Choose a time zone', hint: 'Its clock.' }));
+    assert.match(wrong, /<div class="field has-error">/);
+    assert.match(wrong, /aria-describedby="tz-hint tz-error"/);
     const odd = String(await TimeZoneSelect({ name: 'tz', label: 'Time zone', value: 'US/Central' }));
     assert.match(odd, /<option value="US\/Central" selected>US\/Central<\/option>/);
   });

@@ -91,7 +91,7 @@ for (const target of targets()) {
       const form = await get(organizer, '/admin/events/new');
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /<label for="title">Title<\/label>/);
-      assert.match(form.body, /<option value="America\/Chicago" selected>Central \(Chicago\)<\/option>/);
+      assert.match(form.body, /<option value="America\/Chicago" selected>Central Time \(Chicago\) — GMT-[56]<\/option>/);
       const res = await post(organizer, '/admin/events/new', { ...fields(), reminders: ['1440', '60'] });
       assert.equal(res.statusCode, 303);
       const id = /\/admin\/events\/([0-9a-f-]+)\?notice=created/.exec(res.headers.location as string)![1]!;
@@ -185,6 +185,13 @@ for (const target of targets()) {
       const detail = (await get(organizer, `/admin/events/${event.id}`)).body;
       assert.match(detail, /2 going, 1 over the capacity of 1/);
       assert.doesNotMatch(detail, /2 of 1/);
+      const list = (await get(organizer, '/admin/events')).body;
+      const row = list.slice(list.indexOf('>Crowded<'), list.indexOf('</tr>', list.indexOf('>Crowded<')));
+      assert.match(row, /2, 1 over the capacity of 1/, 'the list says it too');
+      assert.doesNotMatch(row, /2 of 1/);
+      const dashboard = (await get(organizer, '/admin')).body;
+      assert.match(dashboard, /2, 1 over the capacity of 1/, 'and the dashboard');
+      assert.doesNotMatch(dashboard, />2 of 1</);
       const pending = await makeEvent(h, orgId, { title: 'Hosted, not yet approved' }, { status: 'pending' });
       const page = (await get(organizer, `/admin/events/${pending.id}`)).body;
       assert.match(page, /awaiting approval, public once approved/);

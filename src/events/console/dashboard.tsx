@@ -4,6 +4,7 @@ import { eventWhen } from '../format.ts';
 import { upcomingEventsOf } from '../repository.ts';
 import { DataTable } from '../../kits/console/table.tsx';
 import { DashboardSection } from '../../kits/console/dashboard-section.tsx';
+import { goingCell } from './pages.tsx';
 
 /** The dashboard's events: the organization's next events and their RSVPs (events waiting for review are the event campaigns' attention). */
 export async function eventsDashboard(ctx: Context, organizationId: string): Promise<DashboardPart> {
@@ -19,7 +20,7 @@ export async function eventsDashboard(ctx: Context, organizationId: string): Pro
               { label: 'Event', head: true, text: (e) => e.title, href: (e) => `/admin/events/${e.id}` },
               { label: 'When', text: (e) => eventWhen(e, 'en') },
               { label: 'Status', text: (e) => e.status },
-              { label: 'Going', num: true, text: (e) => (e.capacity ? `${e.accepted_count} of ${e.capacity}` : String(e.accepted_count)) },
+              { label: 'Going', num: true, text: goingCell },
               { label: 'Waitlist', num: true, text: (e) => String(e.waitlist_count) },
             ]}
           />

@@ -3,6 +3,7 @@
 import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import type { EventRow } from '../tables.ts';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
+import { TimeZoneSelect } from '../../kits/console/time-zones.tsx';
 
 /** What the event form holds, as typed: kept as it is when the form comes back with errors. */
 export interface EventForm {
@@ -44,20 +45,6 @@ export const REMINDER_CHOICES: [number, string][] = [
   [180, 'Three hours before'],
   [60, 'An hour before'],
 ];
-
-/** US zones first, as organizers here mostly need them; every other zone follows. */
-const US_ZONES: [string, string][] = [
-  ['America/New_York', 'Eastern (New York)'],
-  ['America/Chicago', 'Central (Chicago)'],
-  ['America/Denver', 'Mountain (Denver)'],
-  ['America/Phoenix', 'Arizona (Phoenix)'],
-  ['America/Los_Angeles', 'Pacific (Los Angeles)'],
-  ['America/Anchorage', 'Alaska (Anchorage)'],
-  ['Pacific/Honolulu', 'Hawaii (Honolulu)'],
-  ['America/Puerto_Rico', 'Atlantic (Puerto Rico)'],
-];
-let otherZones: string[] | undefined;
-const allZones = () => (otherZones ??= Intl.supportedValuesOf('timeZone').filter((z) => !US_ZONES.some(([u]) => u === z)));
 
 const number = (n: number) => n.toLocaleString('en-US');
 
@@ -129,35 +116,7 @@ export function EventFormPage(props: {
         <Input name="start_time" label="Start time" type="time" value={form.start_time} error={errors.start_time} hint="On the clock of the event's time zone, like 18:00." required />
         <Input name="end_date" label="End date" type="date" value={form.end_date} error={errors.end_date} required />
         <Input name="end_time" label="End time" type="time" value={form.end_time} error={errors.end_time} required />
-        <div class={zoneError ? 'field has-error' : 'field'}>
-          <label for="timezone">Time zone</label>
-          <span class="hint" id="timezone-hint">
-            Where the event happens: its times are shown to everyone on this clock.
-          </span>
-          {zoneError ? (
-            <span class="error-message" id="timezone-error" safe>
-              {zoneError}
-            </span>
-          ) : (
-            ''
-          )}
-          <select id="timezone" name="timezone" aria-describedby={zoneError ? 'timezone-hint timezone-error' : 'timezone-hint'}>
-            <optgroup label="United States">
-              {US_ZONES.map(([zone, label]) => (
-                <option value={zone} selected={form.timezone === zone} safe>
-                  {label}
-                </option>
-              ))}
-            </optgroup>
-            <optgroup label="Everywhere">
-              {allZones().map((zone) => (
-                <option value={zone} selected={form.timezone === zone} safe>
-                  {zone}
-                </option>
-              ))}
-            </optgroup>
-          </select>
-        </div>
+        <TimeZoneSelect name="timezone" label="Time zone" value={form.timezone} error={zoneError} hint="Where the event happens: its times are shown to everyone on this clock." />
         <Input name="capacity" label="Capacity (optional)" value={form.capacity} error={errors.capacity} inputmode="numeric" hint="How many people can come. Leave it empty for no limit; once full, RSVPs join a waitlist." />
         <Radios
           name="location_type"

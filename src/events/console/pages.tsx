@@ -25,6 +25,14 @@ function goingText(e: Pick<EventRow, 'accepted_count' | 'capacity'>): string {
   return `${number(e.accepted_count)} of ${number(e.capacity)}`;
 }
 
+/** The "Going" column of the list and the dashboard: "12 of 40", "2, 1 over the capacity of 1" (never "2 of 1"), "3" with no limit. */
+export function goingCell(e: Pick<EventRow, 'accepted_count' | 'capacity'>): string {
+  if (e.capacity === null) return number(e.accepted_count);
+  const over = e.accepted_count - e.capacity;
+  if (over > 0) return `${number(e.accepted_count)}, ${number(over)} over the capacity of ${number(e.capacity)}`;
+  return `${number(e.accepted_count)} of ${number(e.capacity)}`;
+}
+
 type ListedEvent = Pick<EventRow, 'id' | 'title' | 'start_at' | 'end_at' | 'timezone' | 'status' | 'visibility' | 'capacity' | 'accepted_count' | 'waitlist_count' | 'attended_count'>;
 
 export function EventsListPage(props: { page: AdminPage; events: ListedEvent[]; canCreate: boolean }): JSX.Element {
@@ -39,7 +47,7 @@ export function EventsListPage(props: { page: AdminPage; events: ListedEvent[]; 
         { label: 'Event', head: true, text: (e) => e.title, href: (e) => `/admin/events/${e.id}` },
         { label: 'When (its own time zone)', text: (e) => eventWhen(e, 'en') },
         { label: 'Status', text: (e) => `${STATUS_TEXT[e.status]}${e.visibility === 'unlisted' ? ', unlisted' : ''}` },
-        { label: 'Going', num: true, text: (e) => (e.capacity === null ? number(e.accepted_count) : `${number(e.accepted_count)} of ${number(e.capacity)}`) },
+        { label: 'Going', num: true, text: goingCell },
         { label: 'Waitlist', num: true, text: (e) => number(e.waitlist_count) },
         { label: 'Checked in', num: true, text: (e) => number(e.attended_count) },
       ]}

@@ -104,6 +104,39 @@ export function AdminLayout(props: { page: AdminPage; title: string; children?: 
   );
 }
 
+/** The ids a field's control names in `aria-describedby`: its hint's and its error's. */
+export const describedBy = (props: { name: string; hint?: string; error?: string }): string | undefined =>
+  [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/**
+ * The console's one field wrapper: the label, the hint and the error above the control it
+ * holds (an input, a textarea, a select), whose id is `name` and which names `describedBy(props)`.
+ */
+export function Field(props: { name: string; label: string; hint?: string; error?: string; children: JSX.Element | JSX.Element[] }): JSX.Element {
+  return (
+    <div class={props.error ? 'field has-error' : 'field'}>
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+      {props.hint ? (
+        <span class="hint" id={`${props.name}-hint`} safe>
+          {props.hint}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.error ? (
+        <span class="error-message" id={`${props.name}-error`} safe>
+          {props.error}
+        </span>
+      ) : (
+        ''
+      )}
+      {props.children as 'safe'}
+    </div>
+  );
+}
+
 /** A labelled text input with an optional hint and error, the console's one form field. */
 export function Input(props: {
   name: string;
@@ -118,26 +151,9 @@ export function Input(props: {
   /** The language of the value when it is not the console's (a Spanish version: `es`). */
   lang?: string;
 }): JSX.Element {
-  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+  const described = describedBy(props);
   return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${props.name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <span class="error-message" id={`${props.name}-error`} safe>
-          {props.error}
-        </span>
-      ) : (
-        ''
-      )}
+    <Field name={props.name} label={props.label} hint={props.hint} error={props.error}>
       <input
         type={props.type ?? 'text'}
         id={props.name}
@@ -147,39 +163,22 @@ export function Input(props: {
         required={props.required}
         inputmode={props.inputmode as 'numeric' | undefined}
         lang={props.lang}
-        aria-describedby={described || undefined}
+        aria-describedby={described}
         aria-invalid={props.error ? 'true' : undefined}
       />
-    </div>
+    </Field>
   );
 }
 
 /** A labelled multi-line field with an optional hint and error, like `Input`. */
 export function TextArea(props: { name: string; label: string; value: string; hint?: string; error?: string; rows: number; lang?: string }): JSX.Element {
-  const described = [props.hint ? `${props.name}-hint` : '', props.error ? `${props.name}-error` : ''].filter(Boolean).join(' ');
+  const described = describedBy(props);
   return (
-    <div class={props.error ? 'field has-error' : 'field'}>
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${props.name}-hint`} safe>
-          {props.hint}
-        </span>
-      ) : (
-        ''
-      )}
-      {props.error ? (
-        <span class="error-message" id={`${props.name}-error`} safe>
-          {props.error}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea id={props.name} name={props.name} rows={String(props.rows)} lang={props.lang} aria-describedby={described || undefined} aria-invalid={props.error ? 'true' : undefined} safe>
+    <Field name={props.name} label={props.label} hint={props.hint} error={props.error}>
+      <textarea id={props.name} name={props.name} rows={String(props.rows)} lang={props.lang} aria-describedby={described} aria-invalid={props.error ? 'true' : undefined} safe>
         {props.value}
       </textarea>
-    </div>
+    </Field>
   );
 }
 
