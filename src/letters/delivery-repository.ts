@@ -102,7 +102,7 @@ export const sendToWrite = (q: Q, sendId: string) =>
       'letter_sends.id', 'letter_sends.outreach_id', 'letter_sends.target_id', 'letter_sends.status',
       'outreaches.subject', 'outreaches.body', 'outreaches.signature', 'outreaches.language',
       'letter_targets.name as target_name', 'letter_targets.title as target_title', 'letter_targets.email as target_email',
-      'letter_campaigns.letter_opening', 'letter_campaigns.letter_closing', 'letter_campaigns.slug',
+      'letter_campaigns.letter_opening', 'letter_campaigns.letter_closing', 'letter_campaigns.letter_opening_es', 'letter_campaigns.letter_closing_es', 'letter_campaigns.slug',
       'organizations.name as organization_name',
       'people.email as writer_email', 'people.given_name', 'people.family_name',
     ])

@@ -1,8 +1,13 @@
 import type { FieldErrors } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { isClockTime, isTimeZone } from './pacing.ts';
-import type { TargetMode } from './tables.ts';
+import type { LetterCampaign, TargetMode } from './tables.ts';
+import { inLanguage, type InLanguage } from '../kits/pages/localized.ts';
+import type { Language } from '../i18n/index.ts';
 import { parseClosesAt } from '../actions/closing-time.ts';
+import { translator } from '../i18n/index.ts';
+import type { en as messages } from './messages.ts';
+import './messages.ts';
 
 // The field checks of a campaign (the console and the API share them, each saying them its own
 // way) and of the letter a supporter sends (the public form and the API).
@@ -34,7 +39,18 @@ export interface CampaignInput {
   origin_system?: string;
   /** The closing time as typed (a day, or a day and a time in UTC); '' or null: none; absent: left as it is. */
   closes_at?: string | null;
+  /** The Spanish versions of the campaign's words ('' or null: none); absent: left as they are. */
+  title_es?: string | null;
+  description_es?: string | null;
+  subject_es?: string | null;
+  letter_opening_es?: string | null;
+  letter_body_es?: string | null;
+  letter_closing_es?: string | null;
 }
+
+/** The Spanish fields of a campaign, each with the English field it translates. */
+export const SPANISH_FIELDS = ['title_es', 'description_es', 'subject_es', 'letter_opening_es', 'letter_body_es', 'letter_closing_es'] as const;
+export type SpanishField = (typeof SPANISH_FIELDS)[number];
 
 /** What is wrong with a campaign's fields, in English, by field (the console and the API say these). */
 export type CampaignErrors = Partial<Record<keyof CampaignInput, string>>;
@@ -54,6 +70,26 @@ function longText(errors: CampaignErrors, field: keyof CampaignInput, label: str
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/^(a|an|the) /i, (m) => m);
+
+type LetterEditKey = Extract<keyof typeof messages, `letteredit.error.${string}`>;
+const english = translator('en');
+
+/** A Spanish version ('' or null: none; absent: kept as stored), '\r\n' read as '\n' and trimmed as the English fields are. */
+export function spanishValue(raw: string | null | undefined): string | null | undefined {
+  if (raw === undefined) return undefined;
+  const v = (raw ?? '').replace(/\r\n?/g, '\n').trim();
+  return v === '' ? null : v;
+}
+
+/** A Spanish version: optional, with the same bounds as the English field it translates; the message in English (messages.ts has it in Spanish too). */
+function spanish(errors: CampaignErrors, field: SpanishField, raw: string | null | undefined, max: number, oneLineOnly: boolean, name: string): string | null | undefined {
+  const v = spanishValue(raw);
+  if (!v) return v;
+  const key = (what: 'too_long' | 'invalid') => `letteredit.error.${name}_es_${what}` as LetterEditKey;
+  if (!isCleanText(v, !oneLineOnly)) errors[field] = english(key('invalid'));
+  else if (v.length > max) errors[field] = english(key('too_long'), { max, count: v.length });
+  return v;
+}
 
 /** Checks a campaign; an empty result means it can be saved. */
 export function checkCampaign(c: CampaignInput): CampaignErrors {
@@ -84,8 +120,30 @@ export function checkCampaign(c: CampaignInput): CampaignErrors {
   if (typeof c.closes_at === 'string' && c.closes_at.trim() && !parseClosesAt(c.closes_at)) {
     errors.closes_at = 'Enter the closing time as a day, like 2026-06-30, or a day and a time in UTC, like 2026-06-30T17:00';
   }
+  spanish(errors, 'title_es', c.title_es, CAMPAIGN_LIMITS.title, true, 'title');
+  spanish(errors, 'description_es', c.description_es, CAMPAIGN_LIMITS.description, false, 'description');
+  spanish(errors, 'subject_es', c.subject_es, CAMPAIGN_LIMITS.subject, true, 'subject');
+  spanish(errors, 'letter_opening_es', c.letter_opening_es, CAMPAIGN_LIMITS.part, false, 'opening');
+  const bodyEs = spanish(errors, 'letter_body_es', c.letter_body_es, CAMPAIGN_LIMITS.part, false, 'body');
+  if (bodyEs && !errors.letter_body_es && !errors.body_max_length && bodyEs.length > c.body_max_length) {
+    errors.letter_body_es = english('letteredit.error.body_es_over_limit', { max: c.body_max_length, count: bodyEs.length });
+  }
+  spanish(errors, 'letter_closing_es', c.letter_closing_es, CAMPAIGN_LIMITS.part, false, 'closing');
   if (c.origin_system !== undefined) oneLine(errors, 'origin_system', 'the origin system', c.origin_system, CAMPAIGN_LIMITS.originSystem, true);
   return errors;
+}
+
+/** The campaign's own words, each with its Spanish version beside it (migration 024). */
+const TEXTS = ['title', 'description', 'subject', 'letter_opening', 'letter_body', 'letter_closing'] as const;
+type CampaignText = (typeof TEXTS)[number];
+
+/**
+ * The campaign in the reader's language: its words in their version (src/kits/pages/localized.ts),
+ * `langs` naming those shown in the other one. The page, the letter's checks and its defaults all
+ * read this one, so the letter a supporter sends is the one their form showed.
+ */
+export function campaignInLanguage<C extends Pick<LetterCampaign, CampaignText | `${CampaignText}_es`>>(lang: Language, campaign: C): InLanguage<C, CampaignText> {
+  return inLanguage(lang, campaign, TEXTS);
 }
 
 /** A campaign's locked and editable parts, as the letter checks need them. */

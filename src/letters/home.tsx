@@ -2,6 +2,7 @@ import type { Context } from '../context.ts';
 import './messages.ts';
 import type { PageContext } from '../kits/pages/layout.tsx';
 import { listOpenCampaigns } from './repository.ts';
+import { localized } from '../kits/pages/localized.ts';
 
 /** The home page's list of open letter campaigns, newest first. */
 export async function lettersHome(ctx: Context, page: PageContext): Promise<JSX.Element | null> {
@@ -14,15 +15,18 @@ export async function lettersHome(ctx: Context, page: PageContext): Promise<JSX.
         {t('letter.home')}
       </h2>
       <ul class="petition-list">
-        {campaigns.map((c) => (
-          <li>
-            <a href={`/letters/${c.slug}`} safe>
-              {c.title}
-            </a>
-            <br />
-            <span safe>{c.organization_name}</span> · <span safe>{t('letter.count', { count: c.outreach_count })}</span>
-          </li>
-        ))}
+        {campaigns.map((c) => {
+          const title = localized(page.lang, c.title, c.title_es);
+          return (
+            <li>
+              <a href={`/letters/${c.slug}`} lang={title.lang} safe>
+                {title.text}
+              </a>
+              <br />
+              <span safe>{c.organization_name}</span> · <span safe>{t('letter.count', { count: c.outreach_count })}</span>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

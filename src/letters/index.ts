@@ -5,6 +5,7 @@ import { apiUrl, link } from '../kits/api/hal.ts';
 import { actionKind } from '../actions/action-kind.ts';
 import * as m012 from './migrations/012_letters.ts';
 import * as m023 from './migrations/023_letter_deadline.ts';
+import * as m024 from './migrations/024_letter_spanish.ts';
 import { campaignsByIds, cancelQueuedSendsOf, findCampaign, outreachesBySource, outreachesSharedWith } from './repository.ts';
 import { letterCache } from './public-cache.ts';
 import { outreachRecords } from './person-records.ts';
@@ -18,7 +19,7 @@ export { letterCache } from './public-cache.ts';
 /** Letters to decision-makers (Action Network's advocacy campaigns): supporters write, the worker delivers at a pace each target can take. */
 export const letters: Capability = {
   name: 'letters',
-  migrations: { '012_letters': m012, '023_letter_deadline': m023 },
+  migrations: { '012_letters': m012, '023_letter_deadline': m023, '024_letter_spanish': m024 },
   publicRoutes: lazyRoutes(async () => (await import('./public/routes.ts')).letterRoutes),
   consoleRoutes: (ctx) => async (app) => {
     const [{ lettersConsoleRoutes }, { letterTargetRoutes }] = await Promise.all([import('./console/routes.tsx'), import('./console/targets-routes.tsx')]);

@@ -3,7 +3,8 @@ import './messages.ts';
 import type { Database } from '../db/schema.ts';
 import type { Mailer, OutgoingMail } from '../mail/mailer.ts';
 import type { JobHandler } from '../jobs/worker.ts';
-import { translator } from '../i18n/index.ts';
+import { isLanguage, translator } from '../i18n/index.ts';
+import { localized } from '../kits/pages/localized.ts';
 import { ensurePacers, JOB_PACE, JOB_QUEUED, paceTarget, recordOutcome } from './delivery.ts';
 import { queuedTargetsOf, sendToWrite } from './delivery-repository.ts';
 import { targetLabel } from './targets.ts';
@@ -29,8 +30,13 @@ export function letterMail(w: Written, baseUrl: string): OutgoingMail {
   // their own words go as they wrote them.
   const lang = CAMPAIGN_LANGUAGE;
   const t = translator(lang);
+  // The organizer's locked opening and closing in the version the writer's form showed (the
+  // language they wrote in): the letter goes as they saw it. Their subject and body are stored as sent.
+  const shownIn = isLanguage(w.language) ? w.language : 'en';
+  const opening = localized(shownIn, w.letter_opening, w.letter_opening_es).text;
+  const closing = localized(shownIn, w.letter_closing, w.letter_closing_es).text;
   const writer = [w.given_name, w.family_name].filter(Boolean).join(' ') || w.writer_email!;
-  const parts = [t('letter.dear', { name: targetLabel({ name: w.target_name, title: w.target_title }) }), w.letter_opening, w.body ?? '', w.letter_closing, `${t('letter.sincerely')}\n${w.signature ?? writer}`];
+  const parts = [t('letter.dear', { name: targetLabel({ name: w.target_name, title: w.target_title }) }), opening, w.body ?? '', closing, `${t('letter.sincerely')}\n${w.signature ?? writer}`];
   const host = new URL(baseUrl).hostname;
   return {
     to: w.target_email,

@@ -1,6 +1,6 @@
 import { registerMessages, type Keys } from '../i18n/index.ts';
 
-/** The letters' texts: the public page and its form, the thank-you page, the letter's salutation and signature, the field errors. */
+/** The letters' texts: the public page and its form, the thank-you page, the letter's salutation and signature, the field errors, the campaign's Spanish fields' errors. */
 export const en = {
   'letter.home': 'Write to decision-makers',
   'letter.to': 'To:',
@@ -40,6 +40,19 @@ export const en = {
   'letter.error.no_target': 'We did not find anyone to write to for the ZIP code {zip}. This campaign writes to officials in {states}.',
   'letter.error.no_target_abroad': 'This campaign writes to officials in {states}: we need a US ZIP code to find yours.',
   'letter.error.street_address': 'Enter your street address',
+  'letteredit.error.title_es_too_long': 'The Spanish title must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.title_es_invalid': 'The Spanish title must be one line, without control characters',
+  'letteredit.error.description_es_too_long': 'The Spanish description must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.description_es_invalid': 'The Spanish description contains control characters: remove them',
+  'letteredit.error.subject_es_too_long': 'The Spanish subject must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.subject_es_invalid': 'The Spanish subject must be one line, without control characters',
+  'letteredit.error.opening_es_too_long': 'The Spanish opening must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.opening_es_invalid': 'The Spanish opening contains control characters: remove them',
+  'letteredit.error.body_es_too_long': 'The Spanish body must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.body_es_invalid': 'The Spanish body contains control characters: remove them',
+  'letteredit.error.body_es_over_limit': 'The Spanish body has {count, number} characters, more than the longest message supporters may send ({max, number}): shorten it or raise the limit',
+  'letteredit.error.closing_es_too_long': 'The Spanish closing must be {max, number} characters or fewer (it has {count, number})',
+  'letteredit.error.closing_es_invalid': 'The Spanish closing contains control characters: remove them',
 };
 
 export const es: Record<keyof typeof en, string> = {
@@ -81,6 +94,19 @@ export const es: Record<keyof typeof en, string> = {
   'letter.error.no_target': 'No encontramos a nadie a quien escribir para el código postal {zip}. Esta campaña escribe a cargos de {states}.',
   'letter.error.no_target_abroad': 'Esta campaña escribe a cargos de {states}: necesitamos un código postal de EE. UU. para encontrar a los tuyos.',
   'letter.error.street_address': 'Escribe tu dirección',
+  'letteredit.error.title_es_too_long': 'El título en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.title_es_invalid': 'El título en español debe ocupar una sola línea, sin caracteres de control',
+  'letteredit.error.description_es_too_long': 'La descripción en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.description_es_invalid': 'La descripción en español contiene caracteres de control: quítalos',
+  'letteredit.error.subject_es_too_long': 'El asunto en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.subject_es_invalid': 'El asunto en español debe ocupar una sola línea, sin caracteres de control',
+  'letteredit.error.opening_es_too_long': 'La apertura en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.opening_es_invalid': 'La apertura en español contiene caracteres de control: quítalos',
+  'letteredit.error.body_es_too_long': 'El cuerpo en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.body_es_invalid': 'El cuerpo en español contiene caracteres de control: quítalos',
+  'letteredit.error.body_es_over_limit': 'El cuerpo en español tiene {count, number} caracteres, más que el mensaje más largo que se puede enviar ({max, number}): acórtalo o sube el límite',
+  'letteredit.error.closing_es_too_long': 'El cierre en español debe tener {max, number} caracteres o menos (tiene {count, number})',
+  'letteredit.error.closing_es_invalid': 'El cierre en español contiene caracteres de control: quítalos',
 };
 
 declare module '../i18n/index.ts' {

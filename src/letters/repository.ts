@@ -55,7 +55,7 @@ export const listOpenCampaigns = (q: Q, now: string, limit = 50) =>
   q
     .selectFrom('letter_campaigns')
     .innerJoin('organizations', 'organizations.id', 'letter_campaigns.organization_id')
-    .select(['letter_campaigns.slug', 'letter_campaigns.title', 'letter_campaigns.outreach_count', 'organizations.name as organization_name'])
+    .select(['letter_campaigns.slug', 'letter_campaigns.title', 'letter_campaigns.title_es', 'letter_campaigns.outreach_count', 'organizations.name as organization_name'])
     .where('letter_campaigns.status', '=', 'open')
     .where((eb) => eb.or([eb('letter_campaigns.closes_at', 'is', null), eb('letter_campaigns.closes_at', '>', now)]))
     .orderBy('letter_campaigns.created_at', 'desc')

@@ -8,7 +8,7 @@ import { insertUnderFreeSlug, slugify } from '../util/slug.ts';
 import { newId } from '../util/ids.ts';
 import * as repo from './repository.ts';
 import type { LetterCampaign, LetterTarget, TargetKind } from './tables.ts';
-import { checkCampaign, type CampaignErrors, type CampaignInput } from './fields.ts';
+import { checkCampaign, spanishValue, SPANISH_FIELDS, type CampaignErrors, type CampaignInput } from './fields.ts';
 import { matchTargets, type TargetInput } from './targets.ts';
 import { JOB_QUEUED } from './delivery.ts';
 import { zipcodes } from '../kits/places/zipcodes.ts';
@@ -57,7 +57,18 @@ function columns(c: CampaignInput) {
     time_zone: c.time_zone,
     status: c.status,
     ...(c.closes_at === undefined ? {} : { closes_at: c.closes_at?.trim() ? parseClosesAt(c.closes_at) : null }),
+    // The Spanish versions: '' or null stores null; left out, kept (a new campaign has none).
+    ...spanishColumns(c),
   };
+}
+
+function spanishColumns(c: CampaignInput): Partial<Record<(typeof SPANISH_FIELDS)[number], string | null>> {
+  const out: Partial<Record<(typeof SPANISH_FIELDS)[number], string | null>> = {};
+  for (const f of SPANISH_FIELDS) {
+    const v = spanishValue(c[f]);
+    if (v !== undefined) out[f] = v;
+  }
+  return out;
 }
 
 /** Creates a campaign under a free web address (its slug, or its title's, numbered when taken). */

@@ -4,6 +4,7 @@ import type { PersonalData } from '../context.ts';
 // The tables of letters to decision-makers (migration 012), merged into the core's `Database`.
 
 type Default<T> = ColumnType<T, T | undefined, T>;
+type Spanish = ColumnType<string | null, string | null | undefined, string | null>;
 
 export type TargetMode = 'fixed' | 'matched';
 
@@ -37,6 +38,13 @@ export interface LetterCampaignTable {
   status: 'open' | 'closed';
   /** When the campaign stops taking letters by itself (ISO, UTC); null: only when closed (migration 023). */
   closes_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Spanish versions of the campaign's words above (migration 024); null: the English one is shown to everyone (src/kits/pages/localized.ts). */
+  title_es: Spanish;
+  description_es: Spanish;
+  subject_es: Spanish;
+  letter_opening_es: Spanish;
+  letter_body_es: Spanish;
+  letter_closing_es: Spanish;
   outreach_count: Default<number>;
   origin_system: string;
   created_at: string;
@@ -148,6 +156,7 @@ export const LETTERS_PERSONAL_DATA: PersonalData = {
       'id', 'organization_id', 'slug', 'title', 'description', 'subject', 'subject_editable', 'letter_opening', 'letter_body', 'body_editable',
       'letter_closing', 'body_max_length', 'ask_address', 'target_mode', 'hourly_cap', 'window_start', 'window_end', 'time_zone', 'status',
       'closes_at', 'outreach_count', 'origin_system', 'created_at', 'modified_at',
+      'title_es', 'description_es', 'subject_es', 'letter_opening_es', 'letter_body_es', 'letter_closing_es',
     ),
   },
   letter_targets: {

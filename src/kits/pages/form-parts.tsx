@@ -84,6 +84,8 @@ export function TextField(props: {
   maxlength?: number;
   required?: boolean;
   width?: 'short';
+  /** The language of the value when it is not the page's (a campaign's text shown in its other language). */
+  lang?: string;
 }): JSX.Element {
   const { name } = props;
   const error = errorText(props.page, props.errors, name);
@@ -101,17 +103,18 @@ export function TextField(props: {
         aria-describedby={describedBy(name, props.hint, error)}
         aria-invalid={error ? 'true' : undefined}
         spellcheck={props.type === 'email' || props.type === 'url' ? 'false' : undefined}
+        lang={props.lang}
       />
     </FieldFrame>
   );
 }
 
-export function TextArea(props: { page: PageContext; name: string; label: string; value: string | undefined; errors: FieldErrors; hint?: string; maxlength: number; rows?: number }): JSX.Element {
+export function TextArea(props: { page: PageContext; name: string; label: string; value: string | undefined; errors: FieldErrors; hint?: string; maxlength: number; rows?: number; lang?: string }): JSX.Element {
   const { name } = props;
   const error = errorText(props.page, props.errors, name);
   return (
     <FieldFrame name={name} label={props.label} hint={props.hint} error={error}>
-      <textarea id={name} name={name} rows={String(props.rows ?? 5)} maxlength={String(props.maxlength)} aria-describedby={describedBy(name, props.hint, error)} aria-invalid={error ? 'true' : undefined} safe>
+      <textarea id={name} name={name} rows={String(props.rows ?? 5)} maxlength={String(props.maxlength)} aria-describedby={describedBy(name, props.hint, error)} aria-invalid={error ? 'true' : undefined} lang={props.lang} safe>
         {props.value ?? ''}
       </textarea>
     </FieldFrame>

@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Context } from '../../context.ts';
 import * as repo from '../repository.ts';
 import { CampaignClosedError, NoTargetError, writeLetter } from '../service.ts';
-import { checkLetter } from '../fields.ts';
+import { campaignInLanguage, checkLetter } from '../fields.ts';
 import { letterCache } from '../public-cache.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
@@ -92,7 +92,8 @@ export function outreachApi(ctx: Context) {
       const { person, optIn, language } = readPerson(body.person);
       const tags = readTags(body.add_tags);
       const referral = readReferral(body);
-      const letter = checkLetter(campaign, { subject: body.subject ?? undefined, body: body.message ?? undefined });
+      // The letter's defaults and locked parts in the writer's language, as the form gives them.
+      const letter = checkLetter(campaignInLanguage(language ?? 'en', campaign), { subject: body.subject ?? undefined, body: body.message ?? undefined });
       const wrong = Object.entries(letter.errors).map(([f, e]) => `${API_FIELD[f] ?? f}: ${en(e!.key, { ...e!.values, ...(typeof e!.values?.field === 'string' ? { field: en(e!.values.field as MessageKey) } : {}) })}`);
       if (wrong.length > 0) throw badRequest(wrong.join('; '));
       const streetAddress = streetOf(body);

@@ -53,6 +53,13 @@ export function presentCampaign(baseUrl: string, c: LetterCampaign, targets: Let
     'turnout:window_start': c.window_start,
     'turnout:window_end': c.window_end,
     'turnout:time_zone': c.time_zone,
+    // The Spanish versions (null: none; the English text is shown to Spanish readers).
+    'turnout:title_es': c.title_es ?? null,
+    'turnout:description_es': c.description_es ?? null,
+    'turnout:subject_es': c.subject_es ?? null,
+    'turnout:letter_opening_es': c.letter_opening_es ?? null,
+    'turnout:letter_body_es': c.letter_body_es ?? null,
+    'turnout:letter_closing_es': c.letter_closing_es ?? null,
     _links: {
       self: link(self),
       'osdi:outreaches': link(`${self}/outreaches`),

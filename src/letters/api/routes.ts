@@ -57,6 +57,13 @@ const fields = {
   'turnout:window_start': Type.Optional(Type.String()),
   'turnout:window_end': Type.Optional(Type.String()),
   'turnout:time_zone': Type.Optional(Type.String()),
+  // The Spanish versions of the campaign's words (src/kits/pages/localized.ts); null removes one.
+  'turnout:title_es': Type.Optional(Nullable(Type.String())),
+  'turnout:description_es': Type.Optional(Nullable(Type.String())),
+  'turnout:subject_es': Type.Optional(Nullable(Type.String())),
+  'turnout:letter_opening_es': Type.Optional(Nullable(Type.String())),
+  'turnout:letter_body_es': Type.Optional(Nullable(Type.String())),
+  'turnout:letter_closing_es': Type.Optional(Nullable(Type.String())),
 };
 export const CampaignCreateBody = Type.Object({ title: Type.String(), ...fields });
 export const CampaignUpdateBody = Type.Object({ title: Type.Optional(Type.String()), ...fields });
@@ -68,6 +75,8 @@ const API_FIELD: Record<keyof CampaignInput, string> = {
   body_max_length: 'turnout:body_max_length', ask_address: 'turnout:ask_address', target_mode: 'turnout:target_mode', hourly_cap: 'turnout:hourly_cap',
   window_start: 'turnout:window_start', window_end: 'turnout:window_end', time_zone: 'turnout:time_zone', status: 'turnout:status', origin_system: 'origin_system',
   closes_at: 'turnout:closes_at',
+  title_es: 'turnout:title_es', description_es: 'turnout:description_es', subject_es: 'turnout:subject_es',
+  letter_opening_es: 'turnout:letter_opening_es', letter_body_es: 'turnout:letter_body_es', letter_closing_es: 'turnout:letter_closing_es',
 };
 
 const fieldsError = (errors: CampaignErrors) =>
@@ -97,6 +106,13 @@ function inputOf(body: UpdateBody, was?: LetterCampaign): CampaignInput {
     // Left out: kept; null: none.
     closes_at: body['turnout:closes_at'],
     origin_system: body.origin_system,
+    // Left out: kept (a new campaign has none); null or '': none.
+    title_es: body['turnout:title_es'],
+    description_es: body['turnout:description_es'],
+    subject_es: body['turnout:subject_es'],
+    letter_opening_es: body['turnout:letter_opening_es'],
+    letter_body_es: body['turnout:letter_body_es'],
+    letter_closing_es: body['turnout:letter_closing_es'],
   };
 }
 

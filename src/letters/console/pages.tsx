@@ -6,6 +6,7 @@ import type { LetterCampaign, LetterTarget } from '../tables.ts';
 import { targetLabel } from '../targets.ts';
 import { perDay } from '../pacing.ts';
 import { TimeZoneSelect } from '../../kits/console/time-zones.tsx';
+import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 
 // The console's letter campaigns (English): the list, the form, and a campaign's page with its
 // delivery queue and the latest letters.
@@ -17,6 +18,8 @@ export interface CampaignForm {
   ask_address: boolean; target_mode: string; hourly_cap: string; window_start: string; window_end: string; time_zone: string; status: string;
   /** As typed: a day, or a day and a time in UTC; '' for none. */
   closes_at: string;
+  /** The Spanish versions ('' for none). */
+  title_es: string; description_es: string; subject_es: string; letter_opening_es: string; letter_body_es: string; letter_closing_es: string;
 }
 export type CampaignFormErrors = Partial<Record<keyof CampaignForm, string>>;
 
@@ -93,6 +96,16 @@ export function CampaignFormPage(props: { page: AdminPage; campaign?: LetterCamp
         <Input name="body_max_length" label="Longest body a supporter may send (characters)" value={f.body_max_length} error={e.body_max_length} inputmode="numeric" />
         <TextArea name="letter_closing" label="Closing (locked)" hint="Before the supporter’s signature (their name, city and state), which is added." value={f.letter_closing} error={e.letter_closing} rows={3} />
         <Box name="ask_address" label="Ask for a street address (it goes to the recipients under the supporter’s name)" checked={f.ask_address} />
+        <SpanishFields
+          fields={[
+            { name: 'title_es', label: 'Title', value: f.title_es, error: e.title_es },
+            { name: 'description_es', label: 'Why write', value: f.description_es, error: e.description_es, rows: 5 },
+            { name: 'subject_es', label: 'Subject', value: f.subject_es, error: e.subject_es },
+            { name: 'letter_opening_es', label: 'Opening', value: f.letter_opening_es, error: e.letter_opening_es, rows: 3 },
+            { name: 'letter_body_es', label: 'Body', value: f.letter_body_es, error: e.letter_body_es, rows: 8, hint: 'What supporters who read Spanish start from; the letter goes to the recipients as the supporter sends it.' },
+            { name: 'letter_closing_es', label: 'Closing', value: f.letter_closing_es, error: e.letter_closing_es, rows: 3 },
+          ]}
+        />
         <h2>Recipients and delivery</h2>
         <Choice name="target_mode" legend="Whom the letters go to" value={f.target_mode} error={e.target_mode} options={[['fixed', 'The same people for every supporter (a fixed list)'], ['matched', 'Each supporter’s own officials, from a target list matched by state or ZIP code']]} />
         <Input name="hourly_cap" label="Letters an hour to each recipient, at most" hint="Letters are spread evenly over the hour: 60 means one a minute." value={f.hourly_cap} error={e.hourly_cap} inputmode="numeric" />

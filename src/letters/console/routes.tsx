@@ -41,6 +41,8 @@ export function readCampaignForm(body: Body | undefined): CampaignForm {
     ask_address: body?.ask_address === 'yes', target_mode: text(body, 'target_mode'), hourly_cap: text(body, 'hourly_cap'),
     window_start: text(body, 'window_start'), window_end: text(body, 'window_end'), time_zone: text(body, 'time_zone'), status: text(body, 'status'),
     closes_at: text(body, 'closes_at'),
+    title_es: text(body, 'title_es'), description_es: text(body, 'description_es'), subject_es: text(body, 'subject_es'),
+    letter_opening_es: text(body, 'letter_opening_es'), letter_body_es: text(body, 'letter_body_es'), letter_closing_es: text(body, 'letter_closing_es'),
   };
 }
 
@@ -48,6 +50,7 @@ const NEW_FORM: CampaignForm = {
   title: '', slug: '', description: '', subject: '', subject_editable: true, letter_opening: '', letter_body: '', body_editable: true, letter_closing: '',
   body_max_length: '5000', ask_address: false, target_mode: 'fixed', hourly_cap: '30', window_start: '09:00', window_end: '17:00', time_zone: 'America/New_York', status: 'open',
   closes_at: '',
+  title_es: '', description_es: '', subject_es: '', letter_opening_es: '', letter_body_es: '', letter_closing_es: '',
 };
 
 export function campaignFormOf(c: LetterCampaign): CampaignForm {
@@ -56,6 +59,8 @@ export function campaignFormOf(c: LetterCampaign): CampaignForm {
     letter_body: c.letter_body, body_editable: c.body_editable === 1, letter_closing: c.letter_closing, body_max_length: String(c.body_max_length),
     ask_address: c.ask_address === 1, target_mode: c.target_mode, hourly_cap: String(c.hourly_cap), window_start: c.window_start, window_end: c.window_end,
     time_zone: c.time_zone, status: c.status, closes_at: closesAtInput(c.closes_at),
+    title_es: c.title_es ?? '', description_es: c.description_es ?? '', subject_es: c.subject_es ?? '',
+    letter_opening_es: c.letter_opening_es ?? '', letter_body_es: c.letter_body_es ?? '', letter_closing_es: c.letter_closing_es ?? '',
   };
 }
 

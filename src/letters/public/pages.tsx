@@ -13,9 +13,12 @@ import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/s
 import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
 import { closingDate } from '../../kits/pages/progress.tsx';
 import { isCampaignClosed } from '../service.ts';
+import type { Language } from '../../i18n/index.ts';
+import { campaignInLanguage } from '../fields.ts';
 
 /** What the campaign's share picture shows: its count of letters in visible steps. */
-export function campaignShareCard(page: PageContext, c: CachedCampaign): ShareCard {
+export function campaignShareCard(page: PageContext, stored: CachedCampaign): ShareCard {
+  const c = campaignInLanguage(page.lang, stored);
   return {
     title: c.title,
     organization: c.brand?.name || c.organization_name,
@@ -25,7 +28,8 @@ export function campaignShareCard(page: PageContext, c: CachedCampaign): ShareCa
   };
 }
 
-function campaignShare(page: PageContext, c: CachedCampaign): ShareMeta {
+function campaignShare(page: PageContext, stored: CachedCampaign): ShareMeta {
+  const c = campaignInLanguage(page.lang, stored);
   const path = `/letters/${c.slug}`;
   const card = campaignShareCard(page, c);
   return actionShareMeta({ path, title: c.title, markdown: c.description, image: shareImagePath(path, page.lang, card), card });
@@ -68,11 +72,17 @@ export function PlainText(props: { text: string }): JSX.Element {
 }
 
 /** A locked part of the letter: shown as the text it is (never markup), with a note that it cannot change. */
-function Locked(props: { page: PageContext; id: string; text: string; org: string }): JSX.Element {
+function Locked(props: { page: PageContext; id: string; text: string; org: string; lang?: Language }): JSX.Element {
   if (!props.text.trim()) return '';
   return (
     <div class="letter-locked" id={props.id}>
-      <PlainText text={props.text} />
+      {props.lang ? (
+        <div lang={props.lang}>
+          <PlainText text={props.text} />
+        </div>
+      ) : (
+        <PlainText text={props.text} />
+      )}
       <p class="hint" safe>
         {props.page.t('letter.locked_hint', { org: props.org })}
       </p>
@@ -81,14 +91,17 @@ function Locked(props: { page: PageContext; id: string; text: string; org: strin
 }
 
 export function LetterPage(props: { page: PageContext; campaign: CachedCampaign; values: LetterFormValues; errors: FieldErrors; challenge?: boolean }): JSX.Element {
-  const { page, campaign: c, values, errors } = props;
+  const { page, values, errors } = props;
   const { t, lang } = page;
+  const c = campaignInLanguage(lang, props.campaign);
   const shown = c.targets.filter((x) => x.kind === 'fixed');
   const title = ORDER.some((f) => errors[f]) ? `${t('error.summary')}: ${c.title}` : c.title;
   const closed = isCampaignClosed(c);
   return (
     <Layout page={page} title={title} share={campaignShare(page, c)} brand={c.brand} partners={c.partners}>
-      <h1 safe>{c.title}</h1>
+      <h1 lang={c.langs.title} safe>
+        {c.title}
+      </h1>
       {c.target_mode === 'fixed' && shown.length > 0 ? (
         <p class="targets">
           <span safe>{t('letter.to')}</span> <span safe>{shown.map((x) => [targetLabel(x), x.target_organization].filter(Boolean).join(', ')).join('; ')}</span>
@@ -100,7 +113,7 @@ export function LetterPage(props: { page: PageContext; campaign: CachedCampaign;
       ) : (
         ''
       )}
-      {c.description ? <div class="lede">{petitionTextHtml(c.description) as 'safe'}</div> : ''}
+      {c.description ? <div class="lede" lang={c.langs.description}>{petitionTextHtml(c.description) as 'safe'}</div> : ''}
       <p class="count" safe>
         {t('letter.count', { count: c.outreach_count })}
       </p>
@@ -126,22 +139,25 @@ export function LetterPage(props: { page: PageContext; campaign: CachedCampaign;
             )}
             <h3 safe>{t('letter.your_letter')}</h3>
             {c.subject_editable === 1 ? (
-              <TextField page={page} name="subject" label={t('letter.subject')} value={values.subject ?? c.subject} errors={errors} maxlength={200} required />
+              <TextField page={page} name="subject" label={t('letter.subject')} value={values.subject ?? c.subject} lang={values.subject === undefined ? c.langs.subject : undefined} errors={errors} maxlength={200} required />
             ) : (
               <p id="subject">
-                <strong safe>{t('letter.subject')}:</strong> <span safe>{c.subject}</span>
+                <strong safe>{t('letter.subject')}:</strong>{' '}
+                <span lang={c.langs.subject} safe>
+                  {c.subject}
+                </span>
               </p>
             )}
             <p class="hint" safe>
               {t('letter.salutation_note')}
             </p>
-            <Locked page={page} id="letter_opening" text={c.letter_opening} org={c.organization_name} />
+            <Locked page={page} id="letter_opening" text={c.letter_opening} org={c.organization_name} lang={c.langs.letter_opening} />
             {c.body_editable === 1 ? (
-              <TextArea page={page} name="body" label={t('letter.body')} hint={t('letter.body_hint', { max: c.body_max_length })} value={values.body ?? c.letter_body} errors={errors} maxlength={c.body_max_length} rows={10} />
+              <TextArea page={page} name="body" label={t('letter.body')} hint={t('letter.body_hint', { max: c.body_max_length })} value={values.body ?? c.letter_body} lang={values.body === undefined ? c.langs.letter_body : undefined} errors={errors} maxlength={c.body_max_length} rows={10} />
             ) : (
-              <Locked page={page} id="body" text={c.letter_body} org={c.organization_name} />
+              <Locked page={page} id="body" text={c.letter_body} org={c.organization_name} lang={c.langs.letter_body} />
             )}
-            <Locked page={page} id="letter_closing" text={c.letter_closing} org={c.organization_name} />
+            <Locked page={page} id="letter_closing" text={c.letter_closing} org={c.organization_name} lang={c.langs.letter_closing} />
             <p class="hint" safe>
               {t('letter.signature_note')}
             </p>
@@ -161,8 +177,9 @@ export function LetterPage(props: { page: PageContext; campaign: CachedCampaign;
 }
 
 export function ThanksPage(props: { page: PageContext; campaign: CachedCampaign; url: string; fallback: string | null }): JSX.Element {
-  const { page, campaign, url } = props;
+  const { page, url } = props;
   const { t } = page;
+  const campaign = campaignInLanguage(page.lang, props.campaign);
   const shares = shareLinks(page, { subject: t('letter.share_subject', { title: campaign.title }), text: t('letter.share_text', { title: campaign.title }), url });
   return (
     <Layout page={page} title={t('letter.thanks_title')} share={campaignShare(page, campaign)} brand={campaign.brand}>

@@ -9,7 +9,7 @@ import { hasVisibleText, isCleanText } from '../../actions/people/normalize.ts';
 import { validShares } from '../../actions/partners.ts';
 import { isLanguage, translator } from '../../i18n/index.ts';
 import { challengeOn, guardSubmission } from '../../kits/pages/form-guard.ts';
-import { checkLetter } from '../fields.ts';
+import { campaignInLanguage, checkLetter } from '../fields.ts';
 import { matchTargets, statesCovered, targetLabel } from '../targets.ts';
 import { CampaignClosedError, isCampaignClosed, NoTargetError, writeLetter } from '../service.ts';
 import { campaignShareCard, LetterPage, MessagePage, ThanksPage, type LetterFormValues } from './pages.tsx';
@@ -49,11 +49,13 @@ export function letterRoutes(ctx: Context) {
         request.t = translator(body.lang);
       }
       const page = pageContext(request);
-      const closed = () => sendPage(reply, MessagePage({ page, title: campaign.title, body: request.t('letter.closed'), back: `/letters/${campaign.slug}` }), 409);
+      // The letter in the writer's language, as their form showed it: its locked parts are checked, and its defaults taken, from this version.
+      const shown = campaignInLanguage(request.lang, campaign);
+      const closed = () => sendPage(reply, MessagePage({ page, title: shown.title, body: request.t('letter.closed'), back: `/letters/${campaign.slug}` }), 409);
       // Closed by its organizer or past its closing time: nothing to check, nothing written.
       if (isCampaignClosed(campaign)) return closed();
       const { person, errors } = validatePerson(body);
-      const letter = checkLetter(campaign, { subject: body.subject, body: body.body, letter_opening: body.letter_opening, letter_closing: body.letter_closing });
+      const letter = checkLetter(shown, { subject: body.subject, body: body.body, letter_opening: body.letter_opening, letter_closing: body.letter_closing });
       const allErrors: FieldErrors = { ...errors, ...letter.errors };
       let streetAddress: string | null = null;
       if (campaign.ask_address === 1) {
