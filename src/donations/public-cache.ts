@@ -6,6 +6,7 @@ import { acceptedPartners } from '../actions/partners.ts';
 import { findPageBySlug, pageTotals } from './repository.ts';
 import type { PublicPage } from './public/pages.tsx';
 import { organizationBrand } from '../orgs/brand.ts';
+import { onePer } from '../util/once-per.ts';
 
 /** Public reads of fundraising pages with their totals: at most 2 s plus one read old. */
 class FundraisingReadCache extends PublicReadCache<PublicPage> {
@@ -45,14 +46,5 @@ class FundraisingReadCache extends PublicReadCache<PublicPage> {
   }
 }
 
-const caches = new WeakMap<Context, FundraisingReadCache>();
-
 /** The process's public reads of fundraising pages; the console, the API and the webhooks forget a slug on change. */
-export function fundraisingCache(ctx: Context): FundraisingReadCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new FundraisingReadCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const fundraisingCache: (ctx: Context) => FundraisingReadCache = onePer((ctx: Context) => new FundraisingReadCache(ctx.database.db));

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Database } from '../db/schema.ts';
 import type { Context } from '../context.ts';
 import { listOrigins } from './repository.ts';
+import { onePer } from '../util/once-per.ts';
 
 /** Why a typed origin cannot be listed, in the console's English. */
 export class OriginError extends Error {}
@@ -66,13 +67,4 @@ export class OriginCache {
   }
 }
 
-const caches = new WeakMap<Context, OriginCache>();
-
-export function originCache(ctx: Context): OriginCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new OriginCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const originCache: (ctx: Context) => OriginCache = onePer((ctx: Context) => new OriginCache(ctx.database.db));

@@ -7,6 +7,7 @@ import { acceptedPartners } from '../actions/partners.ts';
 import { findEventBySlug } from './repository.ts';
 import { addressLinesOf } from './fields.ts';
 import { organizationBrand, type OrganizationBrand } from '../orgs/brand.ts';
+import { onePer } from '../util/once-per.ts';
 
 /** A point rounded to a fiftieth of a degree (about a mile): the area, not the door. */
 export function roughPoint(latitude: number | null, longitude: number | null): { latitude: number; longitude: number } | null {
@@ -110,14 +111,5 @@ export class EventReadCache extends PublicReadCache<PublicEvent> {
   }
 }
 
-const caches = new WeakMap<Context, EventReadCache>();
-
 /** The process's event cache, one per context: the pages read it, the console and the API clear it on change. */
-export function eventCache(ctx: Context): EventReadCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new EventReadCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const eventCache: (ctx: Context) => EventReadCache = onePer((ctx: Context) => new EventReadCache(ctx.database.db));

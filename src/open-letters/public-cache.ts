@@ -9,6 +9,7 @@ import { approvedOrganizations, findLetterBySlug } from './repository.ts';
 import { targetsOf } from './service.ts';
 import type { OpenLetter } from './tables.ts';
 import { organizationBrand, type OrganizationBrand } from '../orgs/brand.ts';
+import { onePer } from '../util/once-per.ts';
 
 /** An approved organization as the public list shows it; the signer's name and role only if they chose so. */
 export interface PublicOrganization {
@@ -72,14 +73,5 @@ export class LetterReadCache extends PublicReadCache<CachedLetter> {
   }
 }
 
-const caches = new WeakMap<Context, LetterReadCache>();
-
 /** The process's public reads of open letters, shared by the pages, the console and the API (which forget a slug on change). */
-export function letterCache(ctx: Context): LetterReadCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new LetterReadCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const letterCache: (ctx: Context) => LetterReadCache = onePer((ctx: Context) => new LetterReadCache(ctx.database.db));

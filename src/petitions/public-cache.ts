@@ -10,6 +10,7 @@ import { targetsOf } from './service.ts';
 import type { PublicPetition } from './public/pages.tsx';
 import type { ChallengeMode } from '../kits/pages/challenge.ts';
 import { organizationBrand } from '../orgs/brand.ts';
+import { onePer } from '../util/once-per.ts';
 
 export type CachedPetition = PublicPetition & { id: string; organization_id: string; challenge: ChallengeMode };
 
@@ -50,14 +51,5 @@ export class PetitionReadCache extends PublicReadCache<CachedPetition> {
   }
 }
 
-const caches = new WeakMap<Context, PetitionReadCache>();
-
 /** The process's public reads of petitions, shared by the pages, the console and the API (which forget a slug on change). */
-export function petitionCache(ctx: Context): PetitionReadCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new PetitionReadCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const petitionCache: (ctx: Context) => PetitionReadCache = onePer((ctx: Context) => new PetitionReadCache(ctx.database.db));
