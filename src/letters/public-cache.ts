@@ -6,6 +6,7 @@ import { acceptedPartners } from '../actions/partners.ts';
 import { findCampaignBySlug, targetsOf } from './repository.ts';
 import type { LetterCampaign, LetterTarget } from './tables.ts';
 import { organizationBrand, type OrganizationBrand } from '../orgs/brand.ts';
+import { onePer } from '../util/once-per.ts';
 
 export type CachedCampaign = LetterCampaign & {
   organization_name: string;
@@ -32,14 +33,5 @@ export class LetterReadCache extends PublicReadCache<CachedCampaign> {
   }
 }
 
-const caches = new WeakMap<Context, LetterReadCache>();
-
 /** The process's public reads of letter campaigns, shared by the pages, the console and the API (which forget a slug on change). */
-export function letterCache(ctx: Context): LetterReadCache {
-  let cache = caches.get(ctx);
-  if (!cache) {
-    cache = new LetterReadCache(ctx.database.db);
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
+export const letterCache: (ctx: Context) => LetterReadCache = onePer((ctx: Context) => new LetterReadCache(ctx.database.db));
