@@ -67,6 +67,11 @@ async function seedDemoOpenLetter(db: Kysely<Database>, organizationId: string) 
     listOrder: 'alphabetical',
     featuredFirst: false,
     groups: ['National', 'State', 'Local'],
+    titleEs: 'Carta de la coalición a Lumidex: dejen de vender vigilancia facial',
+    descriptionEs: 'Organizaciones comunitarias, de libertades civiles y de inquilinos piden a Lumidex Systems que ponga fin a sus contratos con la policía.',
+    letterTextEs:
+      'Estimada Sra. Whitfield y miembros de la junta directiva:\n\nLas organizaciones firmantes pedimos a Lumidex Systems que **deje de vender reconocimiento facial a la policía**, que ponga fin a los contratos que ya tiene y que borre las imágenes de rostros que recopiló sin consentimiento.\n\nNuestros miembros viven, rezan y protestan en las ciudades donde están sus cámaras.',
+    groupsEs: ['Nacionales', 'Estatales', 'Locales'],
   });
   if (!fields) throw new Error(`the demo open letter is invalid: ${JSON.stringify(errors)}`);
   const letter = await createLetter(db, organizationId, fields, nowIso());
@@ -117,6 +122,9 @@ async function seedDemoFundraising(db: Kysely<Database>, organizationId: string)
       actblue_form: null,
       actblue_refcode: null,
       status: 'open',
+      title_es: 'Comprométete a financiar la demanda contra Lumidex',
+      description_es:
+        'Nuestros abogados están listos para impugnar en los tribunales el contrato de la ciudad con Lumidex. Comprométete a dar lo que puedas cuando se presente la demanda: te escribiremos entonces, y **hoy no se cobra nada**.',
     },
     nowIso(),
   );
@@ -143,6 +151,8 @@ async function seedDemoForm(db: Kysely<Database>, organizationId: string) {
       description: 'The week of action needs people in every neighborhood. Tell us **how** and **when** you can help, and an organizer near you will be in touch.',
       questions,
       status: 'open',
+      title_es: 'Hazte voluntario para la semana de acción',
+      description_es: 'La semana de acción necesita gente en cada barrio. Cuéntanos **cómo** y **cuándo** puedes ayudar, y una persona organizadora cerca de ti se pondrá en contacto.',
     },
     nowIso(),
   );
@@ -177,6 +187,12 @@ async function seedDemoLetters(db: Kysely<Database>, organizationId: string) {
       window_end: '17:00',
       time_zone: 'America/Chicago',
       status: 'open',
+      title_es: 'Escribe al concejo municipal: voten no al contrato con Lumidex',
+      description_es: 'El concejo vota el mes que viene el contrato de la ciudad con Lumidex. Una carta de alguien que vive aquí cuenta: diles por qué la vigilancia facial no tiene lugar en nuestra ciudad.',
+      subject_es: 'Voten no al contrato de vigilancia facial con Lumidex',
+      letter_opening_es: 'Le escribo como residente de la ciudad sobre el contrato propuesto con Lumidex Systems.',
+      letter_body_es: 'El reconocimiento facial permite a la policía identificar a cualquiera en una protesta, una clínica o un lugar de culto. Le pido que vote no al contrato y que apoye la prohibición de la vigilancia facial por las agencias de la ciudad.',
+      letter_closing_es: 'Gracias por leer mi carta y por su servicio a la ciudad.',
     },
     nowIso(),
   );
@@ -193,6 +209,8 @@ function demoEvents(now: DateTime): EventInput[] {
       ...base,
       title: 'Teach-in: how face recognition reaches our streets',
       description: 'Neighbors explain how police use face recognition in Chicago, and how the ordinance we propose would stop it.',
+      titleEs: 'Charla: cómo llega el reconocimiento facial a nuestras calles',
+      descriptionEs: 'Vecinos explican cómo usa la policía el reconocimiento facial en Chicago y cómo lo detendría la ordenanza que proponemos.',
       startDate: day('America/Chicago', 14),
       startTime: '18:30',
       endDate: day('America/Chicago', 14),
@@ -210,6 +228,8 @@ function demoEvents(now: DateTime): EventInput[] {
       ...base,
       title: 'Rally at Lumidex headquarters',
       description: 'Bring a sign. We deliver the petition and the open letter to the company at noon.',
+      titleEs: 'Concentración en la sede de Lumidex',
+      descriptionEs: 'Trae un cartel. Entregamos la petición y la carta abierta a la empresa al mediodía.',
       startDate: day('America/Los_Angeles', 16),
       startTime: '11:30',
       endDate: day('America/Los_Angeles', 16),
@@ -255,6 +275,8 @@ async function seedDemoCampaign(db: Kysely<Database>, organizationId: string): P
         title: 'Week of action against face surveillance',
         description: 'Events across the country to ask cities to ban police face recognition. Find one near you, or offer to host your own.',
         status: 'open',
+        title_es: 'Semana de acción contra la vigilancia facial',
+        description_es: 'Eventos en todo el país para pedir a las ciudades que prohíban el reconocimiento facial policial. Encuentra uno cerca de ti, u ofrécete a organizar el tuyo.',
       },
       now,
     );
@@ -290,6 +312,11 @@ export async function seedDemo(db: Kysely<Database>): Promise<{ created: boolean
       goal: null,
       confirmation_required: false,
       status: 'open',
+      title_es: 'Dile a Lumidex: deja de vender vigilancia facial a la policía',
+      description_es:
+        'Lumidex Systems vende reconocimiento facial que permite a la policía identificar a cualquiera en una protesta, una clínica o un lugar de culto a partir de un solo fotograma. Cincuenta grupos comunitarios piden a la empresa que pare.',
+      petition_text_es:
+        'A la junta directiva y a la directora ejecutiva de Lumidex Systems:\n\nDejen de vender productos y servicios de reconocimiento facial a los departamentos de policía y otras fuerzas del orden, pongan fin a los contratos que ya tienen y borren las imágenes de rostros que recopilaron sin consentimiento.',
     },
     nowIso(),
   );
