@@ -8,7 +8,7 @@ import { organizationBrand } from '../orgs/brand.ts';
 import { findPerson } from '../actions/people/repository.ts';
 import { findFormById, findSubmission } from './repository.ts';
 import { JOB_AUTORESPONSE } from './service.ts';
-import { answersOf, questionsOf } from './questions.ts';
+import { answersOf, choiceInLanguage, questionsOf } from './questions.ts';
 
 /** Markdown's special characters in a supporter's or an organizer's own words, escaped. */
 const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, (c) => `\\${c}`);
@@ -35,8 +35,10 @@ export function formJobHandlers(deps: JobDeps): Record<string, JobHandler> {
       const lines = questionsOf(form).flatMap((q) => {
         const a = answers[q.id];
         if (a === undefined) return [];
-        const text = Array.isArray(a) ? a.join(', ') : q.kind === 'checkbox' ? t('forms.mail.yes') : a;
-        return [`**${md(q.label)}**\n${md(text).replace(/\n/g, '  \n')}`];
+        // The question and its choices as the person read them; the stored answer is the option itself.
+        const chosen = (c: string) => choiceInLanguage(lang, q, c);
+        const text = Array.isArray(a) ? a.map(chosen).join(', ') : q.kind === 'checkbox' ? t('forms.mail.yes') : q.kind === 'one_choice' ? chosen(a) : a;
+        return [`**${md(localized(lang, q.label, q.label_es).text)}**\n${md(text).replace(/\n/g, '  \n')}`];
       });
       const hello = person.given_name ? t('mail.hello', { name: person.given_name }) : t('mail.hello_anon');
       const url = `${deps.baseUrl}/forms/${form.slug}`;

@@ -40,6 +40,14 @@ export const en = {
   'forms.edit.error.title_es_invalid': 'The Spanish title contains line breaks, control or invalid characters',
   'forms.edit.error.description_es_too_long': 'The Spanish description must be {max, number} characters or fewer',
   'forms.edit.error.description_es_invalid': 'The Spanish description contains control or invalid characters',
+  'forms.edit.error.label_es_invalid': 'Question {n, number}: the Spanish question contains line breaks, control or invalid characters',
+  'forms.edit.error.label_es_too_long': 'Question {n, number}: the Spanish question must be {max, number} characters or fewer',
+  'forms.edit.error.hint_es_invalid': 'Question {n, number}: the Spanish hint contains line breaks, control or invalid characters',
+  'forms.edit.error.hint_es_too_long': 'Question {n, number}: the Spanish hint must be {max, number} characters or fewer',
+  'forms.edit.error.options_es_count':
+    'Question {n, number}, “{label}”: give one Spanish choice for each of its {options, plural, one {# choice} other {# choices}}, one per line in the same order ({given, plural, one {# was given} other {# were given}}), or leave the Spanish choices empty',
+  'forms.edit.error.options_es_invalid': 'Question {n, number}: each Spanish choice is one line of at most {max, number} characters',
+  'forms.edit.error.options_es_repeated': 'Question {n, number}: the Spanish choice “{choice}” is given twice; give each choice its own',
 } as const;
 
 export const es: Record<keyof typeof en, string> = {
@@ -80,6 +88,14 @@ export const es: Record<keyof typeof en, string> = {
   'forms.edit.error.title_es_invalid': 'El título en español contiene saltos de línea o caracteres de control o no válidos',
   'forms.edit.error.description_es_too_long': 'La descripción en español debe tener {max, number} caracteres como máximo',
   'forms.edit.error.description_es_invalid': 'La descripción en español contiene caracteres de control o no válidos',
+  'forms.edit.error.label_es_invalid': 'Pregunta {n, number}: la pregunta en español contiene saltos de línea o caracteres de control o no válidos',
+  'forms.edit.error.label_es_too_long': 'Pregunta {n, number}: la pregunta en español debe tener {max, number} caracteres como máximo',
+  'forms.edit.error.hint_es_invalid': 'Pregunta {n, number}: la ayuda en español contiene saltos de línea o caracteres de control o no válidos',
+  'forms.edit.error.hint_es_too_long': 'Pregunta {n, number}: la ayuda en español debe tener {max, number} caracteres como máximo',
+  'forms.edit.error.options_es_count':
+    'Pregunta {n, number}, «{label}»: da una opción en español por cada una de sus {options, plural, one {# opción} other {# opciones}}, una por línea y en el mismo orden ({given, plural, one {se ha dado #} other {se han dado #}}), o deja vacías las opciones en español',
+  'forms.edit.error.options_es_invalid': 'Pregunta {n, number}: cada opción en español es una línea de {max, number} caracteres como máximo',
+  'forms.edit.error.options_es_repeated': 'Pregunta {n, number}: la opción en español «{choice}» aparece dos veces; da a cada opción la suya',
 };
 
 declare module '../i18n/index.ts' {

@@ -3,6 +3,7 @@ import type { FieldErrors } from '../actions/people/validate.ts';
 import { hasVisibleText, isCleanText } from '../actions/people/normalize.ts';
 import { checkCustomFieldName } from '../people/index.ts';
 import { translator, type Language } from '../i18n/index.ts';
+import { localized, type Localized } from '../kits/pages/localized.ts';
 import './messages.ts';
 
 // A form's questions, what an organizer may make of them, and what a supporter's answers must
@@ -23,6 +24,14 @@ export interface Question {
   options: string[];
   /** The person's custom field the answer is stored in. */
   field: string;
+  /**
+   * The Spanish versions (src/kits/pages/localized.ts), absent when there are none (as in
+   * questions stored before them). `options_es` has one text per option, in the same order: it
+   * is only what a Spanish reader sees; the value sent and stored stays the option in `options`.
+   */
+  label_es?: string;
+  hint_es?: string;
+  options_es?: string[];
 }
 
 /** An answer: a text, or the choices ticked (several choices). A ticked checkbox is `yes`. */
@@ -74,6 +83,10 @@ export interface QuestionInput {
   required?: boolean;
   options?: string[];
   field?: string;
+  /** The Spanish versions; empty or null for none. */
+  label_es?: string | null;
+  hint_es?: string | null;
+  options_es?: string[] | null;
 }
 
 /** What is wrong with each question, by position and part (`0.label`), in English (the console's and the API's language). */
@@ -88,6 +101,7 @@ const clean = (v: string | undefined) => (v ?? '').replace(/\r\n?/g, '\n').trim(
  */
 export function checkQuestions(inputs: readonly QuestionInput[], lang: Language = 'en'): { questions: Question[]; errors: QuestionErrors } {
   const errors: QuestionErrors = {};
+  const t = translator(lang);
   if (inputs.length > QUESTION_LIMITS.questions) errors.questions = `A form has at most ${QUESTION_LIMITS.questions} questions`;
   const ids = new Set<string>();
   const fields = new Set<string>();
@@ -102,14 +116,27 @@ export function checkQuestions(inputs: readonly QuestionInput[], lang: Language 
     const hint = clean(q.hint);
     if (hint && !isCleanText(hint)) errors[`${i}.hint`] = `Question ${i + 1}: the hint contains line breaks, control or invalid characters`;
     else if (hint.length > QUESTION_LIMITS.hint) errors[`${i}.hint`] = `Question ${i + 1}: the hint must be ${QUESTION_LIMITS.hint} characters or fewer`;
-    const options = kind && hasOptions(kind) ? [...new Set((q.options ?? []).map((o) => clean(o)).filter(Boolean))] : [];
-    if (kind && hasOptions(kind)) {
+    const withOptions = kind !== undefined && hasOptions(kind);
+    const typed = withOptions ? (q.options ?? []).map((o) => clean(o)).filter(Boolean) : [];
+    const typedEs = withOptions ? (q.options_es ?? []).map((o) => clean(o)).filter(Boolean) : [];
+    // The Spanish choices pair with the English ones line by line as typed; a repeated English
+    // choice is then dropped with its Spanish one.
+    const options: string[] = [];
+    const optionsEs: string[] = [];
+    typed.forEach((o, j) => {
+      if (options.includes(o)) return;
+      options.push(o);
+      if (typedEs[j] !== undefined) optionsEs.push(typedEs[j]);
+    });
+    if (withOptions) {
       if (options.length < 2) errors[`${i}.options`] = `Question ${i + 1}: offer at least two choices, one per line`;
       else if (options.length > QUESTION_LIMITS.options) errors[`${i}.options`] = `Question ${i + 1}: offer at most ${QUESTION_LIMITS.options} choices`;
       else if (options.some((o) => !isCleanText(o) || o.length > QUESTION_LIMITS.option)) {
         errors[`${i}.options`] = `Question ${i + 1}: each choice is one line of at most ${QUESTION_LIMITS.option} characters`;
       }
     }
+    const es = checkSpanish(q, i, label, typed.length, typedEs, optionsEs, t);
+    Object.assign(errors, es.errors);
     let field = clean(q.field);
     if (field) {
       const problem = checkCustomFieldName(field);
@@ -124,9 +151,58 @@ export function checkQuestions(inputs: readonly QuestionInput[], lang: Language 
     let id = typeof q.id === 'string' && ID.test(q.id) && !ids.has(q.id) ? q.id : '';
     while (!id || ids.has(id)) id = randomBytes(6).toString('hex').slice(0, 8);
     ids.add(id);
-    questions.push({ id, kind: kind ?? 'short_text', label, hint, required: q.required === true, options, field });
+    questions.push({ id, kind: kind ?? 'short_text', label, hint, required: q.required === true, options, field, ...es.spanish });
   });
   return { questions, errors };
+}
+
+/**
+ * A question's Spanish versions checked with the English ones' bounds: the label and the hint
+ * one line each, and either a Spanish choice for every choice as typed (`typedCount`), or none.
+ * Returns what to store (only the versions given) and the errors, keyed `<position>.<part>_es`.
+ */
+function checkSpanish(q: QuestionInput, i: number, label: string, typedCount: number, typedEs: string[], optionsEs: string[], t: ReturnType<typeof translator>) {
+  const errors: QuestionErrors = {};
+  const spanish: Pick<Question, 'label_es' | 'hint_es' | 'options_es'> = {};
+  const n = i + 1;
+  const labelEs = clean(q.label_es ?? '');
+  if (labelEs && (!isCleanText(labelEs) || !hasVisibleText(labelEs))) errors[`${i}.label_es`] = t('forms.edit.error.label_es_invalid', { n });
+  else if (labelEs.length > QUESTION_LIMITS.label) errors[`${i}.label_es`] = t('forms.edit.error.label_es_too_long', { n, max: QUESTION_LIMITS.label });
+  else if (labelEs) spanish.label_es = labelEs;
+  const hintEs = clean(q.hint_es ?? '');
+  if (hintEs && !isCleanText(hintEs)) errors[`${i}.hint_es`] = t('forms.edit.error.hint_es_invalid', { n });
+  else if (hintEs.length > QUESTION_LIMITS.hint) errors[`${i}.hint_es`] = t('forms.edit.error.hint_es_too_long', { n, max: QUESTION_LIMITS.hint });
+  else if (hintEs) spanish.hint_es = hintEs;
+  if (typedEs.length > 0) {
+    const repeated = optionsEs.find((o, j) => optionsEs.indexOf(o) !== j);
+    if (typedEs.length !== typedCount) errors[`${i}.options_es`] = t('forms.edit.error.options_es_count', { n, label: label || '…', options: typedCount, given: typedEs.length });
+    else if (typedEs.some((o) => !isCleanText(o) || o.length > QUESTION_LIMITS.option)) errors[`${i}.options_es`] = t('forms.edit.error.options_es_invalid', { n, max: QUESTION_LIMITS.option });
+    // Two choices a Spanish reader could not tell apart.
+    else if (repeated !== undefined) errors[`${i}.options_es`] = t('forms.edit.error.options_es_repeated', { n, choice: repeated });
+    else spanish.options_es = optionsEs;
+  }
+  return { errors, spanish };
+}
+
+/** A question as a reader sees it: each text in their language when it has one (`localized`), each choice's value the option itself. */
+export interface QuestionShown {
+  label: Localized;
+  hint: Localized;
+  options: { value: string; label: Localized }[];
+}
+
+export function questionInLanguage(reader: Language, q: Question): QuestionShown {
+  const es = q.options_es && q.options_es.length === q.options.length ? q.options_es : undefined;
+  return {
+    label: localized(reader, q.label, q.label_es),
+    hint: localized(reader, q.hint, q.hint_es),
+    options: q.options.map((value, j) => ({ value, label: localized(reader, value, es?.[j]) })),
+  };
+}
+
+/** A stored choice as a reader of `reader` reads it: its Spanish version when the form has one, else as it is (a choice since removed too). */
+export function choiceInLanguage(reader: Language, q: Question, choice: string): string {
+  return questionInLanguage(reader, q).options.find((o) => o.value === choice)?.label.text ?? choice;
 }
 
 /** A choice's text as a supporter's browser sends it back. */
@@ -135,15 +211,16 @@ const same = (a: string, b: string) => a.trim() === b.trim();
 /**
  * Checks a supporter's answers to a form's questions: `raw(question)` is what they sent for it
  * (a text, a list of texts, or nothing). Errors are keyed by the question's field on the page
- * (`q_<id>`), as message keys with the question's label. Unanswered optional questions are left
+ * (`q_<id>`), as message keys with the question's label in `lang`. Unanswered optional questions are left
  * out of the answers.
  */
-export function checkAnswers(questions: readonly Question[], raw: (q: Question) => unknown): { answers: Answers; errors: FieldErrors } {
+export function checkAnswers(questions: readonly Question[], raw: (q: Question) => unknown, lang: Language = 'en'): { answers: Answers; errors: FieldErrors } {
   const answers: Answers = {};
   const errors: FieldErrors = {};
   for (const q of questions) {
     const name = `q_${q.id}`;
-    const values = { label: q.label };
+    // The question as the supporter read it; the values accepted are the options in `options` whatever the language.
+    const values = { label: localized(lang, q.label, q.label_es).text };
     const sent = raw(q);
     const list = (Array.isArray(sent) ? sent : sent === undefined || sent === null ? [] : [sent]).map((v) => (typeof v === 'string' ? v : null));
     if (list.includes(null)) {

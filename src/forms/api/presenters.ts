@@ -22,7 +22,8 @@ export function presentForm(baseUrl: string, f: Form) {
     browser_url: `${baseUrl}/forms/${f.slug}`,
     total_submissions: f.submission_count,
     'turnout:status': f.status,
-    'turnout:questions': questionsOf(f),
+    // Each with its Spanish versions, null when it has none (questions stored before them too).
+    'turnout:questions': questionsOf(f).map((q) => ({ ...q, label_es: q.label_es ?? null, hint_es: q.hint_es ?? null, options_es: q.options_es ?? null })),
     _links: {
       self: link(self),
       'osdi:submissions': link(`${self}/submissions`),

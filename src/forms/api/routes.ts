@@ -33,6 +33,10 @@ const QuestionBody = Type.Object({
   required: Type.Optional(Type.Boolean()),
   options: Type.Optional(Nullable(Type.Array(Type.String(), { maxItems: QUESTION_LIMITS.options }))),
   field: Type.Optional(Nullable(Type.String())),
+  // The Spanish versions (null or empty: none); `options_es` one per option, in the same order.
+  label_es: Type.Optional(Nullable(Type.String())),
+  hint_es: Type.Optional(Nullable(Type.String())),
+  options_es: Type.Optional(Nullable(Type.Array(Type.String(), { maxItems: QUESTION_LIMITS.options }))),
 });
 
 // Fields both create and update accept; any other is ignored, so a client may PUT back what it read.
@@ -54,7 +58,18 @@ type FormUpdateBody = Static<typeof FormUpdateBody>;
 export const loadForm = (db: Kysely<Database>, organizationId: string, rawId: string) => loadByIdentifier('form', rawId, (id) => repo.findForm(db, organizationId, id));
 
 const questionInputs = (qs: Static<typeof QuestionBody>[]): QuestionInput[] =>
-  qs.map((q) => ({ id: q.id, kind: q.kind, label: q.label, hint: q.hint ?? '', required: q.required, options: q.options ?? [], field: q.field ?? '' }));
+  qs.map((q) => ({
+    id: q.id,
+    kind: q.kind,
+    label: q.label,
+    hint: q.hint ?? '',
+    required: q.required,
+    options: q.options ?? [],
+    field: q.field ?? '',
+    label_es: q.label_es ?? '',
+    hint_es: q.hint_es ?? '',
+    options_es: q.options_es ?? [],
+  }));
 
 /** The body merged over the form (for a PUT) or over nothing, checked as the console checks it: a 400 naming every problem. */
 function checked(body: FormUpdateBody, form?: Form) {

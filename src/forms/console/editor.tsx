@@ -20,6 +20,10 @@ export interface QuestionRow {
   field: string;
   order: string;
   remove: boolean;
+  /** The Spanish versions ('' for none), the choices one per line. */
+  label_es: string;
+  hint_es: string;
+  options_es: string;
 }
 
 /** The editor as typed: kept as it is when it comes back with errors. */
@@ -44,7 +48,10 @@ const text = (body: Body | undefined, name: string) => {
 };
 const ticked = (body: Body | undefined, name: string) => body?.[name] === 'yes';
 
-export const blankRow = (order: number): QuestionRow => ({ id: '', kind: 'short_text', label: '', hint: '', required: false, options: '', field: '', order: String(order), remove: false });
+export const blankRow = (order: number): QuestionRow => ({ id: '', kind: 'short_text', label: '', hint: '', required: false, options: '', field: '', order: String(order), remove: false, label_es: '', hint_es: '', options_es: '' });
+
+/** A row something was typed in (or a saved question's): a blank new row adds nothing. */
+export const filledIn = (r: QuestionRow): boolean => Boolean(r.id || r.label || r.options || r.field || r.hint || r.label_es || r.hint_es || r.options_es);
 
 /** The editor's fields from a posted body: up to the most questions a form has, plus the blank rows. */
 export function readEditor(body: Body | undefined): FormEditor {
@@ -62,6 +69,9 @@ export function readEditor(body: Body | undefined): FormEditor {
       field: text(body, `${p}field`),
       order: text(body, `${p}order`),
       remove: ticked(body, `${p}remove`),
+      label_es: text(body, `${p}label_es`),
+      hint_es: text(body, `${p}hint_es`),
+      options_es: text(body, `${p}options_es`),
     });
   }
   return {
@@ -77,17 +87,41 @@ export function readEditor(body: Body | undefined): FormEditor {
 export function questionInputs(rows: readonly QuestionRow[]): { inputs: QuestionInput[]; rowOf: number[] } {
   const kept = rows
     .map((r, i) => ({ r, i, order: /^\d{1,3}$/.test(r.order) ? Number(r.order) : 1000 + i }))
-    .filter(({ r }) => !r.remove && (r.label || r.options || r.field || r.hint))
+    .filter(({ r }) => !r.remove && filledIn({ ...r, id: '' }))
     .sort((a, b) => a.order - b.order || a.i - b.i);
   return {
-    inputs: kept.map(({ r }) => ({ id: r.id || undefined, kind: r.kind, label: r.label, hint: r.hint, required: r.required, options: r.options.split('\n'), field: r.field })),
+    inputs: kept.map(({ r }) => ({
+      id: r.id || undefined,
+      kind: r.kind,
+      label: r.label,
+      hint: r.hint,
+      required: r.required,
+      options: r.options.split('\n'),
+      field: r.field,
+      label_es: r.label_es,
+      hint_es: r.hint_es,
+      options_es: r.options_es.split('\n'),
+    })),
     rowOf: kept.map(({ i }) => i),
   };
 }
 
 /** The rows of a saved form's questions, then the blank rows. */
 export function rowsOf(questions: readonly Question[]): QuestionRow[] {
-  const rows = questions.map((q, i) => ({ id: q.id, kind: q.kind, label: q.label, hint: q.hint, required: q.required, options: q.options.join('\n'), field: q.field, order: String(i + 1), remove: false }));
+  const rows = questions.map((q, i) => ({
+    id: q.id,
+    kind: q.kind,
+    label: q.label,
+    hint: q.hint,
+    required: q.required,
+    options: q.options.join('\n'),
+    field: q.field,
+    order: String(i + 1),
+    remove: false,
+    label_es: q.label_es ?? '',
+    hint_es: q.hint_es ?? '',
+    options_es: (q.options_es ?? []).join('\n'),
+  }));
   return withBlankRows(rows);
 }
 
@@ -118,6 +152,15 @@ function QuestionRowFields(props: { i: number; row: QuestionRow; errors: EditorE
       <Input name={`${p}label`} label="Question" value={row.label} error={errors[`${p}label`]} hint={`Up to ${QUESTION_LIMITS.label} characters. Leave a new question empty to add nothing.`} />
       <Input name={`${p}hint`} label="Hint (optional)" value={row.hint} error={errors[`${p}hint`]} hint="Shown under the question." />
       <TextArea name={`${p}options`} label="Choices (one choice and several choices only)" value={row.options} error={errors[`${p}options`]} hint="One per line, at least two." rows={3} />
+      <fieldset class="spanish-version" aria-describedby={`${p}spanish-hint`}>
+        <legend>Spanish version (optional)</legend>
+        <p class="hint" id={`${p}spanish-hint`}>
+          Shown to readers whose browser asks for Spanish; an empty field shows them the English text. The answers are kept as the English choices, whatever the language.
+        </p>
+        <Input name={`${p}label_es`} label="Question in Spanish" value={row.label_es} error={errors[`${p}label_es`]} lang="es" />
+        <Input name={`${p}hint_es`} label="Hint in Spanish" value={row.hint_es} error={errors[`${p}hint_es`]} lang="es" />
+        <TextArea name={`${p}options_es`} label="Choices in Spanish" value={row.options_es} error={errors[`${p}options_es`]} hint="One per line, in the same order as the choices: all of them or none." rows={3} lang="es" />
+      </fieldset>
       <Input name={`${p}field`} label="Custom field (optional)" value={row.field} error={errors[`${p}field`]} hint="The answer is kept on the person under this name. Leave it empty to make one from the question." />
       <Input name={`${p}order`} label="Position" value={row.order} inputmode="numeric" hint="Questions are shown in the order of these numbers." />
       <div class="checkbox">

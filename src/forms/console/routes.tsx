@@ -12,7 +12,7 @@ import { submissionsCsv } from '../export.ts';
 import { nowIso } from '../../util/ids.ts';
 import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
 import { FormDetailPage, FormNotFoundPage, FormsListPage } from './pages.tsx';
-import { FormEditorPage, questionInputs, readEditor, rowsOf, withBlankRows, type EditorErrors, type FormEditor } from './editor.tsx';
+import { filledIn, FormEditorPage, questionInputs, readEditor, rowsOf, withBlankRows, type EditorErrors, type FormEditor } from './editor.tsx';
 
 type Body = Record<string, unknown>;
 type IdParams = { Params: { id: string } };
@@ -97,7 +97,7 @@ export function formsConsoleRoutes(ctx: Context) {
       const editor = readEditor(request.body);
       const { fields, errors } = check(editor);
       if (fields?.slug && (await repo.slugExists(db, fields.slug))) errors.slug = 'That web address is taken: choose another';
-      if (!fields || Object.keys(errors).length > 0) return showEditor(request, reply, { ...editor, rows: withBlankRows(editor.rows.filter((r) => r.id || r.label || r.options || r.field || r.hint)) }, errors);
+      if (!fields || Object.keys(errors).length > 0) return showEditor(request, reply, { ...editor, rows: withBlankRows(editor.rows.filter(filledIn)) }, errors);
       const form = await createForm(db, org.id, fields, nowIso());
       await audit(db, { organizationId: org.id, userId: organizer.session.user_id, action: 'form.created', subject: form.id, details: { title: form.title, slug: form.slug } });
       // A visit before it existed may have cached the slug as missing.
@@ -145,7 +145,7 @@ export function formsConsoleRoutes(ctx: Context) {
       const editor = readEditor(request.body);
       // The web address stays when the field is left empty.
       const { fields, errors } = check({ ...editor, slug: editor.slug || form.slug });
-      const again = () => showEditor(request, reply, { ...editor, rows: withBlankRows(editor.rows.filter((r) => r.id || r.label || r.options || r.field || r.hint)) }, errors, form);
+      const again = () => showEditor(request, reply, { ...editor, rows: withBlankRows(editor.rows.filter(filledIn)) }, errors, form);
       if (!fields) return again();
       const result = await change(request, form, {
         title: fields.title,

@@ -4,7 +4,9 @@ import type { FieldErrors } from '../../actions/people/validate.ts';
 import { describedBy, ErrorSummary, errorText } from '../../kits/pages/form-parts.tsx';
 import { ConsentBoxes, PERSON_FIELDS, PersonFields, type PersonValues } from '../../kits/pages/person-fields.tsx';
 import { ChallengeField } from '../../kits/pages/challenge-field.tsx';
-import { QUESTION_LIMITS, type Answer, type Question } from '../questions.ts';
+import { escapeHtml } from '@kitajs/html';
+import type { Localized } from '../../kits/pages/localized.ts';
+import { QUESTION_LIMITS, questionInLanguage, type Answer, type Question } from '../questions.ts';
 
 // A form's fields, apart from the page around them, so that an embed can show the same form.
 
@@ -59,18 +61,34 @@ export function FormFields(props: { page: PageContext; form: PublicForm; action:
   );
 }
 
-/** The question's label, marked optional when it is (but a lone checkbox). */
-function labelOf(page: PageContext, q: Question): string {
-  // A lone checkbox is optional by nature; a required one ("I agree …") says so by its error.
-  return q.required || q.kind === 'checkbox' ? q.label : `${q.label} ${page.t('forms.optional')}`;
+/** The organizer's words in the reader's language, inside a `lang` span when in the other one. */
+function Said(props: { text: Localized }): JSX.Element {
+  const { text, lang } = props.text;
+  return lang ? (
+    <span lang={lang} safe>
+      {text}
+    </span>
+  ) : (
+    escapeHtml(text)
+  );
 }
 
-function Messages(props: { name: string; hint: string | undefined; error: string | undefined }): JSX.Element {
+/** The question's label (markup), marked optional when it is (but a lone checkbox). */
+function labelOf(page: PageContext, q: Question, label: Localized): JSX.Element {
+  // A lone checkbox is optional by nature; a required one ("I agree …") says so by its error.
+  return q.required || q.kind === 'checkbox' ? <Said text={label} /> : (
+    <>
+      <Said text={label} /> {escapeHtml(page.t('forms.optional'))}
+    </>
+  );
+}
+
+function Messages(props: { name: string; hint: Localized | undefined; error: string | undefined }): JSX.Element {
   return (
     <>
       {props.hint ? (
-        <span class="hint" id={`${props.name}-hint`} safe>
-          {props.hint}
+        <span class="hint" id={`${props.name}-hint`} lang={props.hint.lang} safe>
+          {props.hint.text}
         </span>
       ) : (
         ''
@@ -91,8 +109,10 @@ export function QuestionField(props: { page: PageContext; question: Question; va
   const { page, question: q } = props;
   const name = `q_${q.id}`;
   const error = errorText(page, props.errors, name);
-  const hint = q.hint || undefined;
-  const described = describedBy(name, hint, error);
+  // The reader's version of each text; a choice's value stays the option itself (src/forms/README.md, "Both languages").
+  const shown = questionInLanguage(page.lang, q);
+  const hint = shown.hint.text ? shown.hint : undefined;
+  const described = describedBy(name, hint?.text, error);
   const invalid = error ? 'true' : undefined;
   const text = typeof props.value === 'string' ? props.value : '';
   const chosen = Array.isArray(props.value) ? props.value : typeof props.value === 'string' ? [props.value] : [];
@@ -100,9 +120,7 @@ export function QuestionField(props: { page: PageContext; question: Question; va
   if (q.kind === 'short_text' || q.kind === 'long_text') {
     return (
       <div class={frame}>
-        <label for={name} safe>
-          {labelOf(page, q)}
-        </label>
+        <label for={name}>{labelOf(page, q, shown.label)}</label>
         <Messages name={name} hint={hint} error={error} />
         {q.kind === 'short_text' ? (
           <input type="text" id={name} name={name} value={text} maxlength={String(QUESTION_LIMITS.shortAnswer)} required={q.required} aria-describedby={described} aria-invalid={invalid} />
@@ -120,9 +138,7 @@ export function QuestionField(props: { page: PageContext; question: Question; va
         <Messages name={name} hint={hint} error={error} />
         <div class="checkbox">
           <input type="checkbox" id={name} name={name} value="yes" checked={chosen.includes('yes')} required={q.required} aria-describedby={described} aria-invalid={invalid} />
-          <label for={name} safe>
-            {labelOf(page, q)}
-          </label>
+          <label for={name}>{labelOf(page, q, shown.label)}</label>
         </div>
       </div>
     );
@@ -132,15 +148,15 @@ export function QuestionField(props: { page: PageContext; question: Question; va
   return (
     <div class={frame}>
       <fieldset aria-describedby={described}>
-        <legend safe>{labelOf(page, q)}</legend>
+        <legend>{labelOf(page, q, shown.label)}</legend>
         <Messages name={name} hint={hint} error={error} />
-        {q.options.map((option, i) => {
+        {shown.options.map((option, i) => {
           const id = i === 0 ? name : `${name}-${i}`;
           return (
             <div class="checkbox">
-              <input type={type} id={id} name={name} value={option} checked={chosen.includes(option)} aria-invalid={invalid} />
-              <label for={id} safe>
-                {option}
+              <input type={type} id={id} name={name} value={option.value} checked={chosen.includes(option.value)} aria-invalid={invalid} />
+              <label for={id} lang={option.label.lang} safe>
+                {option.label.text}
               </label>
             </div>
           );

@@ -59,7 +59,7 @@ export function formRoutes(ctx: Context) {
       if (form.status !== 'open') return closed();
       const { person, errors } = validatePerson(body);
       // Only this form's questions are read: a field for a question since removed is left aside.
-      const { answers, errors: answerErrors } = checkAnswers(form.questions, (q) => body[`q_${q.id}`]);
+      const { answers, errors: answerErrors } = checkAnswers(form.questions, (q) => body[`q_${q.id}`], request.lang);
       const allErrors = { ...errors, ...answerErrors };
       const source = cleanSource(request.query.source ?? body.source);
       const optIn = body.opt_in === 'yes' || body.opt_in === 'on' || body.opt_in === 'true';
