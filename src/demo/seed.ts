@@ -136,11 +136,14 @@ export const DEMO_FORM_SLUG = 'volunteer-for-the-week-of-action';
 async function seedDemoForm(db: Kysely<Database>, organizationId: string) {
   if (await findFormBySlug(db, DEMO_FORM_SLUG)) return;
   const { questions } = checkQuestions([
-    { kind: 'choices', label: 'How can you help?', options: ['Hand out flyers', 'Host a teach-in', 'Call council members', 'Translate materials'], required: true, field: 'volunteer_roles' },
-    { kind: 'one_choice', label: 'When are you free?', options: ['Weekday evenings', 'Weekends', 'Any time'], field: 'availability' },
-    { kind: 'short_text', label: 'Languages you speak besides English', hint: 'For translation and outreach.', field: 'languages' },
-    { kind: 'long_text', label: 'Anything else we should know?' },
-    { kind: 'checkbox', label: 'I can give rides to events', field: 'can_drive' },
+    {
+      kind: 'choices', label: 'How can you help?', options: ['Hand out flyers', 'Host a teach-in', 'Call council members', 'Translate materials'], required: true, field: 'volunteer_roles',
+      label_es: '¿Cómo puedes ayudar?', options_es: ['Repartir volantes', 'Organizar una charla', 'Llamar a concejales', 'Traducir materiales'],
+    },
+    { kind: 'one_choice', label: 'When are you free?', options: ['Weekday evenings', 'Weekends', 'Any time'], field: 'availability', label_es: '¿Cuándo tienes tiempo?', options_es: ['Tardes entre semana', 'Fines de semana', 'Cuando sea'] },
+    { kind: 'short_text', label: 'Languages you speak besides English', hint: 'For translation and outreach.', field: 'languages', label_es: 'Idiomas que hablas además del inglés', hint_es: 'Para traducción y difusión.' },
+    { kind: 'long_text', label: 'Anything else we should know?', label_es: '¿Algo más que debamos saber?' },
+    { kind: 'checkbox', label: 'I can give rides to events', field: 'can_drive', label_es: 'Puedo llevar gente en coche a los eventos' },
   ]);
   await createForm(
     db,

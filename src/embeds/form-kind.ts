@@ -3,6 +3,7 @@ import { validatePerson } from '../actions/people/validate.ts';
 import { cleanSource } from '../kits/pages/referral.ts';
 import { guardSubmission } from '../kits/pages/form-guard.ts';
 import { translator } from '../i18n/index.ts';
+import { localized } from '../kits/pages/localized.ts';
 import { consentFields, isOptIn, personFields, type EmbedKind, type FieldDef } from './kinds.ts';
 
 /** A form in an embed: the same checks (`checkAnswers`), guard and `submitForm` as /forms/:slug. */
@@ -18,10 +19,14 @@ export const formKind: EmbedKind<CachedForm> = {
   summary: () => [],
   heading: (_f, t) => t('forms.heading'),
   submitLabel: (_f, t) => t('forms.submit'),
-  fields: (f, t) => [
+  // Each question in the reader's version (src/forms/README.md); a choice's value stays the main-language option.
+  fields: (f, t, lang) => [
     ...personFields(t, t('forms.email_hint')),
     ...f.questions.map((q): FieldDef => {
-      const base = { name: `q_${q.id}`, label: q.required ? q.label : `${q.label} ${t('forms.optional')}`, hint: q.hint || undefined, required: q.required };
+      const label = localized(lang, q.label, q.label_es).text;
+      const hint = localized(lang, q.hint ?? '', q.hint_es).text;
+      const choice = (o: string, i: number) => ({ value: o, label: localized(lang, o, q.options_es?.[i]).text });
+      const base = { name: `q_${q.id}`, label: q.required ? label : `${label} ${t('forms.optional')}`, hint: hint || undefined, required: q.required };
       switch (q.kind) {
         case 'short_text':
           return { ...base, type: 'text', maxlength: 255 };
@@ -30,9 +35,9 @@ export const formKind: EmbedKind<CachedForm> = {
         case 'checkbox':
           return { ...base, type: 'checkbox', value: 'yes' };
         case 'one_choice':
-          return { ...base, type: 'radios', options: q.options.map((o) => ({ value: o, label: o })) };
+          return { ...base, type: 'radios', options: q.options.map(choice) };
         case 'choices':
-          return { ...base, type: 'checkboxes', options: q.options.map((o) => ({ value: o, label: o })) };
+          return { ...base, type: 'checkboxes', options: q.options.map(choice) };
       }
     }),
     ...consentFields(t, f.organization_name, []),
@@ -44,7 +49,7 @@ export const formKind: EmbedKind<CachedForm> = {
     if (form.status !== 'open') return closed;
     const { person, errors } = validatePerson(body);
     // Only this form's questions are read, as on the form's page.
-    const { answers, errors: answerErrors } = checkAnswers(form.questions, (q) => body[`q_${q.id}`]);
+    const { answers, errors: answerErrors } = checkAnswers(form.questions, (q) => body[`q_${q.id}`], request.lang);
     const allErrors = { ...errors, ...answerErrors };
     if (Object.keys(allErrors).length > 0) return { status: 'invalid', errors: allErrors };
     const guard = await guardSubmission(ctx, request, reply, form, person.email, refuse);
