@@ -1,8 +1,8 @@
 import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
 import path from 'node:path';
 import {
+  CompiledQuery,
   SqliteDialect,
-  type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type QueryCompiler,
@@ -124,8 +124,14 @@ class DurableDriver implements Driver {
 
   // The driver runs `begin`, `commit` and savepoints through the connection it is given: the
   // durable one, so a commit is answered once its log is on disk.
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.inner.beginTransaction(connection, settings);
+  // `begin immediate`: a transaction takes the write lock when it starts. With a plain (deferred)
+  // `begin`, one that read first and then writes fails at once with SQLITE_BUSY (its snapshot
+  // is stale) when another process wrote meanwhile, with no wait for the lock: a job of one
+  // `turnout worker` fails that way whenever another process (a second worker, `serve`) writes
+  // between its read and its write. Within one process transactions already run one at a time on its one connection, so taking
+  // the lock at the start costs nothing there.
+  async beginTransaction(connection: DatabaseConnection, _settings: TransactionSettings): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 
   commitTransaction(connection: DatabaseConnection): Promise<void> {
