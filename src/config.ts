@@ -22,6 +22,12 @@ export interface Config {
   bounceSmtpPort: number | undefined;
   /** Outgoing webhooks (src/webhooks/README.md). */
   webhooks: WebhooksConfig;
+  /**
+   * `MAILING_PARALLEL` (1 to 8, default 1): how many chunks of one mailing send at once, each at
+   * its share of the organization's rate. Set it to the number of `turnout worker` processes
+   * (src/mailings/README.md); with one process, 1 is the fastest.
+   */
+  mailingParallel: number;
 }
 
 export interface WebhooksConfig {
@@ -98,6 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(webhookTimeoutMs) || webhookTimeoutMs < 100 || webhookTimeoutMs > 60_000) {
     throw new ConfigError(`WEBHOOKS_TIMEOUT_MS must be a whole number of milliseconds from 100 to 60000, got "${env.WEBHOOKS_TIMEOUT_MS}"`);
   }
+  const mailingParallel = env.MAILING_PARALLEL ? Number(env.MAILING_PARALLEL) : 1;
+  if (!Number.isInteger(mailingParallel) || mailingParallel < 1 || mailingParallel > 8) {
+    throw new ConfigError(`MAILING_PARALLEL must be a whole number from 1 to 8, got "${env.MAILING_PARALLEL}"`);
+  }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl) {
     let ok = /^rediss?:\/\//.test(redisUrl);
@@ -123,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     stripe: { secretKey: stripeSecretKey, webhookSecret: stripeWebhookSecret, apiBase: stripeApiBase },
     redisUrl,
     webhooks: { allowPrivate: allowPrivateRaw === '1', timeoutMs: webhookTimeoutMs },
+    mailingParallel,
   };
 }
 

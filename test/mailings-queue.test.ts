@@ -40,5 +40,16 @@ for (const target of targets()) {
       assert.equal(r.rowsSent, 3000, 'every row says sent');
       assert.equal(r.rowsOther, 0);
     });
+
+    it('sends every person once with two workers in lanes (MAILING_PARALLEL=2), one of them SIGKILLed', { timeout: 120_000 }, async () => {
+      const r = await runMailing({ databaseUrl, dataDir, people: 3000, rate: 1000, killAfter: 1200, workers: 2, timeoutMs: 100_000 });
+      assert.ok(r.atKill >= 1200 && r.atKill < 3000, `killed after ${r.atKill}`);
+      assert.equal(r.sentTwice, 0, 'nobody got it twice');
+      assert.equal(r.missed, 0, `nobody was missed: ${JSON.stringify({ rows: r.missedRows, killedAt: r.killedAt })}`);
+      assert.equal(r.stray, 0);
+      assert.equal(r.received, 3000);
+      assert.equal(r.rowsSent, 3000, 'every row says sent');
+      assert.equal(r.rowsOther, 0);
+    });
   });
 }

@@ -16,8 +16,10 @@ export interface MailingRunOptions {
   people: number;
   /** The organization's rate, messages a second. */
   rate: number;
-  /** SIGKILL the worker once the SMTP server has accepted this many (none: no kill). */
+  /** SIGKILL the (first) worker once the SMTP server has accepted this many (none: no kill). */
   killAfter?: number;
+  /** `turnout worker` processes (1); with more, MAILING_PARALLEL is set to their number. */
+  workers?: number;
   timeoutMs?: number;
   log?: (line: string) => void;
 }
@@ -55,6 +57,7 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', DATABASE_URL: o.databaseUrl, DATA_DIR: o.dataDir,
     BASE_URL: 'http://127.0.0.1:9', SMTP_URL: sink.url, MAIL_FROM: 'Fair Trains <news@fairtrains.example>', LOG_LEVEL: 'warn', RATE_LIMITS: 'off',
+    MAILING_PARALLEL: String(o.workers ?? 1),
   };
   const config = loadConfig(env);
   const ctx = await createContext(config);
@@ -88,6 +91,8 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
 
   const startWorker = () => startProcess([...(process.env.PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'bin/turnout.js', 'worker', '--lock-seconds', '3'], { env, ready: /worker .* is running/, url: '' });
   const began = Date.now();
+  // The other workers (with workers > 1) run through; the first is the one measured and killed.
+  const others: Running[] = await Promise.all(Array.from({ length: Math.max(0, (o.workers ?? 1) - 1) }, () => startWorker()));
   let worker: Running = await startWorker();
   let sampler = new MemorySampler(worker.pid, 500);
   const samples: { atMs: number; rssMb: number }[] = [];
@@ -133,6 +138,7 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
     await sleep(300);
     keepSamples(0);
     await worker.stop('SIGTERM');
+    await Promise.all(others.map((w) => w.stop('SIGTERM')));
     const rows = await check.database.db.selectFrom('mailing_recipients').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('mailing_id', '=', mailingId!).groupBy('state').execute();
     const rowsSent = Number(rows.find((r) => r.state === 'sent')?.n ?? 0);
     const rowsOther = rows.filter((r) => r.state !== 'sent').reduce((a, r) => a + Number(r.n), 0);
@@ -171,6 +177,7 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
   } finally {
     await check.close();
     await worker.stop('SIGKILL').catch(() => {});
+    await Promise.all(others.map((w) => w.stop('SIGKILL').catch(() => {})));
     await sink.close();
   }
 }

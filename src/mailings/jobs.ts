@@ -15,6 +15,7 @@ export function senderDeps(deps: JobDeps): SenderDeps {
     secretKey: deps.secretKey,
     baseUrl: deps.baseUrl,
     mailFrom: deps.config.mailFrom,
+    parallel: deps.config.mailingParallel ?? 1,
     ...(/^postgres(ql)?:/.test(deps.config.databaseUrl) ? {} : { ackDir: path.join(deps.config.dataDir, 'mailing-acks') }),
   };
 }

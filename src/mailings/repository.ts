@@ -128,22 +128,54 @@ export async function requeueUnacknowledged(trx: Transaction<Database>, mailingI
   return Number(r.numUpdatedRows);
 }
 
-/** Claims the next `limit` queued rows for one run of a chunk. */
+/**
+ * Claims the next `limit` queued rows for one run of a chunk: the queued rows up to the
+ * `limit`-th one's `seq`, one range of the (mailing, state, seq) index. (A `seq IN (SELECT …
+ * LIMIT n)` was planned by PostgreSQL, on an audience written moments before and not yet
+ * analyzed, as a nested loop that ran the subquery once per queued row: seconds a claim.)
+ * The caller holds the mailing's lock, so no other run claims meanwhile.
+ */
 export async function claimRecipients(trx: Transaction<Database>, mailingId: string, o: { limit: number; claim: string; now: string }) {
-  const next = trx.selectFrom('mailing_recipients').select('seq').where('mailing_id', '=', mailingId).where('state', '=', 'queued').orderBy('seq').limit(o.limit);
-  return trx
+  const last = await trx
+    .selectFrom('mailing_recipients')
+    .select('seq')
+    .where('mailing_id', '=', mailingId)
+    .where('state', '=', 'queued')
+    .orderBy('seq')
+    .offset(Math.max(0, o.limit - 1))
+    .limit(1)
+    .executeTakeFirst();
+  let claim = trx
     .updateTable('mailing_recipients')
     .set((eb) => ({ state: 'sending', claim: o.claim, claimed_at: o.now, attempts: eb('attempts', '+', 1) }))
     .where('mailing_id', '=', mailingId)
-    .where('state', '=', 'queued')
-    .where('seq', 'in', next)
-    .returning(['person_id', 'variant', 'seq', 'attempts'])
-    .execute();
+    .where('state', '=', 'queued');
+  // Fewer than `limit` queued: all of them.
+  if (last) claim = claim.where('seq', '<=', last.seq);
+  return claim.returning(['person_id', 'variant', 'seq', 'attempts']).execute();
 }
 
-export async function hasRows(q: Q, mailingId: string, state: RecipientState): Promise<boolean> {
-  const row = await q.selectFrom('mailing_recipients').select('seq').where('mailing_id', '=', mailingId).where('state', '=', state).limit(1).executeTakeFirst();
-  return row !== undefined;
+/** Whether any row is in `state` (with `claimPrefix`: under a claim of that chunk's runs, `3:`). */
+export async function hasRows(q: Q, mailingId: string, state: RecipientState, claimPrefix?: string): Promise<boolean> {
+  let query = q.selectFrom('mailing_recipients').select('seq').where('mailing_id', '=', mailingId).where('state', '=', state);
+  if (claimPrefix) query = query.where('claim', 'like', `${claimPrefix}%`);
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function countInState(q: Q, mailingId: string, state: RecipientState): Promise<number> {
+  const row = await q.selectFrom('mailing_recipients').select((eb) => eb.fn.countAll<number>().as('n')).where('mailing_id', '=', mailingId).where('state', '=', state).executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** How many runs hold rows (`sending`) of a mailing: the lanes at work, and any a killed process left. */
+export async function liveRuns(q: Q, mailingId: string): Promise<number> {
+  const row = await q
+    .selectFrom('mailing_recipients')
+    .select((eb) => eb.fn.count<number>('claim').distinct().as('n'))
+    .where('mailing_id', '=', mailingId)
+    .where('state', '=', 'sending')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** What a send needs of each claimed person, read at send time (an unsubscribe since the start counts). */

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -23,6 +23,12 @@ import * as repo from './repository.ts';
 //    mailer.ts): a message the server accepted is always recorded, and a row left `sending` by a
 //    killed process is one whose message the server never accepted, so it goes back in the queue.
 //    The record is also where an unsubscribe since the start is seen: that message is dropped.
+// 4. Lanes (MAILING_PARALLEL > 1, for several worker processes): the chain's head queues the
+//    next link as soon as it has claimed its rows, while fewer than `parallel` runs hold rows, so
+//    another worker sends the next rows meanwhile; each run sends at rate / parallel. A lane that
+//    ends starts another once the head has claimed. `next_chunk` stays the one head: a link that
+//    is not the head runs only to finish a run that a killed process left (its rows `sending`, or
+//    its acknowledgement log still there), never as a second chain.
 
 export interface SenderDeps {
   db: Kysely<Database>;
@@ -31,6 +37,8 @@ export interface SenderDeps {
   secretKey: Buffer;
   baseUrl: string;
   mailFrom: string;
+  /** How many chunks of one mailing send at once, each at rate / parallel (MAILING_PARALLEL; see "Lanes" below). */
+  parallel?: number;
   /** SQLite only: where runs keep their acknowledgement logs (see AckLog). */
   ackDir?: string;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -93,12 +101,15 @@ class NotRecorded extends Error {}
 class AckLog {
   private fd: number | null = null;
   constructor(private readonly file: string) {}
+  /** Made before the first send, so that a log still there says its run did not finish (removed at the end). */
+  open(): void {
+    if (this.fd !== null) return;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    this.fd = openSync(this.file, 'a');
+  }
   note(batch: number): void {
-    if (this.fd === null) {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
-    }
-    writeSync(this.fd, `${batch}\n`);
+    this.open();
+    writeSync(this.fd!, `${batch}\n`);
   }
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
@@ -170,16 +181,22 @@ const nextMidnight = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.
 /** One link of the send chain: claims, sends at the rate, records, and queues the next link. */
 export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise<void> {
   const { db } = deps;
+  const parallel = Math.max(1, deps.parallel ?? 1);
   const run = `${payload.chunk}:${newId().slice(-12)}`;
   const start = new Date();
   const now = start.toISOString();
   type Claimed = Awaited<ReturnType<typeof repo.claimRecipients>>;
   const claimed = await db.transaction().execute(async (trx): Promise<{ m: Mailing; settings: MailingSettings; rows: Claimed } | null> => {
     const m = await repo.lockMailing(trx, payload.mailingId, deps.postgres);
-    if (!m || m.status !== 'sending' || m.next_chunk !== payload.chunk) return null;
+    if (!m || m.status !== 'sending') return null;
+    const head = m.next_chunk === payload.chunk;
+    // Not the head: only a run a killed process left unfinished is taken up (see 4. above).
+    if (!head && !(payload.chunk < m.next_chunk && (await unfinished(trx, deps, m.id, payload.chunk)))) return null;
     const settings = await repo.findSettings(trx, m.organization_id);
     if (!settings) return null;
-    const left = settings.daily_cap - (await repo.sentToday(trx, m.organization_id, now.slice(0, 10)));
+    // Rows other lanes hold count against the day's cap as if sent.
+    const holding = parallel > 1 ? await repo.countInState(trx, m.id, 'sending') : 0;
+    const left = settings.daily_cap - (await repo.sentToday(trx, m.organization_id, now.slice(0, 10))) - holding;
     if (left <= 0) {
       await chain(trx, m, payload.chunk, nextMidnight(start), now, 0);
       return null;
@@ -193,20 +210,22 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
         rmSync(file, { force: true });
       }
     }
-    const size = Math.min(MAX_CHUNK, Math.max(1, settings.rate_per_second * 2), left);
+    const size = Math.min(MAX_CHUNK, Math.max(1, Math.floor((settings.rate_per_second * 2) / parallel)), left);
     const rows = await repo.claimRecipients(trx, m.id, { limit: size, claim: run, now });
     if (rows.length === 0) {
       await finishOrWait(trx, m, payload.chunk, now);
       return null;
     }
+    if (head && parallel > 1) await widen(trx, m, payload.chunk, now, parallel);
     return { m, settings, rows };
   });
   if (!claimed) return;
   const { m, settings, rows } = claimed;
-  const rate = Math.max(1, settings.rate_per_second || DEFAULT_SETTINGS.rate_per_second);
+  const rate = Math.max(1, settings.rate_per_second || DEFAULT_SETTINGS.rate_per_second) / parallel;
   const people = new Map((await repo.recipientsPeople(db, m.organization_id, rows.map((r) => r.person_id))).map((p) => [p.id, p]));
   const organization = await repo.organizationName(db, m.organization_id);
   const ack = deps.ackDir ? new AckLog(ackFile(deps.ackDir, run)) : null;
+  ack?.open();
   const recorder = new SendRecorder(db, { mailingId: m.id, organizationId: m.organization_id, claim: run }, ack);
   const host = new URL(deps.baseUrl).hostname;
   const fromDomain = /@([^>\s]+)>?\s*$/.exec(deps.mailFrom)?.[1] ?? host;
@@ -299,8 +318,13 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
     const failures = allFailed ? (payload.failures ?? 0) + 1 : 0;
     if (failures > 0) deps.log?.('mailing chunk: every send failed; retrying with backoff', { mailing: m.id, failures });
     const runAt = failures > 0 ? new Date(Date.now() + Math.min(5_000 * 2 ** (failures - 1), 600_000)).toISOString() : done;
-    if (current?.status === 'sending') await chain(trx, current, payload.chunk, runAt, done, failures);
-    else await repo.advanceChain(trx, m.id, payload.chunk, done);
+    if (current?.status !== 'sending') await repo.advanceChain(trx, m.id, payload.chunk, done);
+    else if (current.next_chunk === payload.chunk) await chain(trx, current, payload.chunk, runAt, done, failures);
+    else if (parallel > 1) {
+      // A lane ended: another starts if the head has begun, and the last one out marks the mailing sent.
+      if (failures === 0 && (await repo.hasRows(trx, m.id, 'sending', `${current.next_chunk}:`))) await widen(trx, current, current.next_chunk, done, parallel);
+      if (!(await repo.hasRows(trx, m.id, 'queued')) && !(await repo.hasRows(trx, m.id, 'sending'))) await finishOrWait(trx, current, current.next_chunk, done);
+    }
   });
   // The chain has moved on: this run is never taken back, so its log can go.
   ack?.close();
@@ -309,6 +333,27 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
 /** Queues the next link of the chain, if this one still is the chain (a resume starts another). */
 async function chain(trx: Transaction<Database>, m: Mailing, chunk: number, runAt: string, now: string, failures: number): Promise<void> {
   if (await repo.advanceChain(trx, m.id, chunk, now)) await insertJobs(trx, [job(JOB_CHUNK, { mailingId: m.id, chunk: chunk + 1, failures }, runAt, now)]);
+}
+
+/**
+ * Lanes: the head `chunk` has claimed; while fewer than `parallel` runs hold rows and rows wait,
+ * the next link is queued now, for another worker to take.
+ */
+async function widen(trx: Transaction<Database>, m: Mailing, chunk: number, now: string, parallel: number): Promise<void> {
+  if ((await repo.liveRuns(trx, m.id)) >= parallel || !(await repo.hasRows(trx, m.id, 'queued'))) return;
+  if (await repo.advanceChain(trx, m.id, chunk, now)) await insertJobs(trx, [job(JOB_CHUNK, { mailingId: m.id, chunk: chunk + 1 }, now, now)]);
+}
+
+/**
+ * Whether a run of `chunk` that is no longer the head was left unfinished by a killed process:
+ * rows still `sending` under its claim, or (SQLite) a run's acknowledgement log still there (the
+ * log is made before a run's first send and removed once the run is over).
+ */
+async function unfinished(trx: Transaction<Database>, deps: SenderDeps, mailingId: string, chunk: number): Promise<boolean> {
+  if (await repo.hasRows(trx, mailingId, 'sending', `${chunk}:`)) return true;
+  if (!deps.ackDir) return false;
+  const dir = deps.ackDir;
+  return (await repo.runsWithSends(trx, mailingId, `${chunk}:`, '')).some((claim) => existsSync(ackFile(dir, claim)));
 }
 
 /** Nothing left to claim: sent, or a subject test's share is out and the rest waits for its winner. */
@@ -320,9 +365,10 @@ async function finishOrWait(trx: Transaction<Database>, m: Mailing, chunk: numbe
   }
   if (m.test_winner === null && (await repo.hasRows(trx, m.id, 'held'))) {
     const ends = new Date(Date.parse(now) + m.test_wait_minutes * 60_000).toISOString();
-    await repo.updateMailingRow(trx, m.id, { status: 'waiting', test_ends_at: ends, next_chunk: chunk + 1, modified_at: now });
+    await repo.updateMailingRow(trx, m.id, { status: 'waiting', test_ends_at: ends, next_chunk: Math.max(chunk, m.next_chunk) + 1, modified_at: now });
     await insertJobs(trx, [job(JOB_PICK, { mailingId: m.id }, ends, now)]);
     return;
   }
-  await repo.updateMailingRow(trx, m.id, { status: 'sent', finished_at: now, next_chunk: chunk + 1, modified_at: now });
+  // A lane that is not the head may end the mailing too: the head never goes back.
+  await repo.updateMailingRow(trx, m.id, { status: 'sent', finished_at: now, next_chunk: Math.max(chunk, m.next_chunk) + 1, modified_at: now });
 }
