@@ -8,6 +8,7 @@ import { isCleanText } from '../actions/people/normalize.ts';
 import { isCurrency, MAX_MINOR, parseAmount, decimalString } from './money.ts';
 import type { FundraisingPage, Processor } from './tables.ts';
 import { parseClosesAt } from '../actions/closing-time.ts';
+import { checkSpanishVersion } from '../actions/spanish-version.ts';
 
 /** A web address as turnout writes them: lower-case letters and digits in words joined by hyphens. */
 const isValidSlug = (slug: string) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug);
@@ -91,7 +92,7 @@ export function pageInputOf(p: FundraisingPage): PageInput {
 
 const chars = (s: string) => [...s].length;
 
-/** A Spanish version: optional, with the same bounds as the English text; '' and null store null, absent stays absent. */
+/** A Spanish version (src/actions/spanish-version.ts), its problem said in this field's keys. */
 function checkSpanish(
   errors: PageFieldErrors,
   field: 'title_es' | 'description_es',
@@ -100,12 +101,9 @@ function checkSpanish(
   oneLine: boolean,
   keys: { tooLong: PageErrorKey; invalid: PageErrorKey },
 ): string | null | undefined {
-  if (raw === undefined) return undefined;
-  const v = oneLine ? (raw ?? '').trim() : (raw ?? '').replace(/\r\n?/g, '\n').trim();
-  if (!v) return null;
-  if (chars(v) > max) errors[field] = { key: keys.tooLong, values: { max, count: chars(v) } };
-  else if (!isCleanText(v, !oneLine)) errors[field] = { key: keys.invalid };
-  return v;
+  const { value, error } = checkSpanishVersion(raw, max, oneLine);
+  if (error) errors[field] = error.problem === 'too_long' ? { key: keys.tooLong, values: { max: error.max, count: error.count } } : { key: keys.invalid };
+  return value;
 }
 
 /** A positive amount of the currency, at most MAX_MINOR; '' is none when `optional`. */

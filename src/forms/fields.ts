@@ -1,5 +1,6 @@
 import { hasVisibleText, isCleanText } from '../actions/people/normalize.ts';
 import { isChallengeMode } from '../kits/pages/challenge.ts';
+import { checkSpanishVersion } from '../actions/spanish-version.ts';
 import { FORM_LIMITS, isValidSlug, type FormFields } from './service.ts';
 import { checkQuestions, type QuestionErrors, type QuestionInput } from './questions.ts';
 import { translator, type Language } from '../i18n/index.ts';
@@ -41,18 +42,13 @@ export function checkForm(input: FormInput, lang: Language = 'en'): { fields: Fo
   if (input.status !== 'open' && input.status !== 'closed') errors.status = 'Choose open or closed';
   if (input.challenge !== undefined && !isChallengeMode(input.challenge)) errors.challenge = 'Choose off, automatic or always';
   // The Spanish versions: optional, within the English one's bounds; '' and null store null.
-  let titleEs: string | null | undefined;
-  if (input.titleEs !== undefined) {
-    titleEs = (input.titleEs ?? '').trim() || null;
-    if (titleEs && (!isCleanText(titleEs) || !hasVisibleText(titleEs))) errors.title_es = t('forms.edit.error.title_es_invalid');
-    else if (titleEs && titleEs.length > FORM_LIMITS.title) errors.title_es = t('forms.edit.error.title_es_too_long', { max: FORM_LIMITS.title });
-  }
-  let descriptionEs: string | null | undefined;
-  if (input.descriptionEs !== undefined) {
-    descriptionEs = (input.descriptionEs ?? '').replace(/\r\n?/g, '\n').trim() || null;
-    if (descriptionEs && !isCleanText(descriptionEs, true)) errors.description_es = t('forms.edit.error.description_es_invalid');
-    else if (descriptionEs && descriptionEs.length > FORM_LIMITS.description) errors.description_es = t('forms.edit.error.description_es_too_long', { max: FORM_LIMITS.description });
-  }
+  const spanish = (field: 'title_es' | 'description_es', raw: string | null | undefined, max: number, oneLine: boolean) => {
+    const { value, error } = checkSpanishVersion(raw, max, oneLine);
+    if (error) errors[field] = error.problem === 'too_long' ? t(`forms.edit.error.${field}_too_long`, { max }) : t(`forms.edit.error.${field}_invalid`);
+    return value;
+  };
+  const titleEs = spanish('title_es', input.titleEs, FORM_LIMITS.title, true);
+  const descriptionEs = spanish('description_es', input.descriptionEs, FORM_LIMITS.description, false);
   const { questions, errors: questionErrors } = checkQuestions(input.questions, lang);
   Object.assign(errors, questionErrors);
   if (Object.keys(errors).length > 0) return { fields: null, errors };

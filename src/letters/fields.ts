@@ -8,6 +8,7 @@ import { parseClosesAt } from '../actions/closing-time.ts';
 import { translator } from '../i18n/index.ts';
 import type { en as messages } from './messages.ts';
 import './messages.ts';
+import { checkSpanishVersion } from '../actions/spanish-version.ts';
 
 // The field checks of a campaign (the console and the API share them, each saying them its own
 // way) and of the letter a supporter sends (the public form and the API).
@@ -83,12 +84,9 @@ export function spanishValue(raw: string | null | undefined): string | null | un
 
 /** A Spanish version: optional, with the same bounds as the English field it translates; the message in English (messages.ts has it in Spanish too). */
 function spanish(errors: CampaignErrors, field: SpanishField, raw: string | null | undefined, max: number, oneLineOnly: boolean, name: string): string | null | undefined {
-  const v = spanishValue(raw);
-  if (!v) return v;
-  const key = (what: 'too_long' | 'invalid') => `letteredit.error.${name}_es_${what}` as LetterEditKey;
-  if (!isCleanText(v, !oneLineOnly)) errors[field] = english(key('invalid'));
-  else if (v.length > max) errors[field] = english(key('too_long'), { max, count: v.length });
-  return v;
+  const { value, error } = checkSpanishVersion(raw, max, oneLineOnly);
+  if (error) errors[field] = english(`letteredit.error.${name}_es_${error.problem}` as LetterEditKey, error.problem === 'too_long' ? { max: error.max, count: error.count } : undefined);
+  return value;
 }
 
 /** Checks a campaign; an empty result means it can be saved. */

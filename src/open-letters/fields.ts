@@ -9,6 +9,7 @@ import { requireText, validatePerson, type FieldErrors, type PersonInput } from 
 import { hasVisibleText, isCleanText, isCountryCode } from '../actions/people/normalize.ts';
 import { organizationKey, parseWebsite } from './names.ts';
 import type { ListOrder, OpenLetter } from './tables.ts';
+import { checkSpanishVersion } from '../actions/spanish-version.ts';
 
 /** A web address chosen by an organizer: lower-case letters and digits in words joined by single hyphens. */
 export function isValidSlug(slug: string): boolean {
@@ -142,13 +143,9 @@ const english = translator('en');
  * null store null, absent stays absent (the stored one is kept).
  */
 function checkSpanish(errors: LetterErrors, field: 'title_es' | 'description_es' | 'letter_text_es', raw: string | null | undefined, max: number, oneLine: boolean): string | null | undefined {
-  if (raw === undefined) return undefined;
-  const v = oneLine ? (raw ?? '').trim() : (raw ?? '').replace(/\r\n?/g, '\n').trim();
-  if (!v) return null;
-  const key = (problem: 'too_long' | 'invalid') => `openletteredit.error.${field}_${problem}` as LetterSpanishErrorKey;
-  if (v.length > max) errors[field] = english(key('too_long'), { max, count: v.length });
-  else if (!isCleanText(v, !oneLine)) errors[field] = english(key('invalid'));
-  return v;
+  const { value, error } = checkSpanishVersion(raw, max, oneLine);
+  if (error) errors[field] = english(`openletteredit.error.${field}_${error.problem}` as LetterSpanishErrorKey, error.problem === 'too_long' ? { max: error.max, count: error.count } : undefined);
+  return value;
 }
 
 /** The groups' Spanish names: none at all, or one clean line for each group, in the same order. */

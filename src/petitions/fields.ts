@@ -7,6 +7,7 @@ import type { en } from './messages.ts';
 import type { FieldError } from '../actions/people/validate.ts';
 import { isCleanText } from '../actions/people/normalize.ts';
 import { parseClosesAt } from '../actions/closing-time.ts';
+import { checkSpanishVersion } from '../actions/spanish-version.ts';
 import type { Petition } from './tables.ts';
 import { isValidSlug, PETITION_LIMITS, targetsOf, type PetitionFields } from './service.ts';
 
@@ -101,14 +102,11 @@ function checkText(errors: PetitionFieldErrors, field: PetitionField, raw: strin
   return v;
 }
 
-/** A Spanish version: optional, with the same bounds as the English text; '' and null store null, absent stays absent. */
+/** A Spanish version (src/actions/spanish-version.ts), its problem said in this field's keys. */
 function checkSpanish(errors: PetitionFieldErrors, field: PetitionField, raw: string | null | undefined, max: number, oneLine: boolean, keys: Omit<LineKeys, 'required'>): string | null | undefined {
-  if (raw === undefined) return undefined;
-  const v = oneLine ? (raw ?? '').trim() : multiline(raw ?? '');
-  if (!v) return null;
-  if (chars(v) > max) errors[field] = { key: keys.tooLong, values: { max, count: chars(v) } };
-  else if (!isCleanText(v, !oneLine)) errors[field] = { key: keys.invalid };
-  return v;
+  const { value, error } = checkSpanishVersion(raw, max, oneLine);
+  if (error) errors[field] = error.problem === 'too_long' ? { key: keys.tooLong, values: { max: error.max, count: error.count } } : { key: keys.invalid };
+  return value;
 }
 
 function checkTargets(errors: PetitionFieldErrors, raw: string[]): string[] {
