@@ -128,6 +128,11 @@ export async function requeueUnacknowledged(trx: Transaction<Database>, mailingI
   return Number(r.numUpdatedRows);
 }
 
+/** A dead run once recovered: its sent rows leave its claim, so that no later recovery reads it again. */
+export async function settleRun(trx: Transaction<Database>, mailingId: string, claim: string): Promise<void> {
+  await trx.updateTable('mailing_recipients').set({ claim: null }).where('mailing_id', '=', mailingId).where('claim', '=', claim).where(stateNotIndexed, '=', 'sent').execute();
+}
+
 /**
  * Claims the next `limit` queued rows for one run of a chunk: the queued rows up to the
  * `limit`-th one's `seq`, one range of the (mailing, state, seq) index. (A `seq IN (SELECT …

@@ -186,12 +186,19 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
   const start = new Date();
   const now = start.toISOString();
   type Claimed = Awaited<ReturnType<typeof repo.claimRecipients>>;
+  // Acknowledgement logs of dead runs this claim settled: removed only once it has committed.
+  const settled: string[] = [];
   const claimed = await db.transaction().execute(async (trx): Promise<{ m: Mailing; settings: MailingSettings; rows: Claimed } | null> => {
     const m = await repo.lockMailing(trx, payload.mailingId, deps.postgres);
-    if (!m || m.status !== 'sending') return null;
+    if (!m) return null;
     const head = m.next_chunk === payload.chunk;
-    // Not the head: only a run a killed process left unfinished is taken up (see 4. above).
-    if (!head && !(payload.chunk < m.next_chunk && (await unfinished(trx, deps, m.id, payload.chunk)))) return null;
+    // Lanes: a link that is not the head is taken up only to finish a run a killed process left (see 4. above).
+    const takeUp = !head && parallel > 1 && payload.chunk < m.next_chunk && (await unfinished(trx, deps, m.id, payload.chunk));
+    // This chunk's earlier runs are dead (its job is taken again only once their lock expired):
+    // what they held goes back first, whatever the mailing's state now (paused, over the cap).
+    const back = await recoverDeadRuns(trx, deps, m.id, payload.chunk, run, start, settled);
+    if (m.status === 'cancelled' && back > 0) await repo.cancelUnsent(trx, m.id);
+    if (m.status !== 'sending' || (!head && !takeUp)) return null;
     const settings = await repo.findSettings(trx, m.organization_id);
     if (!settings) return null;
     // Rows other lanes hold count against the day's cap as if sent.
@@ -201,24 +208,16 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
       await chain(trx, m, payload.chunk, nextMidnight(start), now, 0);
       return null;
     }
-    await repo.requeueAbandoned(trx, m.id, { chunkPrefix: `${payload.chunk}:`, before: new Date(start.getTime() - ABANDONED_MS).toISOString() });
-    if (deps.ackDir) {
-      for (const dead of await repo.runsWithSends(trx, m.id, `${payload.chunk}:`, run)) {
-        const file = ackFile(deps.ackDir, dead);
-        const back = await repo.requeueUnacknowledged(trx, m.id, dead, AckLog.last(file));
-        if (back > 0) deps.log?.('mailing: sends recorded but not answered before a crash go again', { mailing: m.id, rows: back });
-        rmSync(file, { force: true });
-      }
-    }
     const size = Math.min(MAX_CHUNK, Math.max(1, Math.floor((settings.rate_per_second * 2) / parallel)), left);
     const rows = await repo.claimRecipients(trx, m.id, { limit: size, claim: run, now });
     if (rows.length === 0) {
-      await finishOrWait(trx, m, payload.chunk, now);
+      await finishOrWait(trx, m, payload.chunk, now, deps);
       return null;
     }
     if (head && parallel > 1) await widen(trx, m, payload.chunk, now, parallel);
     return { m, settings, rows };
   });
+  for (const file of settled) rmSync(file, { force: true });
   if (!claimed) return;
   const { m, settings, rows } = claimed;
   const rate = Math.max(1, settings.rate_per_second || DEFAULT_SETTINGS.rate_per_second) / parallel;
@@ -323,7 +322,7 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
     else if (parallel > 1) {
       // A lane ended: another starts if the head has begun, and the last one out marks the mailing sent.
       if (failures === 0 && (await repo.hasRows(trx, m.id, 'sending', `${current.next_chunk}:`))) await widen(trx, current, current.next_chunk, done, parallel);
-      if (!(await repo.hasRows(trx, m.id, 'queued')) && !(await repo.hasRows(trx, m.id, 'sending'))) await finishOrWait(trx, current, current.next_chunk, done);
+      if (!(await repo.hasRows(trx, m.id, 'queued')) && !(await repo.hasRows(trx, m.id, 'sending'))) await finishOrWait(trx, current, current.next_chunk, done, deps);
     }
   });
   // The chain has moved on: this run is never taken back, so its log can go.
@@ -345,6 +344,38 @@ async function widen(trx: Transaction<Database>, m: Mailing, chunk: number, now:
 }
 
 /**
+ * Puts back what dead runs of `chunk` held: rows still `sending`, and (SQLite) sends recorded
+ * after the last batch the run's log acknowledged, whose ends never left. A run's log is made
+ * before its first send, so a run without one has nothing to put back. A settled run's sent
+ * rows leave its claim in the same transaction, so no later recovery reads its log again (a log
+ * already removed would read as nothing acknowledged, and send those rows twice); the logs go
+ * into `settled`, to be removed once the transaction has committed.
+ */
+async function recoverDeadRuns(trx: Transaction<Database>, deps: SenderDeps, mailingId: string, chunk: number, run: string, start: Date, settled: string[]): Promise<number> {
+  let back = await repo.requeueAbandoned(trx, mailingId, { chunkPrefix: `${chunk}:`, before: new Date(start.getTime() - ABANDONED_MS).toISOString() });
+  if (!deps.ackDir) return back;
+  for (const dead of await repo.runsWithSends(trx, mailingId, `${chunk}:`, run)) {
+    const file = ackFile(deps.ackDir, dead);
+    // No log: the run ended (its log goes after its last transaction) or was settled already.
+    // Its job may still run again (a worker killed before marking it done): nothing to put back.
+    if (!existsSync(file)) continue;
+    const n = await repo.requeueUnacknowledged(trx, mailingId, dead, AckLog.last(file));
+    if (n > 0) deps.log?.('mailing: sends recorded but not answered before a crash go again', { mailing: mailingId, rows: n });
+    await repo.settleRun(trx, mailingId, dead);
+    settled.push(file);
+    back += n;
+  }
+  return back;
+}
+
+/** SQLite: whether any run of the mailing still has its acknowledgement log (at work, or killed and not yet settled). */
+async function runsOpen(trx: Transaction<Database>, deps: SenderDeps, mailingId: string): Promise<boolean> {
+  if (!deps.ackDir) return false;
+  const dir = deps.ackDir;
+  return (await repo.runsWithSends(trx, mailingId, '', '')).some((claim) => existsSync(ackFile(dir, claim)));
+}
+
+/**
  * Whether a run of `chunk` that is no longer the head was left unfinished by a killed process:
  * rows still `sending` under its claim, or (SQLite) a run's acknowledgement log still there (the
  * log is made before a run's first send and removed once the run is over).
@@ -357,9 +388,10 @@ async function unfinished(trx: Transaction<Database>, deps: SenderDeps, mailingI
 }
 
 /** Nothing left to claim: sent, or a subject test's share is out and the rest waits for its winner. */
-async function finishOrWait(trx: Transaction<Database>, m: Mailing, chunk: number, now: string): Promise<void> {
-  if (await repo.hasRows(trx, m.id, 'sending')) {
-    // Another chain's chunk is still sending (after a resume), or a dead one's rows wait to be taken back.
+async function finishOrWait(trx: Transaction<Database>, m: Mailing, chunk: number, now: string, deps: SenderDeps): Promise<void> {
+  if ((await repo.hasRows(trx, m.id, 'sending')) || (await runsOpen(trx, deps, m.id))) {
+    // Another chain's chunk is still sending (after a resume, or a lane), or a dead run's rows (or
+    // its sends not acknowledged) wait to be taken back: the mailing is not over until they are.
     await chain(trx, m, chunk, new Date(Date.parse(now) + 30_000).toISOString(), now, 0);
     return;
   }
