@@ -85,7 +85,7 @@ for (const target of targets()) {
         await page.getByLabel('Nombre', { exact: true }).fill('Luz');
         const refused = await submit(page, 'Enviar');
         assert.equal(refused.status(), 422);
-        assert.match(await page.getByRole('alert').innerText(), /Elige una respuesta para «How can you help\?»/);
+        assert.match(await page.getByRole('alert').innerText(), /Elige una respuesta para «¿Cómo puedes ayudar\?»/);
       });
     });
   });

@@ -44,7 +44,7 @@ export interface MailingRunResult {
   rssSamples: { atMs: number; rssMb: number }[];
   rowsSent: number;
   rowsOther: number;
-  /** The rows of a few people missed, to see why. */
+  /** The rows of the people missed (up to 100), to see why. */
   missedRows: unknown[];
   killedAt: string | null;
 }
@@ -153,7 +153,7 @@ export async function runMailing(o: MailingRunOptions): Promise<MailingRunResult
       perPerson.set(m[2]!, (perPerson.get(m[2]!) ?? 0) + 1);
     }
     const sentTwice = [...perPerson.values()].reduce((a, n) => a + (n - 1), 0);
-    const missedIds = [...emails.keys()].filter((id) => !perPerson.has(id)).slice(0, 5);
+    const missedIds = [...emails.keys()].filter((id) => !perPerson.has(id)).slice(0, 100);
     const missedRows = missedIds.length ? await check.database.db.selectFrom('mailing_recipients').select(['person_id', 'seq', 'state', 'claim', 'claimed_at', 'sent_at', 'attempts', 'error']).where('mailing_id', '=', mailingId!).where('person_id', 'in', missedIds).execute() : [];
     const sendingSeconds = (finished - began) / 1000 - restartWait;
     return {
