@@ -2,12 +2,18 @@ import { existsSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import type { SenderDeps } from './sender.ts';
 import * as repo from './repository.ts';
 
 // What a killed run leaves, and how the next run of its chunk puts it back (src/mailings/
 // README.md, "How a mailing goes out", points 4 and 7): the acknowledgement logs of SQLite
 // runs, and the recovery that reads them.
+
+/** What recovery needs of the sender's dependencies (src/mailings/sender.ts, SenderDeps). */
+interface RecoveryDeps {
+  /** SQLite only: where runs keep their acknowledgement logs. */
+  ackDir?: string;
+  log?: (msg: string, extra?: Record<string, unknown>) => void;
+}
 
 /** A row left `sending` longer than this by another chain is taken back (a chunk runs seconds). */
 export const ABANDONED_MS = 2 * 60_000;
@@ -59,7 +65,7 @@ export const ackFile = (dir: string, claim: string) => path.join(dir, `${claim.r
  * already removed would read as nothing acknowledged, and send those rows twice); the logs go
  * into `settled`, to be removed once the transaction has committed.
  */
-export async function recoverDeadRuns(trx: Transaction<Database>, deps: SenderDeps, mailingId: string, chunk: number, run: string, start: Date, settled: string[]): Promise<number> {
+export async function recoverDeadRuns(trx: Transaction<Database>, deps: RecoveryDeps, mailingId: string, chunk: number, run: string, start: Date, settled: string[]): Promise<number> {
   let back = await repo.requeueAbandoned(trx, mailingId, { chunkPrefix: `${chunk}:`, before: new Date(start.getTime() - ABANDONED_MS).toISOString() });
   if (!deps.ackDir) return back;
   for (const dead of await repo.runsWithSends(trx, mailingId, `${chunk}:`, run)) {
@@ -77,7 +83,7 @@ export async function recoverDeadRuns(trx: Transaction<Database>, deps: SenderDe
 }
 
 /** SQLite: whether any run of the mailing still has its acknowledgement log (at work, or killed and not yet settled). */
-export async function runsOpen(trx: Transaction<Database>, deps: SenderDeps, mailingId: string): Promise<boolean> {
+export async function runsOpen(trx: Transaction<Database>, deps: RecoveryDeps, mailingId: string): Promise<boolean> {
   if (!deps.ackDir) return false;
   const dir = deps.ackDir;
   return (await repo.runsWithSends(trx, mailingId, '', '')).some((claim) => existsSync(ackFile(dir, claim)));
@@ -88,7 +94,7 @@ export async function runsOpen(trx: Transaction<Database>, deps: SenderDeps, mai
  * rows still `sending` under its claim, or (SQLite) a run's acknowledgement log still there (the
  * log is made before a run's first send and removed once the run is over).
  */
-export async function unfinished(trx: Transaction<Database>, deps: SenderDeps, mailingId: string, chunk: number): Promise<boolean> {
+export async function unfinished(trx: Transaction<Database>, deps: RecoveryDeps, mailingId: string, chunk: number): Promise<boolean> {
   if (await repo.hasRows(trx, mailingId, 'sending', `${chunk}:`)) return true;
   if (!deps.ackDir) return false;
   const dir = deps.ackDir;
