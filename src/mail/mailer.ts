@@ -3,6 +3,7 @@ import { Transform } from 'node:stream';
 import net from 'node:net';
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { MailTemplate } from './template.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -39,6 +40,15 @@ export interface OutgoingMail {
   footer?: string[];
   /** `false`: sent as written, outside the layout (a supporter's letter to a decision-maker). */
   layout?: false;
+  /**
+   * Mail to many (a mailing): `mail` is this message with a mark in place of each value that
+   * differs between its recipients (`to` a mark address), the same object for all of them, and
+   * `fill` this recipient's value for each mark. The SMTP mailer composes `mail` once and sends
+   * each recipient a copy with the values written in (src/mail/template.ts); the message is the
+   * same as this one composed on its own. Marks and values: letters, digits, `-` and `_`, a
+   * value as long as its mark.
+   */
+  shared?: { mail: OutgoingMail; fill: Record<string, string> };
 }
 
 export interface Mailer {
@@ -69,9 +79,26 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
     // Plain connections without Nagle's delay: a message's last bytes (held until its send is
     // recorded, above) go out at once instead of waiting up to 40 ms for an acknowledgement.
     (transport.transporter as unknown as { getSocket: GetSocket }).getSocket = noDelaySocket;
+    const templates = new WeakMap<OutgoingMail, Promise<MailTemplate | null>>();
+    const templateOf = (shared: NonNullable<OutgoingMail['shared']>) => {
+      let t = templates.get(shared.mail);
+      if (!t) {
+        const { envelope: _envelope, beforeCommit: _hook, ...options } = message(opts.from, shared.mail);
+        t = MailTemplate.compose(options, Object.keys(shared.fill));
+        templates.set(shared.mail, t);
+      }
+      return t;
+    };
     return {
       async send(mail) {
-        await transport.sendMail(message(opts.from, mail));
+        const raw = mail.shared ? (await templateOf(mail.shared))?.fill(mail.to, mail.shared.fill) : null;
+        if (!raw) return void (await transport.sendMail(message(opts.from, mail)));
+        await transport.sendMail({
+          envelope: { from: mail.returnPath ?? addressOf(opts.from), to: [mail.to] },
+          raw,
+          messageId: mail.messageId,
+          beforeCommit: mail.beforeCommit,
+        } as Parameters<typeof transport.sendMail>[0]);
       },
       close: () => transport.close(),
     };
