@@ -53,7 +53,12 @@ export function isValidUnsubscribeToken(key: Buffer, mailingId: string, personId
 }
 
 export function unsubscribeUrl(baseUrl: string, key: Buffer, mailingId: string, personId: string): string {
-  return `${baseUrl}/unsubscribe/${mailingId}/${personId}/${unsubscribeToken(key, mailingId, personId)}`;
+  return unsubscribeLink(baseUrl, mailingId, personId, unsubscribeToken(key, mailingId, personId));
+}
+
+/** The unsubscribe link with its token made already (or a mark in place of person and token: src/mailings/sender.ts). */
+export function unsubscribeLink(baseUrl: string, mailingId: string, personId: string, token: string): string {
+  return `${baseUrl}/unsubscribe/${mailingId}/${personId}/${token}`;
 }
 
 /** `<mailing-<mailing>.<person>@host>`: the same for every send of one mailing to one person. */

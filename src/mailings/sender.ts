@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -8,7 +8,8 @@ import { newId } from '../util/ids.ts';
 import { emailLinks } from '../kits/mail/markdown.ts';
 import type { Mailing, MailingSettings } from './tables.ts';
 import { countAudience, parseAudience } from './audience.ts';
-import { messageIdOf, renderVersion, subjectsOf, UNSUBSCRIBE_MARK, unsubscribeUrl, verpAddress, versionFor } from './compose.ts';
+import { messageIdOf, renderVersion, subjectsOf, UNSUBSCRIBE_MARK, unsubscribeLink, unsubscribeToken, verpAddress, versionFor, type Version } from './compose.ts';
+import type { RenderedEmail } from '../kits/mail/layout.ts';
 import { DEFAULT_SETTINGS, job, JOB_CHUNK, JOB_PICK } from './service.ts';
 import * as repo from './repository.ts';
 import { AckLog, ackFile, recoverDeadRuns, runsOpen, unfinished } from './recovery.ts';
@@ -187,38 +188,24 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
   const recorder = new SendRecorder(db, { mailingId: m.id, organizationId: m.organization_id, claim: run }, ack);
   const host = new URL(deps.baseUrl).hostname;
   const fromDomain = /@([^>\s]+)>?\s*$/.exec(deps.mailFrom)?.[1] ?? host;
-  const rendered = new Map<string, ReturnType<typeof renderVersion>>();
+  // Each version's message is composed once with marks for what differs per person (the SMTP
+  // mailer sends copies with the values written in: src/mail/template.ts); the marks are new each run.
+  const marks = { person: randomUUID(), token: unsubscribeToken(randomBytes(32), m.id, randomUUID()), to: `recipient-${randomUUID()}@turnout.invalid` };
+  const versions = new Map<string, { version: ReturnType<typeof versionFor>; body: ReturnType<typeof renderVersion>; shared: OutgoingMail }>();
   const outcome = { skipped: [] as string[], failed: [] as { id: string; error: string }[], again: [] as string[], gaveUp: [] as { id: string; error: string }[], sent: 0 };
 
-  const sendOne = async (r: Claimed[number]) => {
-    const person = people.get(r.person_id);
-    if (!person?.email || person.email_status !== 'subscribed' || Number(person.blocked) > 0) {
-      outcome.skipped.push(r.person_id);
-      return;
-    }
-    const version = versionFor(m, person.language, r.variant);
-    const variant = r.variant ?? -1;
-    const key = `${version.lang}:${variant}`;
-    let body = rendered.get(key);
-    if (!body) {
-      const rewrite = settings.click_counting
-        ? (_url: string, i: number) => `${deps.baseUrl}/m/${m.id}/${variant}/${linkKey(version.lang, i)}/${clickSignature(deps.secretKey, m.id, variant, linkKey(version.lang, i))}`
-        : undefined;
-      body = renderVersion(organization, settings, version, rewrite);
-      rendered.set(key, body);
-    }
-    const link = unsubscribeUrl(deps.baseUrl, deps.secretKey, m.id, r.person_id);
-    let recorded = false;
-    const mail: OutgoingMail = {
-      to: person.email,
+  /** The message of `version` for one person (or for the marks). */
+  const mailOf = (version: Version, body: RenderedEmail, to: string, personId: string, token: string): OutgoingMail => {
+    const link = unsubscribeLink(deps.baseUrl, m.id, personId, token);
+    return {
+      to,
       subject: version.subject,
       text: body.text.split(UNSUBSCRIBE_MARK).join(link),
       html: body.html.split(UNSUBSCRIBE_MARK).join(link),
-      messageId: messageIdOf(m.id, r.person_id, host),
+      messageId: messageIdOf(m.id, personId, host),
       language: version.lang,
       fromName: m.sender_name ?? settings.sender_name,
       replyTo: m.reply_to ?? settings.reply_to,
-      returnPath: verpAddress(deps.secretKey, m.id, r.person_id, fromDomain),
       headers: {
         'List-Unsubscribe': `<${link}>`,
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
@@ -226,6 +213,33 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
         Precedence: 'bulk',
         'Auto-Submitted': 'no',
       },
+    };
+  };
+
+  const sendOne = async (r: Claimed[number]) => {
+    const person = people.get(r.person_id);
+    if (!person?.email || person.email_status !== 'subscribed' || Number(person.blocked) > 0) {
+      outcome.skipped.push(r.person_id);
+      return;
+    }
+    const chosen = versionFor(m, person.language, r.variant);
+    const variant = r.variant ?? -1;
+    const key = `${chosen.lang}:${variant}`;
+    let v = versions.get(key);
+    if (!v) {
+      const rewrite = settings.click_counting
+        ? (_url: string, i: number) => `${deps.baseUrl}/m/${m.id}/${variant}/${linkKey(chosen.lang, i)}/${clickSignature(deps.secretKey, m.id, variant, linkKey(chosen.lang, i))}`
+        : undefined;
+      const body = renderVersion(organization, settings, chosen, rewrite);
+      v = { version: chosen, body, shared: mailOf(chosen, body, marks.to, marks.person, marks.token) };
+      versions.set(key, v);
+    }
+    const token = unsubscribeToken(deps.secretKey, m.id, r.person_id);
+    let recorded = false;
+    const mail: OutgoingMail = {
+      ...mailOf(v.version, v.body, person.email, r.person_id, token),
+      returnPath: verpAddress(deps.secretKey, m.id, r.person_id, fromDomain),
+      shared: { mail: v.shared, fill: { [marks.person]: r.person_id, [marks.token]: token } },
       beforeCommit: async () => {
         await recorder.mark(r.person_id);
         recorded = true;
