@@ -3,7 +3,9 @@
 // in lanes (MAILING_PARALLEL=2). Messages a second and the (first) worker's memory over the run;
 // that worker SIGKILLed in the middle and started again: sent twice and missed (both must be 0).
 // Beside them, in the same run, turnout's transport sending straight to the same kind of SMTP
-// server with no database, from one process and from two at once: the most Node sends here.
+// server with no database, from one process and from two at once, the messages made from one
+// template as the worker makes them: the most Node sends here; and the same transport composing
+// each message on its own (as the worker did before templates).
 // SQLite unless BENCH_DATABASE_URL.
 //
 // Environment: BENCH_PEOPLE (100000), BENCH_RATE (the organization's rate, 5000 a second, so
@@ -26,7 +28,7 @@ const log = (s: string) => process.stderr.write(`[bench load ${loadavg()[0]!.toF
  * The transport alone, in `processes` processes of its own (as the workers are), to a sink in
  * this one: the same pool, 24 in flight each, a message of the same size; the sum of their rates.
  */
-async function baseline(n: number, mode: 'nodemailer' | 'mailer', processes = 1): Promise<number> {
+async function baseline(n: number, mode: 'nodemailer' | 'mailer' | 'template', processes = 1): Promise<number> {
   const sink = await startSmtpSink();
   try {
     const rates = await Promise.all(
@@ -49,10 +51,12 @@ async function baseline(n: number, mode: 'nodemailer' | 'mailer', processes = 1)
 
 const WORKERS = (process.env.BENCH_WORKERS || '1,2').split(',').map(Number).filter((w) => Number.isInteger(w) && w >= 1);
 const n = Math.min(PEOPLE, 20_000);
-log(`baseline: turnout's transport straight to the SMTP server, no database, ${n} messages`);
-const base = await baseline(n, 'mailer');
+log(`baseline: turnout's transport straight to the SMTP server, no database, ${n} messages from one template`);
+const base = await baseline(n, 'template');
 log(`baseline: the same from two processes at once, ${n} messages each`);
-const base2 = await baseline(n, 'mailer', 2);
+const base2 = await baseline(n, 'template', 2);
+log(`baseline: turnout's transport composing each message on its own, ${n} messages`);
+const composedBase = await baseline(n, 'mailer');
 log(`baseline: nodemailer's defaults (Nagle's delay on), ${Math.min(n, 5000)} messages`);
 const plainBase = await baseline(Math.min(n, 5000), 'nodemailer');
 const runs = [];
@@ -95,6 +99,7 @@ console.log(
       rate: RATE,
       baselinePerSecond: Math.round(base),
       baselineTwoProcessesPerSecond: Math.round(base2),
+      baselineComposingEachPerSecond: Math.round(composedBase),
       nodemailerDefaultsPerSecond: Math.round(plainBase),
       runs,
     },
