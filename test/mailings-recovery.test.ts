@@ -73,6 +73,29 @@ for (const target of targets()) {
         assert.equal(sentTo(tag).length, before + 3, 'nobody got it twice');
         assert.deepEqual(new Set((await recipientStates(h, m.id)).map((r) => r.state)), new Set(['sent']));
       });
+
+      it('removes the log of a run killed before its first send, and sends its rows once', async () => {
+        const { m, tag } = await started(4);
+        const db = h.ctx.database.db;
+        // A run of chunk 1 claimed every row, made its log and was killed before any send was recorded.
+        const dead = '1:deadrun00002';
+        const claimedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+        await db.updateTable('mailing_recipients').set({ state: 'sending', claim: dead, claimed_at: claimedAt }).where('mailing_id', '=', m.id).execute();
+        const ackDir = path.join(h.config.dataDir, 'mailing-acks');
+        mkdirSync(ackDir, { recursive: true });
+        const log = path.join(ackDir, '1-deadrun00002.ack');
+        writeFileSync(log, '');
+        // A log of another chunk's run is not this recovery's to remove.
+        const other = path.join(ackDir, '12-otherrun0001.ack');
+        writeFileSync(other, '');
+        await runChunk(deps(), { mailingId: m.id, chunk: 1 });
+        assert.equal(existsSync(log), false, 'the empty log of the dead run is gone');
+        assert.equal(existsSync(other), true, 'another chunk’s log stays');
+        assert.equal(sentTo(tag).length, 4, 'its rows went, once each');
+        await runChunk(deps(), { mailingId: m.id, chunk: 2 });
+        assert.equal(sentTo(tag).length, 4, 'nobody got it twice');
+        assert.deepEqual(new Set((await recipientStates(h, m.id)).map((r) => r.state)), new Set(['sent']));
+      });
     }
   });
 }

@@ -1,4 +1,4 @@
-import { existsSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -63,12 +63,15 @@ export const ackFile = (dir: string, claim: string) => path.join(dir, `${claim.r
  * before its first send, so a run without one has nothing to put back. A settled run's sent
  * rows leave its claim in the same transaction, so no later recovery reads its log again (a log
  * already removed would read as nothing acknowledged, and send those rows twice); the logs go
- * into `settled`, to be removed once the transaction has committed.
+ * into `settled`, to be removed once the transaction has committed. So do the logs of dead runs
+ * that recorded no send (killed before their first): they have nothing to put back (their rows
+ * still `sending` go back as abandoned ones do), and would otherwise stay for good.
  */
 export async function recoverDeadRuns(trx: Transaction<Database>, deps: RecoveryDeps, mailingId: string, chunk: number, run: string, start: Date, settled: string[]): Promise<number> {
   let back = await repo.requeueAbandoned(trx, mailingId, { chunkPrefix: `${chunk}:`, before: new Date(start.getTime() - ABANDONED_MS).toISOString() });
   if (!deps.ackDir) return back;
-  for (const dead of await repo.runsWithSends(trx, mailingId, `${chunk}:`, run)) {
+  const withSends = await repo.runsWithSends(trx, mailingId, `${chunk}:`, run);
+  for (const dead of withSends) {
     const file = ackFile(deps.ackDir, dead);
     // No log: the run ended (its log goes after its last transaction) or was settled already.
     // Its job may still run again (a worker killed before marking it done): nothing to put back.
@@ -78,6 +81,11 @@ export async function recoverDeadRuns(trx: Transaction<Database>, deps: Recovery
     await repo.settleRun(trx, mailingId, dead);
     settled.push(file);
     back += n;
+  }
+  const mine = [run, ...withSends].map((claim) => path.basename(ackFile(deps.ackDir!, claim)));
+  const prefix = path.basename(ackFile(deps.ackDir, `${chunk}:`)).replace(/\.ack$/, '');
+  for (const name of existsSync(deps.ackDir) ? readdirSync(deps.ackDir) : []) {
+    if (name.startsWith(prefix) && name.endsWith('.ack') && !mine.includes(name)) settled.push(path.join(deps.ackDir, name));
   }
   return back;
 }
