@@ -1,4 +1,4 @@
-import { Layout, type Brand, type PageContext } from '../../kits/pages/layout.tsx';
+import { Layout, NoticePage as KitNoticePage, type Brand, type PageContext } from '../../kits/pages/layout.tsx';
 import { shareImagePath, visibleCount, type ShareCard } from '../../kits/pages/share-image.ts';
 import { actionShareMeta, type ShareMeta } from '../../kits/pages/share-meta.ts';
 import '../messages.ts';
@@ -338,25 +338,9 @@ export function HostFormPage(props: { page: PageContext; campaign: PublicCampaig
   );
 }
 
-/** A short page that says what happened and what to do next. */
-export function NoticePage(props: { page: PageContext; title: string; body: string; back?: { href: string; text: string } }): JSX.Element {
-  return (
-    <Layout page={props.page} title={props.title}>
-      <h1 safe>{props.title}</h1>
-      <p role="status" safe>
-        {props.body}
-      </p>
-      {props.back ? (
-        <p>
-          <a href={props.back.href} safe>
-            {props.back.text}
-          </a>
-        </p>
-      ) : (
-        ''
-      )}
-    </Layout>
-  );
+/** A short page that says what happened and what to do next (the kit's notice, its body a status message). */
+export function NoticePage(props: { page: PageContext; title: string; titleLang?: Language; body: string; back?: { href: string; text: string } }): JSX.Element {
+  return KitNoticePage({ page: props.page, title: props.title, titleLang: props.titleLang, body: props.body, status: true, back: props.back ? { href: props.back.href, label: props.back.text } : undefined });
 }
 
 /** The host's email link shows a button: mail scanners open links, and must not confirm anything. */

@@ -1,3 +1,4 @@
+import { localized } from '../../kits/pages/localized.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import '../messages.ts';
 import type { Context } from '../../context.ts';
@@ -296,6 +297,7 @@ export function eventCampaignRoutes(ctx: Context) {
   };
 }
 
-function closedPage(page: ReturnType<typeof pageContext>, campaign: { slug: string; title: string }) {
-  return NoticePage({ page, title: campaign.title, body: page.t('campaign.closed'), back: { href: `/event_campaigns/${campaign.slug}`, text: page.t('campaign.back') } });
+function closedPage(page: ReturnType<typeof pageContext>, campaign: { slug: string; title: string; title_es?: string | null }) {
+  const title = localized(page.lang, campaign.title, campaign.title_es);
+  return NoticePage({ page, title: title.text, titleLang: title.lang, body: page.t('campaign.closed'), back: { href: `/event_campaigns/${campaign.slug}`, text: page.t('campaign.back') } });
 }

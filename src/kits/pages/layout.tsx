@@ -136,12 +136,20 @@ export function ErrorPage(props: { page: PageContext; title: string; body: strin
   );
 }
 
-/** A short message page with an optional way back: closed actions, used or broken links. */
-export function NoticePage(props: { page: PageContext; title: string; body: string; back?: { href: string; label: string } }): JSX.Element {
+/**
+ * A short message page with an optional way back: closed actions, used or broken links. `titleLang`: the title's language
+ * when it is not the page's (an action's title shown in its other version), so that a screen
+ * reader reads it in the right voice. `status`: the body is announced as a status message.
+ */
+export function NoticePage(props: { page: PageContext; title: string; titleLang?: Language; body: string; back?: { href: string; label: string }; status?: boolean }): JSX.Element {
   return (
     <Layout page={props.page} title={props.title}>
-      <h1 safe>{props.title}</h1>
-      <p safe>{props.body}</p>
+      <h1 lang={props.titleLang} safe>
+        {props.title}
+      </h1>
+      <p role={props.status ? 'status' : undefined} safe>
+        {props.body}
+      </p>
       {props.back ? (
         <p>
           <a href={props.back.href} safe>

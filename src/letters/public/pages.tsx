@@ -205,6 +205,6 @@ export function ThanksPage(props: { page: PageContext; campaign: CachedCampaign;
   );
 }
 
-export function MessagePage(props: { page: PageContext; title: string; body: string; back?: string }): JSX.Element {
+export function MessagePage(props: { page: PageContext; title: string; titleLang?: Language; body: string; back?: string }): JSX.Element {
   return NoticePage({ ...props, back: props.back ? { href: props.back, label: props.page.t('letter.back') } : undefined });
 }

@@ -51,7 +51,7 @@ export function letterRoutes(ctx: Context) {
       const page = pageContext(request);
       // The letter in the writer's language, as their form showed it: its locked parts are checked, and its defaults taken, from this version.
       const shown = campaignInLanguage(request.lang, campaign);
-      const closed = () => sendPage(reply, MessagePage({ page, title: shown.title, body: request.t('letter.closed'), back: `/letters/${campaign.slug}` }), 409);
+      const closed = () => sendPage(reply, MessagePage({ page, title: shown.title, titleLang: shown.langs.title, body: request.t('letter.closed'), back: `/letters/${campaign.slug}` }), 409);
       // Closed by its organizer or past its closing time: nothing to check, nothing written.
       if (isCampaignClosed(campaign)) return closed();
       const { person, errors } = validatePerson(body);
