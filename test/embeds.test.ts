@@ -301,6 +301,20 @@ for (const target of targets()) {
       assert.equal(await people('zoe2@example.org'), 0);
     });
 
+    test('the frame names the action in the reader’s version, marking a title in the other language', async () => {
+      const both = (await createPetition(db(), orgId, { title: 'Keep the library open', description: 'Why', petition_text: 'Keep it.', targets: [], goal: null, confirmation_required: false, status: 'open', title_es: 'Que la biblioteca siga abierta' }, nowIso())).slug;
+      const es = await h.app.inject({ url: `/embed/petitions/${both}?lang=es` });
+      assert.equal(es.statusCode, 200);
+      assert.match(es.body, /<h1>Que la biblioteca siga abierta<\/h1>/);
+      const en = await h.app.inject({ url: `/embed/petitions/${both}?lang=en` });
+      assert.match(en.body, /<h1>Keep the library open<\/h1>/);
+      // Only English: the Spanish frame shows it, marked as English, on the form and its thanks.
+      const esForm = await h.app.inject({ url: `/embed/petitions/${slug}?lang=es` });
+      assert.match(esForm.body, /<h1 lang="en">Ban face recognition<\/h1>/);
+      const thanks = await h.app.inject({ url: `/embed/petitions/${slug}/thanks?done=accepted&lang=es` });
+      assert.match(thanks.body, /<a href="[^"]+" target="_blank" rel="noopener" lang="en">Ban face recognition<\/a>/);
+    });
+
     test('the count widget is a small page of its own, framable by the listed origins', async () => {
       petitionCache(h.ctx).forget(slug);
       const res = await h.app.inject({ url: `/embed/petitions/${slug}/count?lang=en` });

@@ -36,6 +36,8 @@ export interface EmbedAction {
   organization_name: string;
   slug: string;
   title: string;
+  /** The title's Spanish version, if it has one: a frame shows the reader's (src/kits/pages/localized.ts). */
+  title_es?: string | null;
   challenge: ChallengeMode;
 }
 

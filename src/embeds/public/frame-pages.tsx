@@ -1,4 +1,5 @@
 import '../messages.ts';
+import type { Language } from '../../i18n/index.ts';
 import { withLang, type PageContext } from '../../kits/pages/layout.tsx';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import { describedBy, ErrorSummary, errorText, SelectField, TextArea, TextField } from '../../kits/pages/form-parts.tsx';
@@ -118,6 +119,8 @@ function Field(props: { page: PageContext; field: FieldDef; values: FrameValues;
 export interface FrameForm {
   page: PageContext;
   title: string;
+  /** The title's language when it is not the page's (the action has no version in the reader's). */
+  titleLang?: Language;
   summary: string[];
   countText: string;
   heading: string;
@@ -143,7 +146,9 @@ export function FrameFormPage(props: FrameForm): JSX.Element {
   const title = order.some((f) => errors[f]) ? `${t('error.summary')}: ${props.title}` : props.title;
   return (
     <FrameLayout page={page} title={title}>
-      <h1 safe>{props.title}</h1>
+      <h1 lang={props.titleLang} safe>
+        {props.title}
+      </h1>
       <>
         {props.summary.map((line) => (
           <p class="targets" safe>
@@ -182,16 +187,18 @@ export function FrameFormPage(props: FrameForm): JSX.Element {
 }
 
 /** A thank-you, a closed action or a refusal, inside the frame. */
-export function FrameMessagePage(props: { page: PageContext; title: string; body: string; link?: { href: string; label: string } }): JSX.Element {
+export function FrameMessagePage(props: { page: PageContext; title: string; titleLang?: Language; body: string; link?: { href: string; label: string; lang?: Language } }): JSX.Element {
   return (
     <FrameLayout page={props.page} title={props.title}>
-      <h1 safe>{props.title}</h1>
+      <h1 lang={props.titleLang} safe>
+        {props.title}
+      </h1>
       <p role="status" safe>
         {props.body}
       </p>
       {props.link ? (
         <p>
-          <a href={props.link.href} target="_blank" rel="noopener" safe>
+          <a href={props.link.href} target="_blank" rel="noopener" lang={props.link.lang} safe>
             {props.link.label}
           </a>
         </p>

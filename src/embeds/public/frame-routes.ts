@@ -7,11 +7,15 @@ import { cleanSource } from '../../kits/pages/referral.ts';
 import { challengeGate } from '../../kits/pages/challenge.ts';
 import type { FieldErrors } from '../../actions/people/validate.ts';
 import type { EmbedAction } from '../kinds.ts';
+import { inLanguage, type InLanguage } from '../../kits/pages/localized.ts';
 import { originCache } from '../origins.ts';
 import { embedKinds } from '../registry.ts';
 import { CountFramePage, FrameFormPage, FrameMessagePage, type FrameValues } from './frame-pages.tsx';
 
 type Slug = { Params: { slug: string }; Querystring: Record<string, unknown> };
+
+/** The action with its title in the reader's version, and the `lang` to mark when it is the other language's. */
+const shown = <A extends EmbedAction>(request: FastifyRequest, action: A): InLanguage<A, 'title'> => inLanguage(request.lang, action, ['title']);
 
 /**
  * The iframe variant, for sites that allow no scripts: `/embed/<type>s/:slug` (the form, posted
@@ -52,18 +56,19 @@ export function embedFrameRoutes(ctx: Context) {
       const base = `/embed/${kind.segment}/:slug`;
       const pageUrl = (slug: string) => `${ctx.config.baseUrl}/${kind.segment}/${slug}`;
 
-      const renderForm = (request: FastifyRequest, reply: FastifyReply, action: EmbedAction, o: { values: FrameValues; errors: FieldErrors; site: string | null; source: string | null; challenge: boolean }) => {
+      const renderForm = (request: FastifyRequest, reply: FastifyReply, action: InLanguage<EmbedAction, 'title'>, o: { values: FrameValues; errors: FieldErrors; site: string | null; source: string | null; challenge: boolean }) => {
         const t = request.t;
         const lang = request.lang;
         const path = `/embed/${kind.segment}/${action.slug}`;
         if (!kind.isOpen(action)) {
-          return sendPage(reply, FrameMessagePage({ page: pageContext(request), title: action.title, body: kind.closedText(action, t), link: { href: pageUrl(action.slug), label: t('embed.open_page') } }), Object.keys(o.errors).length ? 409 : 200);
+          return sendPage(reply, FrameMessagePage({ page: pageContext(request), title: action.title, titleLang: action.langs.title, body: kind.closedText(action, t), link: { href: pageUrl(action.slug), label: t('embed.open_page') } }), Object.keys(o.errors).length ? 409 : 200);
         }
         return sendPage(
           reply,
           FrameFormPage({
             page: { ...pageContext(request), path },
             title: action.title,
+            titleLang: action.langs.title,
             summary: kind.summary(action, t, lang),
             countText: kind.countText(action, t),
             heading: kind.heading(action, t),
@@ -83,21 +88,23 @@ export function embedFrameRoutes(ctx: Context) {
       };
 
       app.get<Slug>(base, async (request, reply) => {
-        const action = await kind.load(ctx, request.params.slug);
-        if (!action) return notFound(request, reply);
+        const found = await kind.load(ctx, request.params.slug);
+        if (!found) return notFound(request, reply);
+        const action = shown(request, found);
         const challenge = kind.isOpen(action) && challengeGate(ctx).active(action.id, action.challenge);
         const listed = await frameHeaders(reply, action.organization_id, challenge);
         return renderForm(request, reply, action, { values: {}, errors: {}, site: siteOf(request.headers.referer, listed), source: cleanSource(request.query.source), challenge });
       });
 
       app.post<Slug & { Body: Record<string, unknown> }>(base, { config: { rateLimit: signLimit } }, async (request, reply) => {
-        const action = await kind.load(ctx, request.params.slug);
-        if (!action) return notFound(request, reply);
+        const found = await kind.load(ctx, request.params.slug);
+        if (!found) return notFound(request, reply);
         const body = request.body && typeof request.body === 'object' ? request.body : {};
         if (isLanguage(body.lang)) {
           request.lang = body.lang;
           request.t = translator(body.lang);
         }
+        const action = shown(request, found);
         const challenge = kind.isOpen(action) && challengeGate(ctx).active(action.id, action.challenge);
         const listed = await frameHeaders(reply, action.organization_id, challenge);
         const site = siteOf(body.site, listed);
@@ -121,18 +128,19 @@ export function embedFrameRoutes(ctx: Context) {
             return renderForm(request, reply, action, { values, errors: outcome.errors, site, source, challenge });
           }
           case 'closed':
-            return sendPage(reply, FrameMessagePage({ page: pageContext(request), title: action.title, body: outcome.message, link: { href: pageUrl(action.slug), label: t('embed.open_page') } }), 409);
+            return sendPage(reply, FrameMessagePage({ page: pageContext(request), title: action.title, titleLang: action.langs.title, body: outcome.message, link: { href: pageUrl(action.slug), label: t('embed.open_page') } }), 409);
           case 'done':
             return reply.redirect(`/embed/${kind.segment}/${action.slug}/thanks?done=${outcome.variant}&lang=${request.lang}`, 303);
         }
       });
 
       app.get<Slug>(`${base}/thanks`, async (request, reply) => {
-        const action = await kind.load(ctx, request.params.slug);
-        if (!action) return notFound(request, reply);
+        const found = await kind.load(ctx, request.params.slug);
+        if (!found) return notFound(request, reply);
+        const action = shown(request, found);
         await frameHeaders(reply, action.organization_id, false);
         const { title, body } = kind.thanks(action, request.t, typeof request.query.done === 'string' ? request.query.done : '');
-        return sendPage(reply, FrameMessagePage({ page: pageContext(request), title, body, link: { href: pageUrl(action.slug), label: action.title } }));
+        return sendPage(reply, FrameMessagePage({ page: pageContext(request), title, body, link: { href: pageUrl(action.slug), label: action.title, lang: action.langs.title } }));
       });
 
       app.get<Slug>(`${base}/count`, async (request, reply) => {
@@ -140,7 +148,7 @@ export function embedFrameRoutes(ctx: Context) {
         if (!action) return notFound(request, reply);
         await frameHeaders(reply, action.organization_id, false);
         reply.header('cache-control', 'no-cache');
-        return sendPage(reply, CountFramePage({ page: pageContext(request), title: action.title, countText: kind.countText(action, request.t), pageUrl: pageUrl(action.slug) }));
+        return sendPage(reply, CountFramePage({ page: pageContext(request), title: shown(request, action).title, countText: kind.countText(action, request.t), pageUrl: pageUrl(action.slug) }));
       });
     }
   };
