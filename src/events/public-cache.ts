@@ -1,4 +1,4 @@
-import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import { SlugReadCache, type PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { EventRow } from './tables.ts';
@@ -61,55 +61,46 @@ export type PublicEvent = Pick<
   partners: { id: string; name: string }[];
 };
 
-/**
- * Public reads of events (see PublicReadCache): the spots left a visitor sees are at most 2 s
- * plus one read old, and the RSVP itself is decided under the event's lock, never from this copy.
- */
-export class EventReadCache extends PublicReadCache<PublicEvent> {
-  constructor(
-    private readonly db: Kysely<Database>,
-    ttlMs = 2000,
-  ) {
-    super(ttlMs);
-  }
+type FoundEvent = NonNullable<Awaited<ReturnType<typeof findEventBySlug>>>;
 
-  protected async load(slug: string): Promise<PublicEvent | 'missing'> {
-    const row = await findEventBySlug(this.db, slug);
-    if (!row) return 'missing';
-    return {
-      id: row.id,
-      organization_id: row.organization_id,
-      slug: row.slug,
-      title: row.title,
-      description: row.description,
-      title_es: row.title_es,
-      description_es: row.description_es,
-      start_at: row.start_at,
-      end_at: row.end_at,
-      timezone: row.timezone,
-      online: row.online,
-      venue: row.online ? null : row.venue,
-      address_public: row.address_public,
-      public_address_lines: !row.online && row.address_public === 1 ? addressLinesOf(row) : [],
-      area_point: row.online ? null : roughPoint(row.latitude, row.longitude),
-      locality: row.locality,
-      region: row.region,
-      postal_code: row.postal_code,
-      country: row.country,
-      capacity: row.capacity,
-      accepted_count: Number(row.accepted_count),
-      waitlist_count: Number(row.waitlist_count),
-      visibility: row.visibility,
-      status: row.status,
-      challenge: row.challenge,
-      organization_name: row.organization_name,
-      brand: await organizationBrand(this.db, row.organization_id),
-      // Only the first word of what the host typed: the host form says it is shown (src/event-campaigns).
-      host_first_name: row.campaign_id && row.host_name ? (row.host_name.trim().split(/\s+/)[0] ?? null) : null,
-      partners: await acceptedPartners(this.db, 'event', row.id),
-    };
-  }
+async function publicEvent(db: Kysely<Database>, row: FoundEvent): Promise<PublicEvent> {
+  return {
+    id: row.id,
+    organization_id: row.organization_id,
+    slug: row.slug,
+    title: row.title,
+    description: row.description,
+    title_es: row.title_es,
+    description_es: row.description_es,
+    start_at: row.start_at,
+    end_at: row.end_at,
+    timezone: row.timezone,
+    online: row.online,
+    venue: row.online ? null : row.venue,
+    address_public: row.address_public,
+    public_address_lines: !row.online && row.address_public === 1 ? addressLinesOf(row) : [],
+    area_point: row.online ? null : roughPoint(row.latitude, row.longitude),
+    locality: row.locality,
+    region: row.region,
+    postal_code: row.postal_code,
+    country: row.country,
+    capacity: row.capacity,
+    accepted_count: Number(row.accepted_count),
+    waitlist_count: Number(row.waitlist_count),
+    visibility: row.visibility,
+    status: row.status,
+    challenge: row.challenge,
+    organization_name: row.organization_name,
+    brand: await organizationBrand(db, row.organization_id),
+    // Only the first word of what the host typed: the host form says it is shown (src/event-campaigns).
+    host_first_name: row.campaign_id && row.host_name ? (row.host_name.trim().split(/\s+/)[0] ?? null) : null,
+    partners: await acceptedPartners(db, 'event', row.id),
+  };
 }
 
-/** The process's event cache, one per context: the pages read it, the console and the API clear it on change. */
-export const eventCache: (ctx: Context) => EventReadCache = onePer((ctx: Context) => new EventReadCache(ctx.database.db));
+/**
+ * Public reads of events, one cache per context (see PublicReadCache): the pages read it, the
+ * console and the API clear it on change. The spots left a visitor sees are at most 2 s plus one
+ * read old, and the RSVP itself is decided under the event's lock, never from this copy.
+ */
+export const eventCache: (ctx: Context) => PublicReadCache<PublicEvent> = onePer((ctx: Context) => new SlugReadCache(ctx.database.db, findEventBySlug, publicEvent));

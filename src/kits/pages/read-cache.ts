@@ -1,4 +1,6 @@
 import { LRUCache } from 'lru-cache';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
 import { CachedPage } from './cached-page.ts';
 
 /**
@@ -53,5 +55,27 @@ export abstract class PublicReadCache<Row extends object> {
   /** Drops a row after it changed, so the next read (in this process) sees the change. */
   forget(slug: string): void {
     this.rows.delete(slug);
+  }
+}
+
+/**
+ * A PublicReadCache of rows that `find` reads by slug (undefined when there is none) and
+ * `toRow` turns into what a visitor may see, reading more if it needs (the brand, the partners):
+ * each capability gives only those two, and the staleness bound above holds for all of them.
+ */
+export class SlugReadCache<Found extends object, Row extends object> extends PublicReadCache<Row> {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly find: (db: Kysely<Database>, slug: string) => Promise<Found | undefined>,
+    private readonly toRow: (db: Kysely<Database>, found: Found) => Row | Promise<Row>,
+    ttlMs = 2000,
+  ) {
+    super(ttlMs);
+  }
+
+  protected async load(slug: string): Promise<Row | 'missing'> {
+    const found = await this.find(this.db, slug);
+    if (!found) return 'missing';
+    return await this.toRow(this.db, found);
   }
 }
