@@ -45,10 +45,15 @@ function svgOpen(id: string, width: number, height: number, title: string, summa
   );
 }
 
-function DataList(props: { id: string; caption: string; head: [string, string]; data: readonly Datum[]; empty: string }): JSX.Element {
+/**
+ * The numbers of a chart as a two-column table (a label, its value as `shown` writes it), for
+ * screen readers and for copying; `empty` stands in for it when there are none. With an `id`, the
+ * table is `${id}-table`.
+ */
+export function DataTable(props: { id?: string; caption: string; head: [string, string]; data: readonly Datum[]; empty: string }): JSX.Element {
   if (props.data.length === 0) return <p safe>{props.empty}</p>;
   return (
-    <table class="stack" id={`${props.id}-table`}>
+    <table class="stack" id={props.id === undefined ? undefined : `${props.id}-table`}>
       <caption class="skip" safe>
         {props.caption}
       </caption>
@@ -100,7 +105,7 @@ export function BarChart(props: { id: string; title: string; data: readonly Datu
       `<text x="${f(labelWidth + w + 6)}" y="${y + 17}">${e(d.shown ?? number(d.value))}</text>`;
   });
   svg += `<line class="axis" x1="${labelWidth}" y1="0" x2="${labelWidth}" y2="${height}"/></svg>`;
-  return <Figure id={props.id} title={props.title} summary={summary} svg={svg} table={<DataList id={props.id} caption={props.title} head={props.head} data={data} empty={props.empty} />} />;
+  return <Figure id={props.id} title={props.title} summary={summary} svg={svg} table={<DataTable id={props.id} caption={props.title} head={props.head} data={data} empty={props.empty} />} />;
 }
 
 /** Columns per day (oldest first), days given as YYYY-MM-DD, with the same numbers in a table. */
@@ -129,6 +134,6 @@ export function DailyChart(props: { id: string; title: string; days: readonly { 
   // The table lists the days that had any, so it stays short; the chart shows every day.
   const data = days.filter((d) => d.value > 0).map((d) => ({ label: d.day, value: d.value }));
   const empty = `None in these ${days.length} days.`;
-  const table = <DataList id={props.id} caption={`${props.title}: the days with any`} head={props.head} data={data} empty={empty} />;
+  const table = <DataTable id={props.id} caption={`${props.title}: the days with any`} head={props.head} data={data} empty={empty} />;
   return <Figure id={props.id} title={props.title} summary={summary} svg={svg} table={data.length > 0 && data.length < days.length ? <>{table}<p class="hint">Every other day: none.</p></> : table} />;
 }

@@ -5,7 +5,7 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { MAP_HEIGHT, MAP_WIDTH } from '../places/us-map.ts';
 import { number } from './format.ts';
-import type { Datum } from './charts.tsx';
+import { DataTable, type Datum } from './charts.tsx';
 
 // A map of the United States shaded by a count per state (a petition's signatures), with the
 // counts in a table beside it. Counts under 10 are written "fewer than 10", in the map's labels
@@ -137,37 +137,7 @@ export function StateMap(props: { id: string; title: string; counts: ReadonlyMap
           {legend}
         </div>
         <div>
-          {all.length === 0 ? (
-            <p>None yet.</p>
-          ) : (
-            <table class="stack">
-              <caption class="skip" safe>
-                {props.title}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col" safe>
-                    {props.head[0]}
-                  </th>
-                  <th scope="col" class="num" safe>
-                    {props.head[1]}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {all.map((d) => (
-                  <tr>
-                    <th scope="row" data-label={props.head[0]} safe>
-                      {d.label}
-                    </th>
-                    <td class="num" data-label={props.head[1]} safe>
-                      {d.shown!}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable caption={props.title} head={props.head} data={all} empty="None yet." />
         </div>
       </div>
     </figure>
