@@ -1,4 +1,5 @@
-import { AdminLayout, type AdminPage } from '../../kits/console/layout.tsx';
+import type { AdminPage } from '../../kits/console/layout.tsx';
+import { ActionPage, Fact } from '../../kits/console/page.tsx';
 import { fullName } from '../../kits/console/list-pages.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
 import { minute, number } from '../../kits/console/format.ts';
@@ -38,17 +39,6 @@ export interface RecurringRow {
 
 const RECURRING_STATUS = { active: 'active', past_due: 'past due', canceled: 'canceled' } as const;
 
-function Fact(props: { label: string; value: string; id?: string }): JSX.Element {
-  return (
-    <>
-      <dt safe>{props.label}</dt>
-      <dd id={props.id} safe>
-        {props.value}
-      </dd>
-    </>
-  );
-}
-
 export function FundraiserDetailPage(props: {
   page: AdminPage;
   fundraiser: FundraisingPage;
@@ -81,36 +71,33 @@ export function FundraiserDetailPage(props: {
   const hasRecurring = f.processor !== 'pledge' || activeCount + pastDue + canceled > 0;
   const filtered = props.gifts ? Object.values(props.gifts.query).some(Boolean) : false;
   return (
-    <AdminLayout page={page} title={f.title}>
-      <p>
-        <a href="/admin/fundraising">Back to fundraising</a>
-      </p>
-      <h1 safe>{f.title}</h1>
-      {f.processor === 'stripe' && !props.stripeReady ? (
-        <p class="notice">Stripe is not set up on this server (STRIPE_SECRET_KEY is not set): this page shows supporters “Online giving is not set up yet”.</p>
-      ) : (
-        ''
-      )}
-      <dl class="facts">
-        <Fact label="Status" value={f.status === 'open' && f.closes_at && f.closes_at <= new Date().toISOString() ? 'closed (its closing time has passed)' : f.status} />
-        {f.closes_at ? <Fact label="Closes by itself (UTC)" value={`${f.closes_at.slice(0, 10)} ${f.closes_at.slice(11, 16)}`} /> : ''}
-        <Fact label="Takes gifts through" value={f.processor === 'actblue' ? `ActBlue (form ${f.actblue_form ?? ''}${f.actblue_refcode ? `, refcode ${f.actblue_refcode}` : ''})` : PROCESSOR_NAMES[f.processor]} />
-        <Fact label="Received" id="received" value={m(t.received_minor)} />
-        <Fact label="Goal" value={f.goal_minor === null ? 'none' : m(f.goal_minor)} />
-        <Fact label="Donors" value={number(t.donors)} />
-        <Fact label="Paid gifts" value={number(t.donations)} />
-        <Fact label="Refunded" value={r.refunds > 0 ? `${m(r.refunded_minor)} (${number(r.refunds)} ${r.refunds === 1 ? 'gift' : 'gifts'})` : 'nothing'} />
-        {r.disputes > 0 ? <Fact label="Disputed (not counted)" value={`${m(r.disputed_minor)} (${number(r.disputes)} ${r.disputes === 1 ? 'gift' : 'gifts'})`} /> : ''}
-        {f.processor === 'pledge' || t.pledged_minor > 0 ? <Fact label="Pledged (promises, not counted)" value={`${m(t.pledged_minor)} by ${number(t.pledgers)} ${t.pledgers === 1 ? 'person' : 'people'}`} /> : ''}
-        {hasRecurring ? <Fact label="Recurring gifts" value={`${number(activeCount)} active, ${number(pastDue)} past due, ${number(canceled)} canceled`} /> : ''}
-        <Fact label="Created (UTC)" value={f.created_at.slice(0, 10)} />
-        <dt>Public page</dt>
-        <dd>
-          <a href={publicPath} safe>
-            {publicPath}
-          </a>
-        </dd>
-      </dl>
+    <ActionPage
+      page={page}
+      title={f.title}
+      back={{ href: '/admin/fundraising', label: 'Back to fundraising' }}
+      notice={
+        f.processor === 'stripe' && !props.stripeReady ? (
+          <p class="notice">Stripe is not set up on this server (STRIPE_SECRET_KEY is not set): this page shows supporters “Online giving is not set up yet”.</p>
+        ) : (
+          ''
+        )
+      }
+      facts={[
+        <Fact label="Status" value={f.status === 'open' && f.closes_at && f.closes_at <= new Date().toISOString() ? 'closed (its closing time has passed)' : f.status} />,
+        f.closes_at ? <Fact label="Closes by itself (UTC)" value={`${f.closes_at.slice(0, 10)} ${f.closes_at.slice(11, 16)}`} /> : '',
+        <Fact label="Takes gifts through" value={f.processor === 'actblue' ? `ActBlue (form ${f.actblue_form ?? ''}${f.actblue_refcode ? `, refcode ${f.actblue_refcode}` : ''})` : PROCESSOR_NAMES[f.processor]} />,
+        <Fact label="Received" id="received" value={m(t.received_minor)} />,
+        <Fact label="Goal" value={f.goal_minor === null ? 'none' : m(f.goal_minor)} />,
+        <Fact label="Donors" value={number(t.donors)} />,
+        <Fact label="Paid gifts" value={number(t.donations)} />,
+        <Fact label="Refunded" value={r.refunds > 0 ? `${m(r.refunded_minor)} (${number(r.refunds)} ${r.refunds === 1 ? 'gift' : 'gifts'})` : 'nothing'} />,
+        r.disputes > 0 ? <Fact label="Disputed (not counted)" value={`${m(r.disputed_minor)} (${number(r.disputes)} ${r.disputes === 1 ? 'gift' : 'gifts'})`} /> : '',
+        f.processor === 'pledge' || t.pledged_minor > 0 ? <Fact label="Pledged (promises, not counted)" value={`${m(t.pledged_minor)} by ${number(t.pledgers)} ${t.pledgers === 1 ? 'person' : 'people'}`} /> : '',
+        hasRecurring ? <Fact label="Recurring gifts" value={`${number(activeCount)} active, ${number(pastDue)} past due, ${number(canceled)} canceled`} /> : '',
+        <Fact label="Created (UTC)" value={f.created_at.slice(0, 10)} />,
+        <Fact label="Public page" link={publicPath} />,
+      ]}
+    >
       {can.manage || can.export ? (
         <div class="actions">
           {can.manage ? (
@@ -174,6 +161,6 @@ export function FundraiserDetailPage(props: {
         ''
       )}
       {props.gifts ? <GiftsSection path={path} list={props.gifts} showPage={false} exportHref={can.export && filtered ? giftLink(`${path}/donations.csv`, props.gifts.query) : undefined} /> : ''}
-    </AdminLayout>
+    </ActionPage>
   );
 }

@@ -1,4 +1,5 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { AdminLayout, ClosesAtInput, Input, Radios, SlugInput, StatusRadios, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
+import { FormPage } from '../../kits/console/page.tsx';
 import { NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
@@ -106,106 +107,80 @@ export function PageFormPage(props: {
   const { page, fundraiser, form, errors } = props;
   const action = fundraiser ? `/admin/fundraising/${fundraiser.id}/edit` : '/admin/fundraising/new';
   const heading = fundraiser ? `Edit: ${fundraiser.title}` : 'New fundraising page';
-  const wrong = Object.values(errors).some(Boolean);
   return (
-    <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
-      <p>{fundraiser ? <a href={`/admin/fundraising/${fundraiser.id}`}>Back to the fundraising page</a> : <a href="/admin/fundraising">Back to fundraising</a>}</p>
-      <h1 safe>{heading}</h1>
-      <ErrorSummary errors={errors} />
-      <form method="post" action={action} novalidate>
-        <CsrfField token={page.csrf} />
-        <Input name="title" label="Title" value={form.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
-        <Input
-          name="slug"
-          label={fundraiser ? 'Web address' : 'Web address (optional)'}
-          value={form.slug}
-          error={errors.slug}
-          hint={
-            fundraiser
-              ? `The end of the page's address, /fundraising/${fundraiser.slug}. Changing it breaks links already shared.`
-              : 'The end of the page’s address, like legal-fund in /fundraising/legal-fund. Leave it empty to make one from the title.'
-          }
-        />
-        <TextArea
-          name="description"
-          label="Description (optional)"
-          value={form.description}
-          error={errors.description}
-          hint="Why people should give, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
-          rows={8}
-        />
-        <SpanishFields
-          fields={[
-            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
-            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 8 },
-          ]}
-        />
-        <Input name="currency" label="Currency" value={form.currency} error={errors.currency} hint="A three-letter code such as USD or EUR. It cannot change once the page has gifts." />
-        <Input name="goal" label="Goal (optional)" value={form.goal} error={errors.goal} inputmode="decimal" hint="An amount, like 5000 or 5000.00. Leave it empty to show no goal." />
-        <TextArea
-          name="amounts"
-          label="Suggested amounts"
-          value={form.amounts}
-          error={errors.amounts}
-          hint="Up to 8 amounts offered as buttons, one per line or separated by commas, like 10, 25, 50, 100."
-          rows={4}
-        />
-        <Input name="minimum" label="Minimum gift" value={form.minimum} error={errors.minimum} inputmode="decimal" hint="The smallest amount a donor may give, like 5." />
-        <Input name="maximum" label="Maximum gift" value={form.maximum} error={errors.maximum} inputmode="decimal" hint="The largest amount a donor may give at once, like 5000." />
-        <Checkbox name="allow_monthly" label="Let donors give every month (Stripe pages)" checked={form.allow_monthly} />
-        <Checkbox name="offer_fee_cover" label="Offer donors to add about 3% to cover card fees (Stripe pages)" checked={form.offer_fee_cover} />
-        <Radios
-          name="processor"
-          legend="How the page takes gifts"
-          value={form.processor}
-          error={errors.processor}
-          options={[
-            ['stripe', 'Stripe: donors pay by card on Stripe’s secure page'],
-            ['actblue', 'ActBlue: the page sends donors to an ActBlue form, and ActBlue’s webhook reports each gift'],
-            ['pledge', 'Pledges: donors promise an amount; no money is taken or counted'],
-          ]}
-        />
-        {props.stripeReady ? (
-          ''
-        ) : (
-          <p class="hint" id="stripe-note">
-            Stripe is not set up on this server (STRIPE_SECRET_KEY is not set): a Stripe page shows supporters “Online giving is not set up yet” instead of its form.
-          </p>
-        )}
-        <Input
-          name="actblue_form"
-          label="ActBlue form name (ActBlue pages)"
-          value={form.actblue_form}
-          error={errors.actblue_form}
-          hint="The end of the form's address on ActBlue: NAME in secure.actblue.com/donate/NAME."
-        />
-        <Input
-          name="actblue_refcode"
-          label="ActBlue refcode (optional)"
-          value={form.actblue_refcode}
-          error={errors.actblue_refcode}
-          hint="Marks this page's gifts when several pages share one ActBlue form."
-        />
-        <Radios
-          name="status"
-          legend="Status"
-          value={form.status}
-          error={errors.status}
-          options={[
-            ['open', 'Open: the page takes gifts'],
-            ['closed', 'Closed: the page shows its totals, without the form'],
-          ]}
-        />
-        <Input
-          name="closes_at"
-          label="Closes by itself at (optional)"
-          value={form.closes_at}
-          error={errors.closes_at}
-          hint="A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. The page then says it is closed and takes no new gifts; a payment already under way still counts. Leave it empty to close it yourself."
-        />
-        <button type="submit">Save fundraising page</button>
-      </form>
-    </AdminLayout>
+    <FormPage
+      page={page}
+      heading={heading}
+      back={fundraiser ? { href: `/admin/fundraising/${fundraiser.id}`, label: 'Back to the fundraising page' } : { href: '/admin/fundraising', label: 'Back to fundraising' }}
+      errors={errors}
+      action={action}
+    >
+      <TitleInput value={form.title} error={errors.title} />
+      <SlugInput value={form.slug} error={errors.slug} noun="page" base="/fundraising" example="legal-fund" current={fundraiser?.slug} />
+      <TextArea
+        name="description"
+        label="Description (optional)"
+        value={form.description}
+        error={errors.description}
+        hint="Why people should give, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
+        rows={8}
+      />
+      <SpanishFields
+        fields={[
+          { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+          { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 8 },
+        ]}
+      />
+      <Input name="currency" label="Currency" value={form.currency} error={errors.currency} hint="A three-letter code such as USD or EUR. It cannot change once the page has gifts." />
+      <Input name="goal" label="Goal (optional)" value={form.goal} error={errors.goal} inputmode="decimal" hint="An amount, like 5000 or 5000.00. Leave it empty to show no goal." />
+      <TextArea
+        name="amounts"
+        label="Suggested amounts"
+        value={form.amounts}
+        error={errors.amounts}
+        hint="Up to 8 amounts offered as buttons, one per line or separated by commas, like 10, 25, 50, 100."
+        rows={4}
+      />
+      <Input name="minimum" label="Minimum gift" value={form.minimum} error={errors.minimum} inputmode="decimal" hint="The smallest amount a donor may give, like 5." />
+      <Input name="maximum" label="Maximum gift" value={form.maximum} error={errors.maximum} inputmode="decimal" hint="The largest amount a donor may give at once, like 5000." />
+      <Checkbox name="allow_monthly" label="Let donors give every month (Stripe pages)" checked={form.allow_monthly} />
+      <Checkbox name="offer_fee_cover" label="Offer donors to add about 3% to cover card fees (Stripe pages)" checked={form.offer_fee_cover} />
+      <Radios
+        name="processor"
+        legend="How the page takes gifts"
+        value={form.processor}
+        error={errors.processor}
+        options={[
+          ['stripe', 'Stripe: donors pay by card on Stripe’s secure page'],
+          ['actblue', 'ActBlue: the page sends donors to an ActBlue form, and ActBlue’s webhook reports each gift'],
+          ['pledge', 'Pledges: donors promise an amount; no money is taken or counted'],
+        ]}
+      />
+      {props.stripeReady ? (
+        ''
+      ) : (
+        <p class="hint" id="stripe-note">
+          Stripe is not set up on this server (STRIPE_SECRET_KEY is not set): a Stripe page shows supporters “Online giving is not set up yet” instead of its form.
+        </p>
+      )}
+      <Input
+        name="actblue_form"
+        label="ActBlue form name (ActBlue pages)"
+        value={form.actblue_form}
+        error={errors.actblue_form}
+        hint="The end of the form's address on ActBlue: NAME in secure.actblue.com/donate/NAME."
+      />
+      <Input
+        name="actblue_refcode"
+        label="ActBlue refcode (optional)"
+        value={form.actblue_refcode}
+        error={errors.actblue_refcode}
+        hint="Marks this page's gifts when several pages share one ActBlue form."
+      />
+      <StatusRadios value={form.status} error={errors.status} open="the page takes gifts" closed="the page shows its totals, without the form" />
+      <ClosesAtInput value={form.closes_at} error={errors.closes_at} then="The page then says it is closed and takes no new gifts; a payment already under way still counts." />
+      <button type="submit">Save fundraising page</button>
+    </FormPage>
   );
 }
 

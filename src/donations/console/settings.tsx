@@ -4,8 +4,8 @@ import { audit } from '../../accounts/service.ts';
 import { hashPassword } from '../../accounts/passwords.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
+import { Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { adminPage, FormPage, sendAdmin } from '../../kits/console/page.tsx';
 import { findSettings, saveSettings } from '../repository.ts';
 
 // `/admin/fundraising/settings`: the receipts' tax wording and the ActBlue webhook's HTTP Basic
@@ -32,59 +32,50 @@ function SettingsPage(props: {
   webhookUrl: string;
 }): JSX.Element {
   const { page, form, errors } = props;
-  const wrong = Object.values(errors).some(Boolean);
   return (
-    <AdminLayout page={page} title={wrong ? 'Error: Fundraising settings' : 'Fundraising settings'}>
+    <FormPage page={page} heading="Fundraising settings" back={{ href: '/admin/fundraising', label: 'Back to fundraising' }} errors={errors} action="/admin/fundraising/settings">
+      <h2>Receipts</h2>
+      <TextArea
+        name="tax_wording"
+        label="Tax wording (optional)"
+        value={form.tax_wording}
+        error={errors.tax_wording}
+        hint="Printed at the end of every receipt for a gift (not on notes of pledges), as you write it, like “No goods or services were provided in exchange for this contribution.” Up to 2,000 characters."
+        rows={5}
+      />
+      <h2>ActBlue webhook</h2>
       <p>
-        <a href="/admin/fundraising">Back to fundraising</a>
+        In ActBlue, add a webhook of type “ActBlue Default” with this address, and the username and password below as its HTTP Basic credentials. Each contribution
+        is then recorded here.
       </p>
-      <h1>Fundraising settings</h1>
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/admin/fundraising/settings" novalidate>
-        <CsrfField token={page.csrf} />
-        <h2>Receipts</h2>
-        <TextArea
-          name="tax_wording"
-          label="Tax wording (optional)"
-          value={form.tax_wording}
-          error={errors.tax_wording}
-          hint="Printed at the end of every receipt for a gift (not on notes of pledges), as you write it, like “No goods or services were provided in exchange for this contribution.” Up to 2,000 characters."
-          rows={5}
-        />
-        <h2>ActBlue webhook</h2>
-        <p>
-          In ActBlue, add a webhook of type “ActBlue Default” with this address, and the username and password below as its HTTP Basic credentials. Each contribution
-          is then recorded here.
-        </p>
-        <p>
-          <code id="webhook-url" safe>
-            {props.webhookUrl}
-          </code>
-        </p>
-        <Input name="actblue_username" label="Username" value={form.actblue_username} error={errors.actblue_username} autocomplete="off" hint="Up to 100 characters, without a colon." />
-        <Input
-          name="actblue_password"
-          type="password"
-          label={props.passwordSet ? 'New password (optional)' : 'Password'}
-          error={errors.actblue_password}
-          autocomplete="new-password"
-          hint={
-            props.passwordSet
-              ? 'A password is set and is not shown again. Type a new one only to replace it: at least 16 characters.'
-              : 'At least 16 characters. It is stored hashed and never shown again: type it into ActBlue before you leave this page.'
-          }
-        />
-        {props.passwordSet ? (
-          <div class="checkbox">
-            <input type="checkbox" id="remove_actblue" name="remove_actblue" value="yes" />
-            <label for="remove_actblue">Remove the ActBlue credentials: the webhook then refuses every contribution</label>
-          </div>
-        ) : (
-          ''
-        )}
-        <button type="submit">Save settings</button>
-      </form>
-    </AdminLayout>
+      <p>
+        <code id="webhook-url" safe>
+          {props.webhookUrl}
+        </code>
+      </p>
+      <Input name="actblue_username" label="Username" value={form.actblue_username} error={errors.actblue_username} autocomplete="off" hint="Up to 100 characters, without a colon." />
+      <Input
+        name="actblue_password"
+        type="password"
+        label={props.passwordSet ? 'New password (optional)' : 'Password'}
+        error={errors.actblue_password}
+        autocomplete="new-password"
+        hint={
+          props.passwordSet
+            ? 'A password is set and is not shown again. Type a new one only to replace it: at least 16 characters.'
+            : 'At least 16 characters. It is stored hashed and never shown again: type it into ActBlue before you leave this page.'
+        }
+      />
+      {props.passwordSet ? (
+        <div class="checkbox">
+          <input type="checkbox" id="remove_actblue" name="remove_actblue" value="yes" />
+          <label for="remove_actblue">Remove the ActBlue credentials: the webhook then refuses every contribution</label>
+        </div>
+      ) : (
+        ''
+      )}
+      <button type="submit">Save settings</button>
+    </FormPage>
   );
 }
 

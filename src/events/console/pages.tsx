@@ -1,4 +1,5 @@
 import { AdminLayout, CsrfField, type AdminPage } from '../../kits/console/layout.tsx';
+import { ActionPage, Fact } from '../../kits/console/page.tsx';
 import { ListPage, NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { number } from '../../kits/console/format.ts';
 import type { EventRow } from '../tables.ts';
@@ -64,18 +65,15 @@ export function EventDetailPage(props: {
   const publicPath = `/events/${e.slug}`;
   const open = e.status !== 'cancelled';
   return (
-    <AdminLayout page={page} title={e.title}>
-      <p>
-        <a href="/admin/events">Back to events</a>
-      </p>
-      <h1 safe>{e.title}</h1>
-      <dl class="facts">
-        <dt>Status</dt>
-        <dd safe>{`${STATUS_TEXT[e.status]}${statusVisibility(e)}`}</dd>
-        <dt>When</dt>
-        <dd safe>{eventWhen(e, 'en')}</dd>
-        <dt>Where</dt>
-        {e.online ? (
+    <ActionPage
+      page={page}
+      title={e.title}
+      back={{ href: '/admin/events', label: 'Back to events' }}
+      facts={[
+        <Fact label="Status" value={`${STATUS_TEXT[e.status]}${statusVisibility(e)}`} />,
+        <Fact label="When" value={eventWhen(e, 'en')} />,
+        <dt>Where</dt>,
+        e.online ? (
           <dd>
             <span>Online: </span>
             <span safe>{e.join_url ?? ''}</span>
@@ -89,31 +87,18 @@ export function EventDetailPage(props: {
               </>
             ))}
           </dd>
-        )}
-        <dt>Going</dt>
-        <dd id="going" safe>
-          {goingText(e)}
-        </dd>
-        <dt>Waitlist</dt>
-        <dd id="waitlist" safe>
-          {number(e.waitlist_count)}
-        </dd>
-        <dt>Checked in</dt>
-        <dd id="attended" safe>
-          {number(e.attended_count)}
-        </dd>
-        <dt>Public page</dt>
-        {/* A pending or rejected event has no public page yet (its link is a 404): its address is shown, not linked. */}
-        {e.status === 'pending' || e.status === 'rejected' ? (
-          <dd safe>{`${publicPath} (${e.status === 'pending' ? 'once approved' : 'not published'})`}</dd>
+        ),
+        <Fact label="Going" id="going" value={goingText(e)} />,
+        <Fact label="Waitlist" id="waitlist" value={number(e.waitlist_count)} />,
+        <Fact label="Checked in" id="attended" value={number(e.attended_count)} />,
+        // A pending or rejected event has no public page yet (its link is a 404): its address is shown, not linked.
+        e.status === 'pending' || e.status === 'rejected' ? (
+          <Fact label="Public page" value={`${publicPath} (${e.status === 'pending' ? 'once approved' : 'not published'})`} />
         ) : (
-          <dd>
-            <a href={publicPath} safe>
-              {publicPath}
-            </a>
-          </dd>
-        )}
-      </dl>
+          <Fact label="Public page" link={publicPath} />
+        ),
+      ]}
+    >
       {can.manage && open ? (
         <div class="actions">
           <p>
@@ -173,7 +158,7 @@ export function EventDetailPage(props: {
       ) : (
         ''
       )}
-    </AdminLayout>
+    </ActionPage>
   );
 }
 

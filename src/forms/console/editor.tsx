@@ -1,4 +1,5 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, Radios, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { Input, Radios, SlugInput, StatusRadios, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
+import { FormPage } from '../../kits/console/page.tsx';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
 import { KIND_LABELS, QUESTION_KINDS, QUESTION_LIMITS, type Question, type QuestionInput } from '../questions.ts';
 
@@ -183,54 +184,41 @@ export function FormEditorPage(props: { page: AdminPage; form?: { id: string; ti
   const { page, form, editor, errors } = props;
   const action = form ? `/admin/forms/${form.id}/edit` : '/admin/forms/new';
   const heading = form ? `Edit: ${form.title}` : 'New form';
-  const wrong = Object.values(errors).some(Boolean);
   return (
-    <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
-      <p>{form ? <a href={`/admin/forms/${form.id}`}>Back to the form</a> : <a href="/admin/forms">Back to forms</a>}</p>
-      <h1 safe>{heading}</h1>
-      <ErrorSummary errors={errors} />
-      <form method="post" action={action} novalidate>
-        <CsrfField token={page.csrf} />
-        <Input name="title" label="Title" value={editor.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
-        <Input
-          name="slug"
-          label={form ? 'Web address' : 'Web address (optional)'}
-          value={editor.slug}
-          error={errors.slug}
-          hint={form ? `The end of the form's address, /forms/${form.slug}. Changing it breaks links already shared.` : 'The end of the form’s address, like volunteer in /forms/volunteer. Leave it empty to make one from the title.'}
-        />
-        <TextArea name="description" label="Description (optional)" value={editor.description} error={errors.description} hint="Shown above the questions, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org)." rows={6} />
-        <SpanishFields
-          fields={[
-            { name: 'title_es', label: 'Title', value: editor.title_es, error: errors.title_es },
-            { name: 'description_es', label: 'Description', value: editor.description_es, error: errors.description_es, rows: 6 },
-          ]}
-        />
-        <Radios name="status" legend="Status" value={editor.status} error={errors.status} options={[['open', 'Open: people can fill it in'], ['closed', 'Closed: the page says so, without the form']]} />
-        <Radios
-          name="challenge"
-          legend="Proof-of-work challenge"
-          value={editor.challenge}
-          error={errors.challenge}
-          options={[
-            ['automatic', 'Automatic: on while a surge looks automated (recommended)'],
-            ['always', 'Always: every browser does a few seconds of work before it sends'],
-            ['off', 'Off'],
-          ]}
-        />
-        <h2>Questions</h2>
-        <p class="hint" safe>{`Every form asks first and last name, email and ZIP code. Add your questions below; a form has up to ${QUESTION_LIMITS.questions}.`}</p>
-        {errors.questions ? <p class="error-message" id="questions" safe>{errors.questions}</p> : ''}
-        {editor.rows.map((row, i) => (
-          <QuestionRowFields i={i} row={row} errors={errors} />
-        ))}
-        <button type="submit" name="intent" value="save">
-          Save form
-        </button>{' '}
-        <button type="submit" name="intent" value="add" class="secondary">
-          Save and add more questions
-        </button>
-      </form>
-    </AdminLayout>
+    <FormPage page={page} heading={heading} back={form ? { href: `/admin/forms/${form.id}`, label: 'Back to the form' } : { href: '/admin/forms', label: 'Back to forms' }} errors={errors} action={action}>
+      <TitleInput value={editor.title} error={errors.title} />
+      <SlugInput value={editor.slug} error={errors.slug} noun="form" base="/forms" example="volunteer" current={form?.slug} />
+      <TextArea name="description" label="Description (optional)" value={editor.description} error={errors.description} hint="Shown above the questions, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org)." rows={6} />
+      <SpanishFields
+        fields={[
+          { name: 'title_es', label: 'Title', value: editor.title_es, error: errors.title_es },
+          { name: 'description_es', label: 'Description', value: editor.description_es, error: errors.description_es, rows: 6 },
+        ]}
+      />
+      <StatusRadios value={editor.status} error={errors.status} open="people can fill it in" closed="the page says so, without the form" />
+      <Radios
+        name="challenge"
+        legend="Proof-of-work challenge"
+        value={editor.challenge}
+        error={errors.challenge}
+        options={[
+          ['automatic', 'Automatic: on while a surge looks automated (recommended)'],
+          ['always', 'Always: every browser does a few seconds of work before it sends'],
+          ['off', 'Off'],
+        ]}
+      />
+      <h2>Questions</h2>
+      <p class="hint" safe>{`Every form asks first and last name, email and ZIP code. Add your questions below; a form has up to ${QUESTION_LIMITS.questions}.`}</p>
+      {errors.questions ? <p class="error-message" id="questions" safe>{errors.questions}</p> : ''}
+      {editor.rows.map((row, i) => (
+        <QuestionRowFields i={i} row={row} errors={errors} />
+      ))}
+      <button type="submit" name="intent" value="save">
+        Save form
+      </button>{' '}
+      <button type="submit" name="intent" value="add" class="secondary">
+        Save and add more questions
+      </button>
+    </FormPage>
   );
 }

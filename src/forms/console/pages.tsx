@@ -1,5 +1,6 @@
 import { escapeHtml } from '@kitajs/html';
-import { AdminLayout, CsrfField, type AdminPage } from '../../kits/console/layout.tsx';
+import type { AdminPage } from '../../kits/console/layout.tsx';
+import { ActionPage, Fact, OpenCloseButton } from '../../kits/console/page.tsx';
 import { ListPage, NotFoundPage, PeopleList, personColumns, searchLink } from '../../kits/console/list-pages.tsx';
 import { minute, number } from '../../kits/console/format.ts';
 import { DataTable } from '../../kits/console/table.tsx';
@@ -53,38 +54,21 @@ export function FormDetailPage(props: {
   const { page, form: f, can } = props;
   const publicPath = `/forms/${f.slug}`;
   return (
-    <AdminLayout page={page} title={f.title}>
-      <p>
-        <a href="/admin/forms">Back to forms</a>
-      </p>
-      <h1 safe>{f.title}</h1>
-      <dl class="facts">
-        <dt>Status</dt>
-        <dd>{f.status === 'open' ? 'open' : 'closed'}</dd>
-        <dt>Submissions</dt>
-        <dd id="count" safe>
-          {number(f.submission_count)}
-        </dd>
-        <dt>Created (UTC)</dt>
-        <dd safe>{f.created_at.slice(0, 10)}</dd>
-        <dt>Proof-of-work challenge</dt>
-        <dd safe>{f.challenge}</dd>
-        <dt>Public page</dt>
-        <dd>
-          <a href={publicPath} safe>
-            {publicPath}
-          </a>
-        </dd>
-      </dl>
+    <ActionPage
+      page={page}
+      title={f.title}
+      back={{ href: '/admin/forms', label: 'Back to forms' }}
+      facts={[
+        <Fact label="Status" value={f.status === 'open' ? 'open' : 'closed'} />,
+        <Fact label="Submissions" id="count" value={number(f.submission_count)} />,
+        <Fact label="Created (UTC)" value={f.created_at.slice(0, 10)} />,
+        <Fact label="Proof-of-work challenge" value={f.challenge} />,
+        <Fact label="Public page" link={publicPath} />,
+      ]}
+    >
       {can.manage ? (
         <div class="actions">
-          <a href={`/admin/forms/${f.id}/edit`}>Edit the form</a>{' '}
-          <form method="post" action={`/admin/forms/${f.id}/${f.status === 'open' ? 'close' : 'open'}`} class="inline">
-            <CsrfField token={page.csrf} />
-            <button type="submit" class="secondary">
-              {f.status === 'open' ? 'Close the form' : 'Open the form'}
-            </button>
-          </form>
+          <a href={`/admin/forms/${f.id}/edit`}>Edit the form</a> <OpenCloseButton csrf={page.csrf} path={`/admin/forms/${f.id}`} open={f.status === 'open'} noun="form" />
         </div>
       ) : (
         ''
@@ -110,7 +94,7 @@ export function FormDetailPage(props: {
         ]}
       />
       {props.submissions ? <SubmissionTable formId={f.id} questions={f.questions} {...props.submissions} /> : ''}
-    </AdminLayout>
+    </ActionPage>
   );
 }
 

@@ -182,6 +182,61 @@ export function TextArea(props: { name: string; label: string; value: string; hi
   );
 }
 
+/** An action's title field: the heading of its public page. */
+export function TitleInput(props: { value: string; error?: string }): JSX.Element {
+  return <Input name="title" label="Title" value={props.value} error={props.error} hint="Up to 200 characters, shown as the page's heading." required />;
+}
+
+/**
+ * An action's web address, the end of `base`/…: for a new action optional (made from the title
+ * when empty), `example` showing the way; for a saved one (`current`), a warning that changing it
+ * breaks shared links.
+ */
+export function SlugInput(props: { value: string; error?: string; noun: string; base: string; example: string; current?: string }): JSX.Element {
+  return (
+    <Input
+      name="slug"
+      label={props.current === undefined ? 'Web address (optional)' : 'Web address'}
+      value={props.value}
+      error={props.error}
+      hint={
+        props.current === undefined
+          ? `The end of the ${props.noun}’s address, like ${props.example} in ${props.base}/${props.example}. Leave it empty to make one from the title.`
+          : `The end of the ${props.noun}'s address, ${props.base}/${props.current}. Changing it breaks links already shared.`
+      }
+    />
+  );
+}
+
+/** An action's status: open (`open` says what supporters can do) or closed (`closed`, what its page shows). */
+export function StatusRadios(props: { value: string; error?: string; open: string; closed: string }): JSX.Element {
+  return (
+    <Radios
+      name="status"
+      legend="Status"
+      value={props.value}
+      error={props.error}
+      options={[
+        ['open', `Open: ${props.open}`],
+        ['closed', `Closed: ${props.closed}`],
+      ]}
+    />
+  );
+}
+
+/** When an action closes by itself, a day or a day and a time in UTC; `then` says what its page does once closed. */
+export function ClosesAtInput(props: { value: string; error?: string; then: string }): JSX.Element {
+  return (
+    <Input
+      name="closes_at"
+      label="Closes by itself at (optional)"
+      value={props.value}
+      error={props.error}
+      hint={`A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. ${props.then} Leave it empty to close it yourself.`}
+    />
+  );
+}
+
 export function ErrorSummary(props: { errors: Record<string, string | undefined> }): JSX.Element {
   const wrong = Object.entries(props.errors).filter((e): e is [string, string] => Boolean(e[1]));
   if (wrong.length === 0) return '';

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../context.ts';
 import { audit } from '../../accounts/service.ts';
 import { nowIso } from '../../util/ids.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
-import { adminPage, sendAdmin } from '../../kits/console/page.tsx';
+import { Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { adminPage, FormPage, sendAdmin } from '../../kits/console/page.tsx';
 import { checkSettings, type SettingsErrors, type SettingsInput } from '../fields.ts';
 import { DEFAULT_SETTINGS } from '../service.ts';
 import { findSettings, saveSettings } from '../repository.ts';
@@ -18,42 +18,41 @@ type Form = Record<Exclude<keyof SettingsInput, 'click_counting'>, string> & { c
 
 function SettingsPage(props: { page: AdminPage; form: Form; errors: SettingsErrors; webhooks: { ses: string; postmark: string } }): JSX.Element {
   const { page, form, errors } = props;
-  const wrong = Object.values(errors).some(Boolean);
   return (
-    <AdminLayout page={page} title={wrong ? 'Error: Mailing settings' : 'Mailing settings'}>
-      <p>
-        <a href="/admin/mailings">Back to mailings</a>
-      </p>
-      <h1>Mailing settings</h1>
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/admin/mailings/settings" novalidate>
-        <CsrfField token={page.csrf} />
-        <Input name="sender_name" label="Sender name" value={form.sender_name} error={errors.sender_name} hint="Shown as who the email is from." />
-        <Input name="reply_to" label="Reply-to address" type="email" value={form.reply_to} error={errors.reply_to} hint="Where replies go. Emails are sent from the instance’s address (MAIL_FROM)." />
-        <TextArea name="postal_address" label="Postal address" value={form.postal_address} error={errors.postal_address} rows={3} hint="Printed at the foot of every mailing, as the law asks." />
-        <TimeZoneSelect name="timezone" label="Time zone" value={form.timezone} error={errors.timezone} hint="Scheduled times are typed on its clock." />
-        <h2>Pace of your mail provider</h2>
-        <Input name="rate_per_second" label="Messages a second" value={form.rate_per_second} error={errors.rate_per_second} inputmode="numeric" hint="Your SMTP provider’s sending rate (Amazon SES starts at 14)." />
-        <Input name="daily_cap" label="Messages a day, at most" value={form.daily_cap} error={errors.daily_cap} inputmode="numeric" hint="Counted per UTC day; a mailing over it goes on the next day." />
-        <h2>Clicks</h2>
-        <div class="checkbox">
-          <input type="checkbox" id="click_counting" name="click_counting" value="yes" checked={form.click_counting} />
-          <label for="click_counting">Count clicks on links, per link and mailing (never per person). Off, links go straight to their address.</label>
-        </div>
-        <p class="hint">Opens are never recorded: turnout sends no tracking pixels.</p>
-        <button type="submit">Save settings</button>
-      </form>
-      <h2>Delivery reports</h2>
-      <p>Bounces come back to a return path naming each message. For a provider’s events, give it one of these addresses:</p>
-      <ul>
-        <li>
-          Amazon SES (an SNS topic with an HTTPS subscription): <code safe>{props.webhooks.ses}</code>
-        </li>
-        <li>
-          Postmark (bounce and spam complaint webhooks): <code safe>{props.webhooks.postmark}</code>
-        </li>
-      </ul>
-    </AdminLayout>
+    <FormPage
+      page={page}
+      heading="Mailing settings"
+      back={{ href: '/admin/mailings', label: 'Back to mailings' }}
+      errors={errors}
+      action="/admin/mailings/settings"
+      after={[
+        <h2>Delivery reports</h2>,
+        <p>Bounces come back to a return path naming each message. For a provider’s events, give it one of these addresses:</p>,
+        <ul>
+          <li>
+            Amazon SES (an SNS topic with an HTTPS subscription): <code safe>{props.webhooks.ses}</code>
+          </li>
+          <li>
+            Postmark (bounce and spam complaint webhooks): <code safe>{props.webhooks.postmark}</code>
+          </li>
+        </ul>,
+      ]}
+    >
+      <Input name="sender_name" label="Sender name" value={form.sender_name} error={errors.sender_name} hint="Shown as who the email is from." />
+      <Input name="reply_to" label="Reply-to address" type="email" value={form.reply_to} error={errors.reply_to} hint="Where replies go. Emails are sent from the instance’s address (MAIL_FROM)." />
+      <TextArea name="postal_address" label="Postal address" value={form.postal_address} error={errors.postal_address} rows={3} hint="Printed at the foot of every mailing, as the law asks." />
+      <TimeZoneSelect name="timezone" label="Time zone" value={form.timezone} error={errors.timezone} hint="Scheduled times are typed on its clock." />
+      <h2>Pace of your mail provider</h2>
+      <Input name="rate_per_second" label="Messages a second" value={form.rate_per_second} error={errors.rate_per_second} inputmode="numeric" hint="Your SMTP provider’s sending rate (Amazon SES starts at 14)." />
+      <Input name="daily_cap" label="Messages a day, at most" value={form.daily_cap} error={errors.daily_cap} inputmode="numeric" hint="Counted per UTC day; a mailing over it goes on the next day." />
+      <h2>Clicks</h2>
+      <div class="checkbox">
+        <input type="checkbox" id="click_counting" name="click_counting" value="yes" checked={form.click_counting} />
+        <label for="click_counting">Count clicks on links, per link and mailing (never per person). Off, links go straight to their address.</label>
+      </div>
+      <p class="hint">Opens are never recorded: turnout sends no tracking pixels.</p>
+      <button type="submit">Save settings</button>
+    </FormPage>
   );
 }
 

@@ -1,4 +1,5 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { ClosesAtInput, Input, SlugInput, StatusRadios, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
+import { ActionPage, Fact, FormPage, OpenCloseButton } from '../../kits/console/page.tsx';
 import { ListPage, NotFoundPage, PeopleList, personColumns, searchLink } from '../../kits/console/list-pages.tsx';
 import { minute, number } from '../../kits/console/format.ts';
 import { currentGoal } from '../goal.ts';
@@ -100,105 +101,65 @@ export function PetitionFormPage(props: {
   const heading = petition ? `Edit: ${petition.title}` : 'New petition';
   const wrong = Object.values(errors).some(Boolean);
   return (
-    <AdminLayout page={page} title={wrong ? `Error: ${heading}` : heading}>
-      {petition ? (
-        <p>
-          <a href={`/admin/petitions/${petition.id}`}>Back to the petition</a>
-        </p>
-      ) : (
-        <p>
-          <a href="/admin/petitions">Back to petitions</a>
-        </p>
-      )}
-      <h1 safe>{heading}</h1>
-      <ErrorSummary errors={errors} />
-      {props.preview && !wrong ? (
-        <section aria-labelledby="preview-heading">
-          <h2 id="preview-heading">Preview of the petition text</h2>
-          <p class="hint">Nothing is saved until you choose “Save petition”.</p>
-          <TextPreview markdown={form.petition_text} />
-        </section>
-      ) : (
-        ''
-      )}
-      <form method="post" action={action} novalidate>
-        <CsrfField token={page.csrf} />
-        <Input name="title" label="Title" value={form.title} error={errors.title} hint="Up to 200 characters, shown as the page's heading." required />
-        <Input
-          name="slug"
-          label={petition ? 'Web address' : 'Web address (optional)'}
-          value={form.slug}
-          error={errors.slug}
-          hint={
-            petition
-              ? `The end of the petition's address, /petitions/${petition.slug}. Changing it breaks links already shared.`
-              : 'The end of the petition’s address, like stop-face-surveillance in /petitions/stop-face-surveillance. Leave it empty to make one from the title.'
-          }
-        />
-        <TextArea name="description" label="Description (optional)" value={form.description} error={errors.description} hint="A short introduction shown above the petition text." rows={3} />
-        <TextArea
-          name="petition_text"
-          label="Petition text"
-          value={form.petition_text}
-          error={errors.petition_text}
-          hint="What signers ask for, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
-          rows={12}
-        />
-        <SpanishFields
-          fields={[
-            { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
-            { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 3 },
-            { name: 'petition_text_es', label: 'Petition text', value: form.petition_text_es, error: errors.petition_text_es, rows: 12 },
-          ]}
-        />
-        <TextArea name="targets" label="Targets (optional)" value={form.targets} error={errors.targets} hint="Who the petition is addressed to, one per line." rows={3} />
-        <Input
-          name="goal"
-          label="Goal (optional)"
-          value={form.goal}
-          error={errors.goal}
-          inputmode="numeric"
-          hint="A whole number of signatures, like 1000. Leave it empty and the goal grows with the count."
-        />
-        <div class="checkbox">
-          <input type="checkbox" id="confirmation_required" name="confirmation_required" value="yes" checked={form.confirmation_required} />
-          <label for="confirmation_required">Ask signers to confirm their email address before their signature counts</label>
-        </div>
-        <div class={errors.status ? 'field has-error' : 'field'}>
-          <fieldset aria-describedby={errors.status ? 'status-error' : undefined}>
-            <legend>Status</legend>
-            {errors.status ? (
-              <span class="error-message" id="status-error" safe>
-                {errors.status}
-              </span>
-            ) : (
-              ''
-            )}
-            <div class="checkbox">
-              <input type="radio" id="status" name="status" value="open" checked={form.status === 'open'} />
-              <label for="status">Open: people can sign</label>
-            </div>
-            <div class="checkbox">
-              <input type="radio" id="status-closed" name="status" value="closed" checked={form.status === 'closed'} />
-              <label for="status-closed">Closed: the page shows the petition and its count, without the form</label>
-            </div>
-          </fieldset>
-        </div>
-        <Input
-          name="closes_at"
-          label="Closes by itself at (optional)"
-          value={form.closes_at}
-          error={errors.closes_at}
-          hint="A day, like 2026-06-30 (closing at the end of that day), or a day and a time in UTC, like 2026-06-30T17:00. The page then says it is closed, without the form. Leave it empty to close it yourself."
-        />
-        <button type="submit" name="intent" value="save">
-          Save petition
-        </button>{' '}
-        <button type="submit" name="intent" value="preview" class="secondary">
-          Preview the text
-        </button>
-      </form>
-    </AdminLayout>
+    <FormPage
+      page={page}
+      heading={heading}
+      back={petition ? { href: `/admin/petitions/${petition.id}`, label: 'Back to the petition' } : { href: '/admin/petitions', label: 'Back to petitions' }}
+      errors={errors}
+      action={action}
+      // Shown only when nothing is wrong, so never beside the errors' summary.
+      intro={
+        props.preview && !wrong ? (
+          <section aria-labelledby="preview-heading">
+            <h2 id="preview-heading">Preview of the petition text</h2>
+            <p class="hint">Nothing is saved until you choose “Save petition”.</p>
+            <TextPreview markdown={form.petition_text} />
+          </section>
+        ) : (
+          ''
+        )
+      }
+    >
+      <TitleInput value={form.title} error={errors.title} />
+      <SlugInput value={form.slug} error={errors.slug} noun="petition" base="/petitions" example="stop-face-surveillance" current={petition?.slug} />
+      <TextArea name="description" label="Description (optional)" value={form.description} error={errors.description} hint="A short introduction shown above the petition text." rows={3} />
+      <TextArea
+        name="petition_text"
+        label="Petition text"
+        value={form.petition_text}
+        error={errors.petition_text}
+        hint="What signers ask for, in Markdown: a blank line between paragraphs, **bold**, *italic*, - lists, [links](https://example.org). HTML is shown as text."
+        rows={12}
+      />
+      <SpanishFields
+        fields={[
+          { name: 'title_es', label: 'Title', value: form.title_es, error: errors.title_es },
+          { name: 'description_es', label: 'Description', value: form.description_es, error: errors.description_es, rows: 3 },
+          { name: 'petition_text_es', label: 'Petition text', value: form.petition_text_es, error: errors.petition_text_es, rows: 12 },
+        ]}
+      />
+      <TextArea name="targets" label="Targets (optional)" value={form.targets} error={errors.targets} hint="Who the petition is addressed to, one per line." rows={3} />
+      <Input
+        name="goal"
+        label="Goal (optional)"
+        value={form.goal}
+        error={errors.goal}
+        inputmode="numeric"
+        hint="A whole number of signatures, like 1000. Leave it empty and the goal grows with the count."
+      />
+      <div class="checkbox">
+        <input type="checkbox" id="confirmation_required" name="confirmation_required" value="yes" checked={form.confirmation_required} />
+        <label for="confirmation_required">Ask signers to confirm their email address before their signature counts</label>
+      </div>
+      <StatusRadios value={form.status} error={errors.status} open="people can sign" closed="the page shows the petition and its count, without the form" />
+      <ClosesAtInput value={form.closes_at} error={errors.closes_at} then="The page then says it is closed, without the form." />
+      <button type="submit" name="intent" value="save">
+        Save petition
+      </button>{' '}
+      <button type="submit" name="intent" value="preview" class="secondary">
+        Preview the text
+      </button>
+    </FormPage>
   );
 }
 
@@ -215,51 +176,21 @@ export function PetitionDetailPage(props: {
   const { page, petition: p, can } = props;
   const publicPath = `/petitions/${p.slug}`;
   return (
-    <AdminLayout page={page} title={p.title}>
-      <p>
-        <a href="/admin/petitions">Back to petitions</a>
-      </p>
-      <h1 safe>{p.title}</h1>
-      <dl class="facts">
-        <dt>Status</dt>
-        <dd>{p.status === 'open' ? 'open' : 'closed'}</dd>
-        <dt>Signatures</dt>
-        <dd id="count" safe>
-          {number(p.signature_count)}
-        </dd>
-        {p.confirmation_required || props.pending > 0 ? (
-          <>
-            <dt>Awaiting email confirmation</dt>
-            <dd safe>{number(props.pending)}</dd>
-          </>
-        ) : (
-          ''
-        )}
-        <dt>Goal</dt>
-        <dd safe>{goalText(p)}</dd>
-        {p.closes_at ? (
-          <>
-            <dt>Closes by itself (UTC)</dt>
-            <dd safe>{minute(p.closes_at)}</dd>
-          </>
-        ) : (
-          ''
-        )}
-        <dt>Created (UTC)</dt>
-        <dd safe>{day(p.created_at)}</dd>
-        <dt>Public page</dt>
-        <dd>
-          <a href={publicPath} safe>
-            {publicPath}
-          </a>
-        </dd>
-        <dt>Count as JSON</dt>
-        <dd>
-          <a href={`${publicPath}.json`} safe>
-            {`${publicPath}.json`}
-          </a>
-        </dd>
-      </dl>
+    <ActionPage
+      page={page}
+      title={p.title}
+      back={{ href: '/admin/petitions', label: 'Back to petitions' }}
+      facts={[
+        <Fact label="Status" value={p.status === 'open' ? 'open' : 'closed'} />,
+        <Fact label="Signatures" id="count" value={number(p.signature_count)} />,
+        p.confirmation_required || props.pending > 0 ? <Fact label="Awaiting email confirmation" value={number(props.pending)} /> : '',
+        <Fact label="Goal" value={goalText(p)} />,
+        p.closes_at ? <Fact label="Closes by itself (UTC)" value={minute(p.closes_at)} /> : '',
+        <Fact label="Created (UTC)" value={day(p.created_at)} />,
+        <Fact label="Public page" link={publicPath} />,
+        <Fact label="Count as JSON" link={`${publicPath}.json`} />,
+      ]}
+    >
       {can.manage ? (
         <div class="actions">
           <a href={`/admin/petitions/${p.id}/edit`}>Edit the petition</a>{' '}
@@ -267,12 +198,7 @@ export function PetitionDetailPage(props: {
           <a href={`/admin/petitions/${p.id}/partners`}>Partners</a>{' '}
           <a href={`/admin/petitions/${p.id}/abuse`}>Abuse: challenge and invalidation</a>{' '}
           <a href={`/admin/petitions/${p.id}/delivery`}>Delivery to the target</a>{' '}
-          <form method="post" action={`/admin/petitions/${p.id}/${p.status === 'open' ? 'close' : 'open'}`} class="inline">
-            <CsrfField token={page.csrf} />
-            <button type="submit" class="secondary">
-              {p.status === 'open' ? 'Close the petition' : 'Open the petition'}
-            </button>
-          </form>
+          <OpenCloseButton csrf={page.csrf} path={`/admin/petitions/${p.id}`} open={p.status === 'open'} noun="petition" />
         </div>
       ) : (
         ''
@@ -292,7 +218,7 @@ export function PetitionDetailPage(props: {
       <TextPreview markdown={p.petition_text} />
       {props.sources && props.sources.length > 0 ? <SourceTable sources={props.sources} /> : ''}
       {props.signatures ? <SignatureTable petitionId={p.id} {...props.signatures} /> : ''}
-    </AdminLayout>
+    </ActionPage>
   );
 }
 
