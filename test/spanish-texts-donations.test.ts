@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { targets, harness, form, FORM, type Harness } from './helpers.ts';
-import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
+import { targets, form, FORM } from './helpers.ts';
+import { spanishSuite } from './spanish-support.ts';
 import { apiOrganization, idOf } from './api-support.ts';
 import { createPage, fundraisingCache } from '../src/donations/index.ts';
 import { fundraisingShareCard } from '../src/donations/public/pages.tsx';
@@ -25,31 +25,24 @@ describe('the donations catalogs', () => {
 
 for (const target of targets()) {
   describe(`Spanish texts of fundraising pages on ${target.name}`, () => {
-    let h: Harness;
     let stripe: StripeStandin;
-    let orgId: string;
-    let organizer: SignedIn;
-    let n = 0;
-
+    // The stand-in starts first (the harness is given its address) and stops after the harness closes.
     before(async () => {
       stripe = await new StripeStandin().start();
-      h = await harness(target, { STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: stripe.url });
-      orgId = (await organization(h, 'Bibliotecas Abiertas')).id;
-      organizer = await organizerIn(h, orgId, 'organizer', 'organizer@ba.example');
     });
-    after(async () => {
-      await h.close();
-      await stripe.stop();
-    });
+    const suite = spanishSuite(target, { name: 'Bibliotecas Abiertas', organizer: 'organizer@ba.example' }, () => ({
+      STRIPE_SECRET_KEY: SECRET_KEY,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE: stripe.url,
+    }));
+    after(() => stripe.stop());
+    const { db, read, post } = suite;
+    let n = 0;
 
-    const db = () => h.ctx.database.db;
-    const read = (url: string, lang: 'en' | 'es') => h.app.inject({ url, headers: { 'accept-language': lang } });
-    const post = (url: string, body: Record<string, string>) =>
-      h.app.inject({ method: 'POST', url, headers: { ...FORM, cookie: organizer.cookie }, payload: form({ _csrf: organizer.csrf, ...body }) });
     const page = (over: Partial<PageFields> = {}) =>
       createPage(
         db(),
-        orgId,
+        suite.orgId,
         {
           title: `Fund the library ${++n}`,
           description: 'The council cut **its books**.',
@@ -95,9 +88,9 @@ for (const target of targets()) {
 
       // The share picture follows the title it shows: the Spanish one is another picture, drawn with that title.
       assert.notEqual(image(es.body), image(en.body));
-      const picture = await h.app.inject({ url: image(es.body).replace('http://turnout.test', '') });
+      const picture = await suite.h.app.inject({ url: image(es.body).replace('http://turnout.test', '') });
       assert.equal(picture.statusCode, 200);
-      const stored = (await fundraisingCache(h.ctx).get(p.slug))!;
+      const stored = (await fundraisingCache(suite.h.ctx).get(p.slug))!;
       const card = (lang: 'en' | 'es') => fundraisingShareCard({ lang, t: translator(lang), path: `/fundraising/${p.slug}` }, stored);
       assert.equal(card('es').title, 'Financien la biblioteca');
       assert.equal(card('en').title, `Fund the library ${n}`);
@@ -129,35 +122,35 @@ for (const target of targets()) {
 
     it('names the page in the donor’s language on the thank-you page, in the email and on the closed notice', async () => {
       const p = await page({ title_es: 'Salvemos la biblioteca' });
-      const res = await h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`ana${n}@example.org`) });
+      const res = await suite.h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`ana${n}@example.org`) });
       assert.equal(res.statusCode, 303, res.body);
       const thanks = await read(String(res.headers.location), 'es');
       assert.equal(thanks.statusCode, 200);
       assert.match(thanks.body, /<meta property="og:title" content="Salvemos la biblioteca"/);
       assert.match(thanks.body, /Salvemos la biblioteca/);
       assert.doesNotMatch(thanks.body, /Fund the library/);
-      h.mailer.sent.length = 0;
-      await h.runJobs();
-      const mail = h.mailer.sent.find((m) => m.to === `ana${n}@example.org`);
+      suite.h.mailer.sent.length = 0;
+      await suite.h.runJobs();
+      const mail = suite.h.mailer.sent.find((m) => m.to === `ana${n}@example.org`);
       assert.ok(mail, 'the note of the pledge was sent');
       assert.match(mail.text, /\(Salvemos la biblioteca\)/);
       assert.doesNotMatch(mail.text, /Fund the library/);
 
-      const englishDonor = await h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`bo${n}@example.org`, { lang: 'en' }) });
+      const englishDonor = await suite.h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`bo${n}@example.org`, { lang: 'en' }) });
       assert.equal(englishDonor.statusCode, 303, englishDonor.body);
-      h.mailer.sent.length = 0;
-      await h.runJobs();
-      assert.match(h.mailer.sent.find((m) => m.to === `bo${n}@example.org`)!.text, new RegExp(`\\(Fund the library ${n}\\)`));
+      suite.h.mailer.sent.length = 0;
+      await suite.h.runJobs();
+      assert.match(suite.h.mailer.sent.find((m) => m.to === `bo${n}@example.org`)!.text, new RegExp(`\\(Fund the library ${n}\\)`));
 
       const closed = await page({ title_es: 'Recaudación cerrada', status: 'closed' });
-      const refused = await h.app.inject({ method: 'POST', url: `/fundraising/${closed.slug}`, headers: FORM, payload: donor(`cy${n}@example.org`) });
+      const refused = await suite.h.app.inject({ method: 'POST', url: `/fundraising/${closed.slug}`, headers: FORM, payload: donor(`cy${n}@example.org`) });
       assert.equal(refused.statusCode, 409);
       assert.match(refused.body, /<h1>Recaudación cerrada<\/h1>/);
     });
 
     it('names the page in the donor’s language on Stripe’s payment page', async () => {
       const p = await page({ processor: 'stripe', title_es: 'Fondo legal' });
-      const res = await h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`dee${n}@example.org`) });
+      const res = await suite.h.app.inject({ method: 'POST', url: `/fundraising/${p.slug}`, headers: FORM, payload: donor(`dee${n}@example.org`) });
       assert.equal(res.statusCode, 303, res.body);
       const session = stripe.sessions.at(-1)!;
       assert.equal(session.params.get('line_items[0][price_data][product_data][name]'), 'Bibliotecas Abiertas: Fondo legal');
@@ -165,7 +158,7 @@ for (const target of targets()) {
 
     it('saves the Spanish fields from the console, and refuses a Spanish title that is too long without saving anything', async () => {
       const base = { title: 'Books for all', slug: '', description: 'Buy books.', currency: 'USD', goal: '', amounts: '10, 25', minimum: '1', maximum: '1000', processor: 'pledge', actblue_form: '', actblue_refcode: '', status: 'open', closes_at: '' };
-      const blank = await h.app.inject({ url: '/admin/fundraising/new', headers: { cookie: organizer.cookie } });
+      const blank = await suite.h.app.inject({ url: '/admin/fundraising/new', headers: { cookie: suite.organizer.cookie } });
       assert.equal(blank.statusCode, 200);
       assert.match(blank.body, /<legend>Spanish version \(optional\)<\/legend>/);
       assert.match(blank.body, /<input type="text" id="title_es" name="title_es" value="" lang="es"/);
@@ -191,7 +184,7 @@ for (const target of targets()) {
       assert.match(es.body, /<h1>Libros para todas<\/h1>/);
 
       // The edit form shows what is stored; a too long Spanish description changes nothing.
-      const edit = await h.app.inject({ url: `/admin/fundraising/${id}/edit`, headers: { cookie: organizer.cookie } });
+      const edit = await suite.h.app.inject({ url: `/admin/fundraising/${id}/edit`, headers: { cookie: suite.organizer.cookie } });
       assert.match(edit.body, /value="Libros para todas" lang="es"/);
       assert.match(edit.body, /lang="es"[^>]*>Compren \*\*libros\*\*\.<\/textarea>/);
       const tooLongText = await post(`/admin/fundraising/${id}/edit`, { ...base, slug: row.slug, title_es: 'Otro título', description_es: 'y'.repeat(20_001) });
@@ -219,7 +212,7 @@ for (const target of targets()) {
     });
 
     it('reads and writes turnout:title_es and turnout:description_es through the API', async () => {
-      const api = await apiOrganization(h, 'api-fund-es');
+      const api = await apiOrganization(suite.h, 'api-fund-es');
       const created = await api.post('/fundraising_pages', { title: 'Plant trees', 'turnout:processor': 'pledge', 'turnout:title_es': 'Planten árboles' });
       assert.equal(created.status, 200, created.text);
       assert.equal(created.body['turnout:title_es'], 'Planten árboles');

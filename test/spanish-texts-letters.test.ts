@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { targets, harness, form, FORM, type Harness } from './helpers.ts';
-import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
+import { targets, form, FORM } from './helpers.ts';
+import { spanishSuite } from './spanish-support.ts';
 import { apiOrganization, idOf } from './api-support.ts';
 import { makeCampaign, target, writer } from './letters-support.ts';
 import { checkCampaign } from '../src/letters/fields.ts';
@@ -35,28 +35,16 @@ describe('checkCampaign on the Spanish fields', () => {
 
 for (const t of targets()) {
   describe(`Spanish texts of letter campaigns on ${t.name}`, () => {
-    let h: Harness;
-    let orgId: string;
-    let organizer: SignedIn;
+    const suite = spanishSuite(t, { name: 'Bibliotecas Abiertas', organizer: 'organizer@ba.example' });
+    const { db, read, post } = suite;
     let n = 0;
 
-    before(async () => {
-      h = await harness(t);
-      orgId = (await organization(h, 'Bibliotecas Abiertas')).id;
-      organizer = await organizerIn(h, orgId, 'organizer', 'organizer@ba.example');
-    });
-    after(() => h.close());
-
-    const db = () => h.ctx.database.db;
-    const read = (url: string, lang: 'en' | 'es') => h.app.inject({ url, headers: { 'accept-language': lang } });
-    const post = (url: string, body: Record<string, string>) =>
-      h.app.inject({ method: 'POST', url, headers: { ...FORM, cookie: organizer.cookie }, payload: form({ _csrf: organizer.csrf, ...body }) });
-    const write = (slug: string, fields: Record<string, string>) => h.app.inject({ method: 'POST', url: `/letters/${slug}`, headers: FORM, payload: form(fields) });
+    const write = (slug: string, fields: Record<string, string>) => suite.h.app.inject({ method: 'POST', url: `/letters/${slug}`, headers: FORM, payload: form(fields) });
     // The header's link to the page in the other language is marked with its language on every page.
     const withoutSwitch = (body: string) => body.replace(/<a class="lang-switch"[^>]*>/, '').replace(/<html lang="[a-z]+">/, '');
     // Sends at any hour, a letter a second: the worker delivers at once.
     const campaign = (over: Record<string, unknown> = {}) =>
-      makeCampaign(h, orgId, { title: `Fund the library ${++n}`, hourly_cap: 3600, window_start: '00:00', window_end: '24:00', ...over }, [target('Ana Ruiz', `ana${n}@council.example`)]);
+      makeCampaign(suite.h, suite.orgId, { title: `Fund the library ${++n}`, hourly_cap: 3600, window_start: '00:00', window_end: '24:00', ...over }, [target('Ana Ruiz', `ana${n}@council.example`)]);
 
     it('shows the Spanish version to a Spanish browser and the English one to an English browser', async () => {
       const c = await campaign(SPANISH);
@@ -88,7 +76,7 @@ for (const t of targets()) {
       // The share picture follows what it shows: the Spanish title is another picture, which is drawn.
       const image = (body: string) => /property="og:image" content="([^"]+)"/.exec(body)![1]!;
       assert.notEqual(image(es.body), image(en.body));
-      const png = await h.app.inject({ url: new URL(image(es.body), 'http://x').pathname + new URL(image(es.body), 'http://x').search });
+      const png = await suite.h.app.inject({ url: new URL(image(es.body), 'http://x').pathname + new URL(image(es.body), 'http://x').search });
       assert.equal(png.statusCode, 200);
       assert.equal(png.headers['content-type'], 'image/png');
 
@@ -137,14 +125,14 @@ for (const t of targets()) {
         { subject: 'Mantengan la biblioteca abierta', body: 'Por favor, voten por mantener su horario. Y abran los domingos.', language: 'es' },
       ]);
 
-      h.mailer.sent.length = 0;
+      suite.h.mailer.sent.length = 0;
       // One letter a second to the one target: the second waits for its slot.
-      const toTarget = () => h.mailer.sent.filter((m) => m.to === `ana${n}@council.example`);
+      const toTarget = () => suite.h.mailer.sent.filter((m) => m.to === `ana${n}@council.example`);
       for (let i = 0; i < 10 && toTarget().length < 2; i++) {
-        await h.runJobs();
+        await suite.h.runJobs();
         if (toTarget().length < 2) await new Promise((r) => setTimeout(r, 300));
       }
-      const letters = h.mailer.sent.filter((m) => m.to === `ana${n}@council.example`);
+      const letters = suite.h.mailer.sent.filter((m) => m.to === `ana${n}@council.example`);
       assert.equal(letters.length, 2, 'both letters went');
       const spanish = letters.find((m) => m.replyTo === `es${n}@example.org`)!;
       assert.equal(spanish.subject, 'Mantengan la biblioteca abierta');
@@ -175,7 +163,7 @@ for (const t of targets()) {
         letter_body: 'Keep it open.', body_editable: 'yes', letter_closing: 'Thanks.', body_max_length: '2000', target_mode: 'fixed', hourly_cap: '30',
         window_start: '09:00', window_end: '17:00', time_zone: 'America/Chicago', status: 'open',
       };
-      const page = await h.app.inject({ url: '/admin/letters/new', headers: { cookie: organizer.cookie } });
+      const page = await suite.h.app.inject({ url: '/admin/letters/new', headers: { cookie: suite.organizer.cookie } });
       assert.match(page.body, /<legend>Spanish version \(optional\)<\/legend>/);
       assert.match(page.body, /<input type="text" id="title_es" name="title_es" value="" lang="es"/);
       assert.match(page.body, /<textarea id="letter_body_es" name="letter_body_es" rows="8" lang="es"/);
@@ -201,7 +189,7 @@ for (const t of targets()) {
         ['Escriban al concejo', 'Por qué.', 'Mantengan la biblioteca', 'Vivo aquí.', 'Manténganla abierta.\nGracias.', 'Atentamente.'],
       );
 
-      const edit = await h.app.inject({ url: `/admin/letters/${id}/edit`, headers: { cookie: organizer.cookie } });
+      const edit = await suite.h.app.inject({ url: `/admin/letters/${id}/edit`, headers: { cookie: suite.organizer.cookie } });
       assert.match(edit.body, /id="title_es" name="title_es" value="Escriban al concejo" lang="es"/);
       assert.match(edit.body, /<textarea id="letter_body_es" name="letter_body_es" rows="8" lang="es"[^>]*>Manténganla abierta\.\nGracias\.<\/textarea>/);
 
@@ -222,7 +210,7 @@ for (const t of targets()) {
     });
 
     it('reads and writes the Spanish versions through the API as turnout:title_es and its siblings', async () => {
-      const api = await apiOrganization(h, 'api-letters-es');
+      const api = await apiOrganization(suite.h, 'api-letters-es');
       const created = await api.post('/advocacy_campaigns', { title: 'Write the mayor', 'turnout:subject': 'Fund transit', 'turnout:letter_body': 'Please fund it.', 'turnout:title_es': 'Escriban a la alcaldesa', 'turnout:subject_es': 'Financien el transporte' });
       assert.equal(created.status, 200, created.text);
       const doc = created.body as Record<string, unknown>;

@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { targets, harness, form, FORM, type Harness } from './helpers.ts';
-import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
+import { targets, form, FORM } from './helpers.ts';
+import { spanishSuite } from './spanish-support.ts';
 import { apiOrganization, idOf } from './api-support.ts';
 import { letterInput, makeLetter, signAndConfirm, signAsOrganization } from './open-letters-support.ts';
 import { checkLetter, letterCache, moderateSignature, placeSignature } from '../src/open-letters/index.ts';
@@ -47,24 +47,12 @@ describe('checkLetter and the Spanish versions', () => {
 
 for (const target of targets()) {
   describe(`open letters’ Spanish texts on ${target.name}`, () => {
-    let h: Harness;
-    let orgId: string;
-    let organizer: SignedIn;
+    const suite = spanishSuite(target, { name: 'Caras No Datos', organizer: 'organizer@cnd.example' });
+    const { db, read, post } = suite;
     let n = 0;
 
-    before(async () => {
-      h = await harness(target);
-      orgId = (await organization(h, 'Caras No Datos')).id;
-      organizer = await organizerIn(h, orgId, 'organizer', 'organizer@cnd.example');
-    });
-    after(() => h.close());
-
-    const db = () => h.ctx.database.db;
-    const read = (url: string, lang: 'en' | 'es') => h.app.inject({ url, headers: { 'accept-language': lang } });
-    const post = (url: string, body: Record<string, string>) =>
-      h.app.inject({ method: 'POST', url, headers: { ...FORM, cookie: organizer.cookie }, payload: form({ _csrf: organizer.csrf, ...body }) });
     const letter = (spanish: { titleEs?: string | null; descriptionEs?: string | null; letterTextEs?: string | null } = {}) =>
-      makeLetter(h, orgId, { title: `Letter to Lumidex ${++n}`, description: 'Coalition letter.', letterText: 'Stop selling **face surveillance**.', ...spanish });
+      makeLetter(suite.h, suite.orgId, { title: `Letter to Lumidex ${++n}`, description: 'Coalition letter.', letterText: 'Stop selling **face surveillance**.', ...spanish });
     const count = async () => Number((await db().selectFrom('open_letters').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     const spanish = { titleEs: 'Carta a Lumidex', descriptionEs: 'Carta de la coalición.', letterTextEs: 'Dejen de vender **vigilancia facial**.' };
 
@@ -127,18 +115,18 @@ for (const target of targets()) {
     });
 
     it('heads the list’s groups with their Spanish names on a Spanish page, and marks those without one', async () => {
-      const l = await makeLetter(h, orgId, { title: `Grouped letter ${++n}`, groups: ['National', 'State', 'Local'], groupsEs: ['Nacional', 'Estatal', 'Local'] });
+      const l = await makeLetter(suite.h, suite.orgId, { title: `Grouped letter ${++n}`, groups: ['National', 'State', 'Local'], groupsEs: ['Nacional', 'Estatal', 'Local'] });
       const row = await db().selectFrom('open_letters').select('groups_es').where('id', '=', l.id).executeTakeFirstOrThrow();
       assert.equal(row.groups_es, '["Nacional","Estatal","Local"]');
       for (const [name, group] of [['Red Nacional', 'National'], ['Grupo Estatal', 'State']] as const) {
         const email = `${name.replace(' ', '').toLowerCase()}${n}@groups.example`;
-        const done = await signAndConfirm(h, l.slug, { org_name: name, website: '', email });
+        const done = await signAndConfirm(suite.h, l.slug, { org_name: name, website: '', email });
         assert.equal(done.statusCode, 200, done.body);
         const s = await db().selectFrom('open_letter_signatures').select('id').where('open_letter_id', '=', l.id).where('org_name', '=', name).executeTakeFirstOrThrow();
         await moderateSignature(db(), l, s.id, 'approved', null, nowIso());
         await placeSignature(db(), l, s.id, group, false, nowIso());
       }
-      letterCache(h.ctx).forget(l.slug);
+      letterCache(suite.h.ctx).forget(l.slug);
       const es = await read(`/open_letters/${l.slug}`, 'es');
       assert.match(es.body, /<h3>Nacional<\/h3>/);
       assert.match(es.body, /<h3>Estatal<\/h3>/);
@@ -149,29 +137,29 @@ for (const target of targets()) {
       assert.doesNotMatch(en.body, /<h3[^>]*>(Nacional|Estatal)<\/h3>/);
 
       // Without Spanish names, the English ones are marked.
-      const plain = await makeLetter(h, orgId, { title: `Grouped letter ${++n}`, groups: ['National'] });
-      const done = await signAndConfirm(h, plain.slug, { org_name: 'Red Sin Nombre', website: '', email: `sin${n}@groups.example` });
+      const plain = await makeLetter(suite.h, suite.orgId, { title: `Grouped letter ${++n}`, groups: ['National'] });
+      const done = await signAndConfirm(suite.h, plain.slug, { org_name: 'Red Sin Nombre', website: '', email: `sin${n}@groups.example` });
       assert.equal(done.statusCode, 200, done.body);
       const s = await db().selectFrom('open_letter_signatures').select('id').where('open_letter_id', '=', plain.id).executeTakeFirstOrThrow();
       await moderateSignature(db(), plain, s.id, 'approved', null, nowIso());
       await placeSignature(db(), plain, s.id, 'National', false, nowIso());
-      letterCache(h.ctx).forget(plain.slug);
+      letterCache(suite.h.ctx).forget(plain.slug);
       assert.match((await read(`/open_letters/${plain.slug}`, 'es')).body, /<h3 lang="en">National<\/h3>/);
     });
 
     it('names the letter in the signer’s language in the confirmation email and on the thank-you and confirmation pages', async () => {
       const l = await letter({ titleEs: 'Carta a Lumidex' });
-      const signed = await signAsOrganization(h, l.slug, { lang: 'es', org_name: `Caras ${n}`, email: `ana${n}@caras.example` });
+      const signed = await signAsOrganization(suite.h, l.slug, { lang: 'es', org_name: `Caras ${n}`, email: `ana${n}@caras.example` });
       assert.equal(signed.statusCode, 303, signed.body);
-      const inEnglish = await signAsOrganization(h, l.slug, { lang: 'en', org_name: `Faces ${n}`, email: `ada${n}@faces.example` });
+      const inEnglish = await signAsOrganization(suite.h, l.slug, { lang: 'en', org_name: `Faces ${n}`, email: `ada${n}@faces.example` });
       assert.equal(inEnglish.statusCode, 303, inEnglish.body);
-      h.mailer.sent.length = 0;
-      await h.runJobs();
-      const mail = h.mailer.sent.find((m) => m.to === `ana${n}@caras.example`);
+      suite.h.mailer.sent.length = 0;
+      await suite.h.runJobs();
+      const mail = suite.h.mailer.sent.find((m) => m.to === `ana${n}@caras.example`);
       assert.ok(mail, 'the confirmation email was sent');
       assert.equal(mail.subject, 'Confirma tu firma: Carta a Lumidex');
       assert.match(mail.text, /la carta abierta «Carta a Lumidex»/);
-      const english = h.mailer.sent.find((m) => m.to === `ada${n}@faces.example`);
+      const english = suite.h.mailer.sent.find((m) => m.to === `ada${n}@faces.example`);
       assert.ok(english, 'the English signer’s email was sent');
       assert.equal(english.subject, `Confirm your signature: Letter to Lumidex ${n}`);
 
@@ -182,14 +170,14 @@ for (const target of targets()) {
       const confirm = await read(link, 'es');
       assert.equal(confirm.statusCode, 200);
       assert.match(confirm.body, /tu firma en «Carta a Lumidex»/);
-      const done = await h.app.inject({ method: 'POST', url: link, headers: FORM, payload: form({ lang: 'es' }) });
+      const done = await suite.h.app.inject({ method: 'POST', url: link, headers: FORM, payload: form({ lang: 'es' }) });
       assert.equal(done.statusCode, 200);
       assert.match(done.body, /«Carta a Lumidex»/);
     });
 
     it('saves the Spanish fields from the console, shows them again on edit, and refuses a Spanish title that is too long without saving anything', async () => {
       const base = { title: 'Letter to the mayor', slug: '', description: 'From the coalition.', letter_text: 'Dear Mayor,\n\nStop.', targets: 'Mayor Ruiz', status: 'open', deadline: '', hold_until_count: '', hold_until_date: '', list_order: 'alphabetical', groups: '' };
-      const page = await h.app.inject({ url: '/admin/open_letters/new', headers: { cookie: organizer.cookie } });
+      const page = await suite.h.app.inject({ url: '/admin/open_letters/new', headers: { cookie: suite.organizer.cookie } });
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<legend>Spanish version \(optional\)<\/legend>/);
       assert.match(page.body, /<input type="text" id="title_es" name="title_es" value="" lang="es"/);
@@ -224,7 +212,7 @@ for (const target of targets()) {
       assert.match(es.body, /<h1>Carta a la alcaldesa<\/h1>/);
       assert.match(es.body, /<p>Estimada alcaldesa:<\/p>\s*<p>Basta\.<\/p>/);
 
-      const edit = await h.app.inject({ url: `/admin/open_letters/${id}/edit`, headers: { cookie: organizer.cookie } });
+      const edit = await suite.h.app.inject({ url: `/admin/open_letters/${id}/edit`, headers: { cookie: suite.organizer.cookie } });
       assert.match(edit.body, /value="Carta a la alcaldesa" lang="es"/);
       assert.match(edit.body, /De la coalición\.<\/textarea>/);
       assert.match(edit.body, /Estimada alcaldesa:\n\nBasta\.<\/textarea>/);
@@ -256,7 +244,7 @@ for (const target of targets()) {
     });
 
     it('reads and writes turnout:title_es, turnout:description_es and turnout:letter_text_es through the API', async () => {
-      const api = await apiOrganization(h, 'api-open-letters-es');
+      const api = await apiOrganization(suite.h, 'api-open-letters-es');
       const created = await api.post('/open_letters', { title: 'Plant trees', 'turnout:letter_text': 'Plant them.', 'turnout:title_es': ' Planten árboles ', 'turnout:letter_text_es': 'Plántenlos.', 'turnout:description_es': '', 'turnout:groups': ['Cities', 'Towns'], 'turnout:groups_es': ['Ciudades', 'Pueblos'] });
       assert.equal(created.status, 200, created.text);
       assert.equal(created.body['turnout:title_es'], 'Planten árboles');

@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { targets, harness, form, FORM, type Harness } from './helpers.ts';
-import { organizerIn, organization, type SignedIn } from './admin-helpers.ts';
+import { targets, form, FORM } from './helpers.ts';
+import { spanishSuite } from './spanish-support.ts';
 import { createPetition } from '../src/petitions/service.ts';
 import { localized } from '../src/kits/pages/localized.ts';
 import { nowIso } from '../src/util/ids.ts';
@@ -25,26 +25,14 @@ describe('localized', () => {
 
 for (const target of targets()) {
   describe(`Spanish texts on ${target.name}`, () => {
-    let h: Harness;
-    let orgId: string;
-    let organizer: SignedIn;
+    const suite = spanishSuite(target, { name: 'Bibliotecas Abiertas', organizer: 'organizer@ba.example' });
+    const { db, read, post } = suite;
     let n = 0;
 
-    before(async () => {
-      h = await harness(target);
-      orgId = (await organization(h, 'Bibliotecas Abiertas')).id;
-      organizer = await organizerIn(h, orgId, 'organizer', 'organizer@ba.example');
-    });
-    after(() => h.close());
-
-    const db = () => h.ctx.database.db;
-    const read = (url: string, lang: 'en' | 'es') => h.app.inject({ url, headers: { 'accept-language': lang } });
-    const post = (url: string, body: Record<string, string>) =>
-      h.app.inject({ method: 'POST', url, headers: { ...FORM, cookie: organizer.cookie }, payload: form({ _csrf: organizer.csrf, ...body }) });
     const petition = (spanish: { title_es?: string | null; description_es?: string | null; petition_text_es?: string | null }) =>
       createPetition(
         db(),
-        orgId,
+        suite.orgId,
         { title: `Keep the library open ${++n}`, description: 'The council wants to close it.', petition_text: 'Keep **it** open.', targets: [], goal: null, confirmation_required: false, status: 'open', ...spanish },
         nowIso(),
       );
@@ -87,16 +75,16 @@ for (const target of targets()) {
 
       it('thanks the signer by email with the title in the language they signed in', async () => {
         const p = await petition({ title_es: 'Salvemos la biblioteca' });
-        const res = await h.app.inject({
+        const res = await suite.h.app.inject({
           method: 'POST',
           url: `/petitions/${p.slug}`,
           headers: FORM,
           payload: form({ lang: 'es', given_name: 'Ana', family_name: 'Ruiz', email: `ana${n}@example.org`, postal_code: '10001', country: 'US' }),
         });
         assert.equal(res.statusCode, 303, res.body);
-        h.mailer.sent.length = 0;
-        await h.runJobs();
-        const mail = h.mailer.sent.find((m) => m.to === `ana${n}@example.org`);
+        suite.h.mailer.sent.length = 0;
+        await suite.h.runJobs();
+        const mail = suite.h.mailer.sent.find((m) => m.to === `ana${n}@example.org`);
         assert.ok(mail, 'the autoresponse was sent');
         assert.match(mail.subject, /Salvemos la biblioteca/);
         const thanks = await read(`/petitions/${p.slug}/thanks`, 'es');
@@ -105,7 +93,7 @@ for (const target of targets()) {
 
       it('saves the Spanish fields from the console, and refuses a Spanish title that is too long without saving anything', async () => {
         const base = { title: 'Fund the library', slug: '', description: 'It needs books.', petition_text: 'Fund it.', targets: '', goal: '', status: 'open' };
-        const page = await h.app.inject({ url: '/admin/petitions/new', headers: { cookie: organizer.cookie } });
+        const page = await suite.h.app.inject({ url: '/admin/petitions/new', headers: { cookie: suite.organizer.cookie } });
         assert.match(page.body, /<legend>Spanish version \(optional\)<\/legend>/);
         assert.match(page.body, /<input type="text" id="title_es" name="title_es" value="" lang="es"/);
         assert.match(page.body, /<textarea id="petition_text_es" name="petition_text_es" rows="12" lang="es"/);
@@ -129,7 +117,7 @@ for (const target of targets()) {
         assert.match(es.body, /<h1>Financien la biblioteca<\/h1>/);
 
         // Emptying a field removes that version; the page then shows English, marked.
-        const edit = await h.app.inject({ url: `/admin/petitions/${id}/edit`, headers: { cookie: organizer.cookie } });
+        const edit = await suite.h.app.inject({ url: `/admin/petitions/${id}/edit`, headers: { cookie: suite.organizer.cookie } });
         assert.match(edit.body, /value="Financien la biblioteca" lang="es"/);
         const tooLongText = await post(`/admin/petitions/${id}/edit`, { ...base, slug: row.slug, title_es: '', description_es: 'y'.repeat(20_001), petition_text_es: 'Finánciala.' });
         assert.equal(tooLongText.statusCode, 422);
@@ -144,7 +132,7 @@ for (const target of targets()) {
       });
 
       it('reads and writes the Spanish versions through the API as turnout:title_es and its siblings', async () => {
-        const api = await apiOrganization(h, 'api-es');
+        const api = await apiOrganization(suite.h, 'api-es');
         const created = await api.post('/petitions', { title: 'Plant trees', petition_text: 'Plant them.', 'turnout:title_es': 'Planten árboles' });
         assert.equal(created.status, 200, created.text);
         assert.equal(created.body['turnout:title_es'], 'Planten árboles');
@@ -172,7 +160,7 @@ for (const target of targets()) {
       });
 
       it('shows the Spanish version to a Spanish browser and the English one to an English browser, and the English marked where there is no Spanish', async () => {
-        const both = await makeEvent(h, orgId, { title: 'Vigil for privacy', titleEs: 'Vigilia por la privacidad', descriptionEs: 'Nos reunimos con **velas**.' });
+        const both = await makeEvent(suite.h, suite.orgId, { title: 'Vigil for privacy', titleEs: 'Vigilia por la privacidad', descriptionEs: 'Nos reunimos con **velas**.' });
         const es = await read(`/events/${both.slug}`, 'es');
         assert.equal(es.statusCode, 200);
         assert.match(es.body, /<h1>Vigilia por la privacidad<\/h1>/);
@@ -183,7 +171,7 @@ for (const target of targets()) {
         assert.match(en.body, /<h1>Vigil for privacy<\/h1>/);
         assert.doesNotMatch(en.body, /Vigilia|velas/);
 
-        const english = await makeEvent(h, orgId, { title: 'Candle walk' });
+        const english = await makeEvent(suite.h, suite.orgId, { title: 'Candle walk' });
         const marked = await read(`/events/${english.slug}`, 'es');
         assert.match(marked.body, /<h1 lang="en">Candle walk<\/h1>/);
         assert.match(marked.body, /<div class="lede" lang="en"><p>We gather with candles\.<\/p>/);
@@ -193,24 +181,24 @@ for (const target of targets()) {
       });
 
       it('names the event in the attendee’s language in the RSVP email', async () => {
-        const event = await makeEvent(h, orgId, { title: 'Town hall', titleEs: 'Asamblea abierta' });
-        const res = await h.app.inject({
+        const event = await makeEvent(suite.h, suite.orgId, { title: 'Town hall', titleEs: 'Asamblea abierta' });
+        const res = await suite.h.app.inject({
           method: 'POST',
           url: `/events/${event.slug}`,
           headers: FORM,
           payload: form({ lang: 'es', given_name: 'Luz', family_name: 'Mora', email: 'luz@example.org', postal_code: '60605' }),
         });
         assert.equal(res.statusCode, 303, res.body);
-        h.mailer.sent.length = 0;
-        await h.runJobs();
-        const mail = h.mailer.sent.find((m) => m.to === 'luz@example.org');
+        suite.h.mailer.sent.length = 0;
+        await suite.h.runJobs();
+        const mail = suite.h.mailer.sent.find((m) => m.to === 'luz@example.org');
         assert.ok(mail, 'the RSVP email was sent');
         assert.match(mail.text, /Asamblea abierta/);
         assert.doesNotMatch(mail.text, /Town hall/);
       });
 
       it('saves the Spanish fields from the console, and refuses a Spanish title that is too long without saving anything', async () => {
-        const page = await h.app.inject({ url: '/admin/events/new', headers: { cookie: organizer.cookie } });
+        const page = await suite.h.app.inject({ url: '/admin/events/new', headers: { cookie: suite.organizer.cookie } });
         assert.match(page.body, /<legend>Spanish version \(optional\)<\/legend>/);
         assert.match(page.body, /id="title_es" name="title_es" value="" lang="es"/);
         const count = async () => Number((await db().selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -230,7 +218,7 @@ for (const target of targets()) {
       });
 
       it('reads and writes turnout:title_es and turnout:description_es through the API', async () => {
-        const api = await apiOrganization(h, 'api-events-es');
+        const api = await apiOrganization(suite.h, 'api-events-es');
         const created = await api.post('/events', { title: 'Rally', start_date: `${day}T12:00:00`, 'turnout:title_es': 'Manifestación' });
         assert.equal(created.status, 200, created.text);
         assert.equal(created.body['turnout:title_es'], 'Manifestación');
@@ -270,7 +258,7 @@ for (const target of targets()) {
 
     describe('forms', () => {
       it('shows a form’s Spanish title and description to a Spanish browser, and its English ones marked where there is none', async () => {
-        const made = await createForm(db(), orgId, { title: 'Volunteer with us', description: 'Join the **ride**.', questions: [], status: 'open' }, nowIso());
+        const made = await createForm(db(), suite.orgId, { title: 'Volunteer with us', description: 'Join the **ride**.', questions: [], status: 'open' }, nowIso());
         await db().updateTable('forms').set({ title_es: 'Hazte voluntaria' }).where('id', '=', made.id).execute();
         const es = await read(`/forms/${made.slug}`, 'es');
         assert.equal(es.statusCode, 200);
