@@ -1,4 +1,8 @@
-import type { Harness } from './helpers.ts';
+import { before, after } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import type { Kysely } from 'kysely';
+import { harness, form, FORM, type Harness, type Target } from './helpers.ts';
+import type { Database } from '../src/db/schema.ts';
 import type { Role } from '../src/db/schema.ts';
 import { createUser, grantRole, startSession } from '../src/accounts/service.ts';
 import { createOrganization } from '../src/orgs/service.ts';
@@ -22,6 +26,42 @@ export async function organizerIn(h: Harness, organizationId: string, role: Role
 
 export async function organization(h: Harness, name: string) {
   return createOrganization(h.ctx.database.db, { name });
+}
+
+export interface ConsoleSuite {
+  /** These are set once the suite has started. */
+  h: Harness;
+  /** Faces Not Data, with its owner, an organizer and a viewer signed in; and another organization. */
+  orgId: string;
+  otherOrgId: string;
+  owner: SignedIn;
+  organizer: SignedIn;
+  viewer: SignedIn;
+  db(): Kysely<Database>;
+  /** A console page as `who` sees it. */
+  get(who: SignedIn, url: string): Promise<LightMyRequestResponse>;
+  /** A console form `who` posts, with `csrf` (their own token unless given; none when `null`). */
+  post(who: SignedIn, url: string, body: Record<string, string>, csrf?: string | null): Promise<LightMyRequestResponse>;
+}
+
+/** Registers a console suite's hooks: before it, a harness and the organizations and accounts above; after it, the harness closed. */
+export function consoleSuite(target: Target): ConsoleSuite {
+  const suite = {
+    db: () => suite.h.ctx.database.db,
+    get: (who: SignedIn, url: string) => suite.h.app.inject({ url, headers: { cookie: who.cookie } }),
+    post: (who: SignedIn, url: string, body: Record<string, string>, csrf: string | null = who.csrf) =>
+      suite.h.app.inject({ method: 'POST', url, headers: { ...FORM, cookie: who.cookie }, payload: form(csrf === null ? body : { _csrf: csrf, ...body }) }),
+  } as ConsoleSuite;
+  before(async () => {
+    suite.h = await harness(target);
+    suite.orgId = (await organization(suite.h, 'Faces Not Data')).id;
+    suite.otherOrgId = (await organization(suite.h, 'Other Coalition')).id;
+    suite.owner = await organizerIn(suite.h, suite.orgId, 'owner', 'owner@fnd.example');
+    suite.organizer = await organizerIn(suite.h, suite.orgId, 'organizer', 'organizer@fnd.example');
+    suite.viewer = await organizerIn(suite.h, suite.orgId, 'viewer', 'viewer@fnd.example');
+  });
+  after(() => suite.h.close());
+  return suite;
 }
 
 /** The cookies a response set, as one Cookie header. */
