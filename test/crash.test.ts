@@ -1,40 +1,19 @@
 // A small `npm run bench:crash`: `turnout serve` as its own process, sending mail to a real
 // SMTP server on loopback, SIGKILLed once under a few seconds of signing load, then restarted.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { targets } from './helpers.ts';
-import { dropSchema, ensureSchema } from '../src/db/connect.ts';
+import { targets, scratchDatabase } from './helpers.ts';
 import { runCrash } from '../bench/lib/crash.ts';
 
 for (const target of targets()) {
   describe(`a crash under signing load on ${target.name}`, () => {
-    let dataDir: string;
-    let databaseUrl: string;
-    before(async () => {
-      dataDir = mkdtempSync(path.join(tmpdir(), 'turnout-crash-test-'));
-      if (target.name === 'postgres') {
-        const url = new URL(process.env.TEST_DATABASE_URL!);
-        url.searchParams.set('schema', `crash_${randomBytes(5).toString('hex')}`);
-        databaseUrl = url.toString();
-        await ensureSchema(databaseUrl);
-      } else {
-        databaseUrl = `sqlite:${path.join(dataDir, 'turnout.sqlite')}`;
-      }
-    });
-    after(async () => {
-      if (target.name === 'postgres') await dropSchema(databaseUrl);
-      rmSync(dataDir, { recursive: true, force: true });
-    });
+    const scratch = scratchDatabase(target, 'crash');
 
     it('loses no answered signature, runs every queued job after the restart and mails each signer once', { timeout: 120_000 }, async () => {
       // 100 signatures a second: below the rate at which the worker steps aside, so it is sending
       // autoresponses when the kill comes, and the kill can land between a send and its record.
       // The SMTP server takes 200 ms a message (10 connections: 50 a second), so jobs are waiting too.
-      const r = await runCrash({ databaseUrl, dataDir, seconds: 5, killAfterMs: 2500, connections: 8, rate: 100, settleMs: 90_000, smtpDelayMs: 200 });
+      const r = await runCrash({ ...scratch, seconds: 5, killAfterMs: 2500, connections: 8, rate: 100, settleMs: 90_000, smtpDelayMs: 200 });
 
       assert.ok(r.accepted > 0, 'the server answered some signatures 303 before it died');
       assert.equal(r.lost, 0, `signatures answered 303 but not stored: ${r.lostExamples.join(', ')}`);

@@ -1,3 +1,4 @@
+import { before, after } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -44,19 +45,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** An empty database: a SQLite file in `dataDir`, or a new PostgreSQL schema `<prefix>_<random>`. */
+async function newDatabase(target: Target, dataDir: string, prefix: string): Promise<string> {
+  if (target.name === 'sqlite') return `sqlite:${path.join(dataDir, 'turnout.sqlite')}`;
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.searchParams.set('schema', `${prefix}_${randomBytes(6).toString('hex')}`);
+  await ensureSchema(url.toString());
+  return url.toString();
+}
+
 /** A fresh database of its own (a temporary SQLite file or a new PostgreSQL schema), migrated, with the app built. */
 export async function harness(target: Target, env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'turnout-test-'));
-  let databaseUrl: string;
-  if (target.name === 'postgres') {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const base = new URL(process.env.TEST_DATABASE_URL!);
-    base.searchParams.set('schema', schema);
-    databaseUrl = base.toString();
-    await ensureSchema(databaseUrl);
-  } else {
-    databaseUrl = `sqlite:${path.join(dataDir, 'turnout.sqlite')}`;
-  }
+  const databaseUrl = await newDatabase(target, dataDir, 't');
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
@@ -84,6 +85,28 @@ export async function harness(target: Target, env: Record<string, string> = {}):
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface Scratch {
+  dataDir: string;
+  databaseUrl: string;
+}
+
+/**
+ * For a suite that starts turnout as its own process: a data directory and an empty database,
+ * made before the suite (the fields are set then) and removed after it.
+ */
+export function scratchDatabase(target: Target, name: string): Scratch {
+  const scratch = {} as Scratch;
+  before(async () => {
+    scratch.dataDir = mkdtempSync(path.join(tmpdir(), `turnout-${name}-test-`));
+    scratch.databaseUrl = await newDatabase(target, scratch.dataDir, name);
+  });
+  after(async () => {
+    if (target.name === 'postgres') await dropSchema(scratch.databaseUrl);
+    rmSync(scratch.dataDir, { recursive: true, force: true });
+  });
+  return scratch;
 }
 
 /** Encodes a form body as a browser does. */
