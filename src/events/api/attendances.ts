@@ -8,12 +8,11 @@ import { eventCache } from '../public-cache.ts';
 import { ApiError, badRequest } from '../../kits/api/errors.ts';
 import { apiUrl, identifiers, link } from '../../kits/api/hal.ts';
 import { COMMON_FILTERS } from '../../kits/api/list.ts';
-import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
-import { readComment, readReferral, RecordBodyFields, recordRoutes, RecordUpdateFields, referralChanges } from '../../kits/api/records.ts';
+import { PersonBody } from '../../kits/api/person-input.ts';
+import { readComment, readRecordHelper, RecordBodyFields, recordRoutes, RecordUpdateFields, referralChanges } from '../../kits/api/records.ts';
 import { loadEvent } from './routes.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { Nullable } from '../../kits/api/schema.ts';
-import { attachIdentifiers, attachIdentifiersTo, resolveIdentifierFilters } from '../../kits/api/identifiers.ts';
 
 const CLOSED: Record<EventClosedError['reason'], string> = {
   past: 'This event is over and takes no more RSVPs',
@@ -72,8 +71,6 @@ const RESOURCE_FIELDS = [
   'action_network:person_id', 'action_network:event_id', 'turnout:waitlist_position', 'person',
 ];
 
-const TYPE = 'attendance';
-
 /** What a PUT does to an attendance, checked before anything is written. */
 function attendanceChanges(a: Attendance, body: AttendanceUpdateBody) {
   let cancel = false;
@@ -104,12 +101,8 @@ export function attendanceApi(ctx: Context) {
     const { baseUrl } = ctx.config;
 
     const attendances = recordRoutes(app, {
-      db, baseUrl, name: 'attendance', actions: 'events', loadAction: loadEvent, actionKey: 'eventId', filters: COMMON_FILTERS,
-      list: async (q, organizationId, owner, where, window) =>
-        attachIdentifiers(q, organizationId, TYPE, await repo.listAttendances(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where), window)),
-      count: async (q, organizationId, owner, where) => repo.countAttendances(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, TYPE, where)),
-      find: async (q, organizationId, owner, id) => attachIdentifiersTo(q, organizationId, TYPE, await repo.findAttendanceIn(q, organizationId, owner, id)),
-      present: presentAttendance,
+      db, baseUrl, name: 'attendance', actions: 'events', loadAction: loadEvent, actionKey: 'eventId', filters: COMMON_FILTERS, otherIdentifiers: true,
+      list: repo.listAttendances, count: repo.countAttendances, find: repo.findAttendanceIn, present: presentAttendance,
     });
 
     // PUT merges, as Action Network's: only the fields sent change. "cancelled" (or "declined")
@@ -137,29 +130,17 @@ export function attendanceApi(ctx: Context) {
       const org = organizationOf(request);
       const event = await loadEvent(db, org.id, request.params.id);
       const body = request.body;
-      const { person, optIn, language } = readPerson(body.person);
-      const tags = readTags(body.add_tags);
-      const comment = readComment('comment', body.comment);
-      const phoneRaw = body.person.phone_numbers?.[0]?.number?.trim() ?? '';
-      const phone = phoneRaw ? cleanPhone(phoneRaw) : null;
-      if (phoneRaw && !phone) throw badRequest('person.phone_numbers[0].number must be a phone number with 7 to 15 digits');
-      const referral = readReferral(body);
+      const { fields, taker, autoresponse } = readRecordHelper(body, () => {
+        const comment = readComment('comment', body.comment);
+        const phoneRaw = body.person.phone_numbers?.[0]?.number?.trim() ?? '';
+        const phone = phoneRaw ? cleanPhone(phoneRaw) : null;
+        if (phoneRaw && !phone) throw badRequest('person.phone_numbers[0].number must be a phone number with 7 to 15 digits');
+        return { comment, phone };
+      });
       let result;
       try {
-        result = await ctx.committer.submit((uow) =>
-          rsvp(uow, event.id, {
-            person,
-            phone,
-            comment,
-            optIn,
-            optInWording: 'API',
-            language: language ?? 'en',
-            referral,
-            tags,
-            // As at Action Network, the autoresponse (here the RSVP confirmation) only when asked for.
-            notify: body.triggers?.autoresponse?.enabled === true,
-          }),
-        );
+        // The autoresponse is here the RSVP confirmation.
+        result = await ctx.committer.submit((uow) => rsvp(uow, event.id, { ...taker, ...fields, notify: autoresponse }));
       } catch (error) {
         if (error instanceof EventClosedError) throw new ApiError(409, CLOSED[error.reason]);
         throw error;

@@ -6,10 +6,10 @@ import { FormClosedError, submitForm } from '../service.ts';
 import { checkAnswers, questionsOf } from '../questions.ts';
 import { translator, type MessageKey } from '../../i18n/index.ts';
 import { checkCustomFieldName, checkCustomFieldValue, CUSTOM_FIELD_LIMITS, type CustomFieldChanges } from '../../people/index.ts';
-import { ApiError, badRequest } from '../../kits/api/errors.ts';
+import { badRequest } from '../../kits/api/errors.ts';
 import { COMMON_FILTERS } from '../../kits/api/list.ts';
-import { PersonBody, readPerson, readTags } from '../../kits/api/person-input.ts';
-import { readReferral, RecordBodyFields, recordRoutes } from '../../kits/api/records.ts';
+import { PersonBody } from '../../kits/api/person-input.ts';
+import { closedAs, readRecordHelper, RecordBodyFields, recordRoutes } from '../../kits/api/records.ts';
 import { organizationOf } from '../../kits/api/auth.ts';
 import { presentSubmission } from './presenters.ts';
 import { loadForm } from './routes.ts';
@@ -54,9 +54,7 @@ export function submissionApi(ctx: Context) {
       const org = organizationOf(request);
       const form = await loadForm(db, org.id, request.params.id);
       const body = request.body;
-      const { person, optIn, language } = readPerson(body.person);
-      const tags = readTags(body.add_tags);
-      const referral = readReferral(body);
+      const { taker, autoresponse } = readRecordHelper(body);
       const customFields = readCustomFields(body.person.custom_fields);
       const questions = questionsOf(form);
       const given = body['turnout:answers'] ?? {};
@@ -69,26 +67,8 @@ export function submissionApi(ctx: Context) {
       const problems = Object.entries(errors).map(([name, e]) => `turnout:answers.${name.slice(2)}: ${english(e!.key as MessageKey, e!.values)}`);
       if (problems.length > 0) throw badRequest(problems.join('; '));
       const result = await ctx.committer
-        .submit(
-          (uow) =>
-            submitForm(uow, form, {
-              person,
-              answers,
-              customFields,
-              optIn,
-              optInWording: 'API',
-              language: language ?? 'en',
-              referral,
-              tags,
-              // As at Action Network, an autoresponse is sent only when the client asks for one.
-              autoresponse: body.triggers?.autoresponse?.enabled === true,
-            }),
-          { sideBySide: true },
-        )
-        .catch((error: unknown) => {
-          if (error instanceof FormClosedError) throw new ApiError(409, 'This form is closed and takes no more submissions');
-          throw error;
-        });
+        .submit((uow) => submitForm(uow, form, { ...taker, answers, customFields, autoresponse }), { sideBySide: true })
+        .catch(closedAs(FormClosedError, 'This form is closed and takes no more submissions'));
       return submissions.recorded(org.id, form.id, result.submissionId);
     });
   };

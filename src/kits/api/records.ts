@@ -7,14 +7,14 @@ import { findPerson } from '../../actions/people/repository.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { LIMITS } from '../../actions/people/validate.ts';
 import { organizationOf } from './auth.ts';
-import { badRequest } from './errors.ts';
+import { ApiError, badRequest } from './errors.ts';
 import type { Condition, FieldSpec } from './filter.ts';
 import type { Link } from './hal.ts';
 import { listMatching, type PageWindow } from './list.ts';
-import { addIdentifiers, checkIdentifiers, IdentifiersBody, identifiersOf, readIdentifiers, refuseUnknownFields, withIdentifiers } from './identifiers.ts';
+import { addIdentifiers, attachIdentifiers, attachIdentifiersTo, checkIdentifiers, IdentifiersBody, identifiersOf, readIdentifiers, refuseUnknownFields, resolveIdentifierFilters, withIdentifiers } from './identifiers.ts';
 import { loadByIdentifier } from './load.ts';
 import { loadPerson } from './people.ts';
-import { TagsBody } from './person-input.ts';
+import { readPerson, readTags, TagsBody, type PersonBody } from './person-input.ts';
 import { document, presentPerson } from './presenters.ts';
 import { Nullable } from './schema.ts';
 
@@ -36,6 +36,11 @@ export interface RecordSpec<K extends string, C extends string, Row extends { id
   /** The action's key in an owner: `petitionId`. */
   actionKey: K;
   filters: FieldSpec<C>;
+  /**
+   * Whether other systems may give these records identifiers of their own (kept under `name`):
+   * then a filter on such an id finds the record it names, and each record read carries them.
+   */
+  otherIdentifiers?: boolean;
   /** The repository's page, count and one of the owner's records, such as `listSignatures`, `countSignatures`, `findSignatureIn`. */
   list(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Condition<C>, window: PageWindow): Promise<Row[]>;
   count(db: Kysely<Database>, organizationId: string, owner: RecordOwner<K>, where: Condition<C>): Promise<number>;
@@ -59,6 +64,14 @@ export function recordRoutes<K extends string, C extends string, Row extends { i
   const plural = `${name}s`;
   const param = `${name}Id`;
   const actionOwner = (actionId: string) => ({ [spec.actionKey]: actionId }) as RecordOwner<K>;
+  const queries: Pick<typeof spec, 'list' | 'count' | 'find'> = spec.otherIdentifiers
+    ? {
+        list: async (q, organizationId, owner, where, window) =>
+          attachIdentifiers(q, organizationId, name, await spec.list(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, name, where), window)),
+        count: async (q, organizationId, owner, where) => spec.count(q, organizationId, owner, await resolveIdentifierFilters(q, organizationId, name, where)),
+        find: async (q, organizationId, owner, id) => attachIdentifiersTo(q, organizationId, name, await spec.find(q, organizationId, owner, id)),
+      }
+    : spec;
 
   // Under the action and under the person: the same two routes, each with its own owner.
   const owners = [
@@ -76,8 +89,8 @@ export function recordRoutes<K extends string, C extends string, Row extends { i
         path: `/${at}/${id}/${plural}`,
         rel: `osdi:${plural}`,
         filters: spec.filters,
-        list: (where, window) => spec.list(db, org.id, owner, where, window),
-        count: (where) => spec.count(db, org.id, owner, where),
+        list: (where, window) => queries.list(db, org.id, owner, where, window),
+        count: (where) => queries.count(db, org.id, owner, where),
         present: (row) => spec.present(baseUrl, row),
       });
     });
@@ -85,7 +98,7 @@ export function recordRoutes<K extends string, C extends string, Row extends { i
     app.get<OneParams>(`/${at}/:id/${plural}/:${param}`, async (request) => {
       const org = organizationOf(request);
       const owner = ownerOf((await load(db, org.id, request.params.id)).id);
-      const record = await loadByIdentifier(name, request.params[param]!, (id) => spec.find(db, org.id, owner, id));
+      const record = await loadByIdentifier(name, request.params[param]!, (id) => queries.find(db, org.id, owner, id));
       return document(baseUrl, spec.present(baseUrl, record));
     });
   }
@@ -105,7 +118,7 @@ export function recordRoutes<K extends string, C extends string, Row extends { i
         const org = organizationOf(request);
         const action = await spec.loadAction(db, org.id, request.params.id);
         const owner = actionOwner(action.id);
-        const record = await loadByIdentifier(name, request.params[param]!, (id) => spec.find(db, org.id, owner, id));
+        const record = await loadByIdentifier(name, request.params[param]!, (id) => queries.find(db, org.id, owner, id));
         refuseUnknownFields(body, o.what, o.fields);
         const others = readIdentifiers(body.identifiers);
         await checkIdentifiers(db, org.id, name, record.id, others);
@@ -116,13 +129,13 @@ export function recordRoutes<K extends string, C extends string, Row extends { i
           body,
           addIdentifiers: (q, now) => addIdentifiers(q, org.id, name, record.id, others, now),
         });
-        return document(baseUrl, spec.present(baseUrl, (await spec.find(db, org.id, owner, record.id))!));
+        return document(baseUrl, spec.present(baseUrl, (await queries.find(db, org.id, owner, record.id))!));
       });
     },
 
     /** The record helper's answer: the record just made on the action, with its person embedded. */
     async recorded(organizationId: string, actionId: string, id: string) {
-      const record = await spec.find(db, organizationId, actionOwner(actionId), id);
+      const record = await queries.find(db, organizationId, actionOwner(actionId), id);
       const person = record && (await findPerson(db, organizationId, record.person_id));
       if (!record || !person) throw new Error(`${name} ${id} was recorded but cannot be read back`);
       const others = (await identifiersOf(db, organizationId, 'person', [person.id])).get(person.id);
@@ -182,6 +195,41 @@ export function readReferral(body: { 'action_network:referrer_data'?: ReferrerDa
     return v;
   };
   return { source: code('source'), referrer: code('referrer') };
+}
+
+type RecordHelperBody = {
+  person: PersonBody;
+  add_tags?: string[];
+  triggers?: { autoresponse?: { enabled?: boolean } };
+  'action_network:referrer_data'?: ReferrerData;
+  referrer_data?: ReferrerData;
+};
+
+/**
+ * What the action core takes from every record helper's body: the person with their consent
+ * (worded `API`) and language (English unless given), the tags and the referral codes; and
+ * whether to send the autoresponse, which, as at Action Network, goes only when the client asks.
+ * The action's own fields (`own`) are read between the tags and the referral codes, so a body
+ * with several wrong fields gets the 400 it always got.
+ */
+export function readRecordHelper<O = undefined>(body: RecordHelperBody, own: () => O = () => undefined as O) {
+  const { person, optIn, language } = readPerson(body.person);
+  const tags = readTags(body.add_tags);
+  const fields = own();
+  const referral = readReferral(body);
+  return {
+    fields,
+    taker: { person, optIn, optInWording: 'API', language: language ?? 'en', referral, tags },
+    autoresponse: body.triggers?.autoresponse?.enabled === true,
+  };
+}
+
+/** A record helper's `.catch`: the action's `closed` error is a 409 saying `message`; any other is thrown on. */
+export function closedAs(closed: abstract new (...args: never[]) => Error, message: string) {
+  return (error: unknown): never => {
+    if (error instanceof closed) throw new ApiError(409, message);
+    throw error;
+  };
 }
 
 /** A record's comment, named `field` in errors (`comments` on a signature): trimmed, null when blank. */
