@@ -261,5 +261,39 @@ for (const target of targets()) {
       assert.ok(organizer);
       assert.ok(nextWeek());
     });
+
+    it('an organizer chooses the language of their emails on their account page; the digest follows it', async () => {
+      const choose = (language: string) =>
+        h.app.inject({ method: 'POST', url: '/admin/account/language', headers: { ...FORM, cookie: organizer.cookie }, payload: form({ _csrf: organizer.csrf, language }) });
+      const bad = await choose('fr');
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /Choose English, Español or the organization’s default\./);
+      const stored = () => db().selectFrom('users').select('language').where('email', '=', 'lead@coalition.example').executeTakeFirstOrThrow();
+      assert.equal((await stored()).language, null, 'a refused choice changes nothing');
+      const ok = await choose('es');
+      assert.equal(ok.statusCode, 303);
+      assert.equal(ok.headers.location, '/admin/account?saved=language');
+      assert.equal((await stored()).language, 'es');
+      const account = await h.app.inject({ url: '/admin/account?saved=language', headers: { cookie: organizer.cookie } });
+      assert.match(account.body, /The language of your emails is saved\./);
+      assert.match(account.body, /<input type="radio" id="language-es" name="language" value="es" checked\/>/);
+
+      const offered = await post(`/event_campaigns/${slug}/host`, hostForm({ title: 'Espera de revisión', host_email: 'espera@example.org' }));
+      assert.equal(offered.statusCode, 303);
+      const waiting = await db().selectFrom('events').select('id').where('title', '=', 'Espera de revisión').executeTakeFirstOrThrow();
+      await h.ctx.committer.submit((uow) => confirmHostEmail(uow, waiting.id));
+      // That day's digest has gone already (the test above): this one is another day's.
+      const user = await db().selectFrom('users').select('id').where('email', '=', 'lead@coalition.example').executeTakeFirstOrThrow();
+      const now = new Date().toISOString();
+      await db().insertInto('jobs').values({ id: crypto.randomUUID(), kind: JOB_REVIEW_DIGEST_MAIL, payload: JSON.stringify({ organizationId: orgId, userId: user.id, day: '2030-01-01' }), status: 'pending', attempts: 0, max_attempts: 5, run_at: new Date(0).toISOString(), locked_by: null, locked_until: null, last_error: null, created_at: now, finished_at: null }).execute();
+      h.mailer.sent = [];
+      await h.runJobs();
+      const mail = h.mailer.sent.find((m) => m.to === 'lead@coalition.example');
+      assert.ok(mail, 'the digest went');
+      assert.equal(mail.language, 'es');
+      assert.equal(mail.subject, 'Eventos por revisar: 1');
+      assert.equal((await choose('')).statusCode, 303);
+      assert.equal((await stored()).language, null, 'back to the default');
+    });
   });
 }

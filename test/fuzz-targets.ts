@@ -372,6 +372,7 @@ export const CONSOLE_TARGETS: Record<string, Target> = {
   'POST /admin/two-factor': { form: () => ({ code: '123456', next: '/admin' }) },
   'POST /admin/account/two-factor': { page: () => '/admin/account', form: () => ({ code: '123456' }) },
   'POST /admin/account/two-factor/disable': { form: () => ({ code: '123456', password: 'plum orchard lantern 42' }) },
+  'POST /admin/account/language': { page: () => '/admin/account', form: () => ({ language: 'es' }) },
   'POST /admin/account/sign-out-everywhere': {},
   'POST /admin/members/invite': { page: () => '/admin/members', form: () => ({ email: 'new@fuzz.example', role: 'viewer' }) },
   'POST /admin/members/:userId/role': { params: (w) => ({ userId: w.memberId }), form: () => ({ role: 'admin' }) },

@@ -6,6 +6,7 @@ import * as m007 from './migrations/007_signin_failures_rate_limits.ts';
 import * as m017 from './migrations/017_api_identifiers.ts';
 import * as m018 from './migrations/018_pages.ts';
 import * as m021 from './migrations/021_spanish_texts.ts';
+import * as m025 from './migrations/025_organizer_language.ts';
 
 // The foundation's migrations (organizations, people, accounts, jobs, and the first
 // petitions tables, written before capabilities had folders). Each capability lists its own
@@ -22,6 +23,8 @@ const foundation: Record<string, Migration> = {
   '018_pages': m018,
   // Spanish versions of the campaign's own words on petitions, events, event campaigns and forms (src/kits/pages/localized.ts).
   '021_spanish_texts': m021,
+  // The language of turnout's emails to an organizer (src/organizers/README.md, "Your account").
+  '025_organizer_language': m025,
 };
 
 /**

@@ -59,7 +59,7 @@ export const CORE_PERSONAL_DATA: PersonalData = {
   users: {
     rows: 'none',
     columns: {
-      ...plain('id', 'password_hash', 'totp_secret', 'totp_enabled_at', 'totp_last_step', 'failed_signins', 'locked_until', 'sessions_valid_after', 'created_at', 'modified_at'),
+      ...plain('id', 'password_hash', 'totp_secret', 'totp_enabled_at', 'totp_last_step', 'failed_signins', 'locked_until', 'sessions_valid_after', 'language', 'created_at', 'modified_at'),
       email: { erase: 'keep', why: ACCOUNT },
       name: { erase: 'keep', why: ACCOUNT },
     },

@@ -44,6 +44,8 @@ export interface UserTable {
   locked_until: string | null;
   /** Sessions created before this moment are void ("sign out everywhere", password change). */
   sessions_valid_after: string;
+  /** `en` or `es`: the language of turnout's emails to them (the review digest); null: English. */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   modified_at: string;
 }

@@ -41,7 +41,7 @@ export const reviewersOf = (q: Q, organizationId: string, roles: readonly string
   q
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email', 'users.name'])
+    .select(['users.id', 'users.email', 'users.name', 'users.language'])
     .where('memberships.organization_id', '=', organizationId)
     .where('memberships.role', 'in', roles as never)
     .orderBy('users.id')

@@ -57,8 +57,8 @@ const plain = (v: string) => v.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${
 const DIGEST_LIMIT = 200;
 
 /**
- * The language of an organizer's digest: theirs when one is stored, else their organization's,
- * else English. turnout stores neither yet (the console is in English), so for now it is English.
+ * The language of an organizer's digest: theirs when they chose one (their account page), else
+ * their organization's, else English. Organizations have no language of their own yet.
  */
 export function digestLanguage(stored: { organizer?: string | null; organization?: string | null } = {}): Language {
   for (const lang of [stored.organizer, stored.organization]) if (lang === 'en' || lang === 'es') return lang;
@@ -122,7 +122,7 @@ export function reviewDigestHandlers(deps: ReviewDigestDeps): Record<string, Job
       ]);
       const to = reviewers.find((r) => r.id === userId);
       if (!org || !to || waiting.length === 0) return;
-      const lang = digestLanguage();
+      const lang = digestLanguage({ organizer: to.language });
       const mail = reviewDigestMail(lang, org.name, waiting, deps.baseUrl);
       await deps.mailer.send({
         to: to.email,

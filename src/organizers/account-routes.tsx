@@ -1,23 +1,35 @@
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.ts';
-import { AdminLayout, CsrfField, ErrorSummary, Input } from '../kits/console/layout.tsx';
+import { AdminLayout, CsrfField, ErrorSummary, Input, Radios } from '../kits/console/layout.tsx';
 import { adminPage, sendAdmin } from '../kits/console/page.tsx';
 import { SESSION_COOKIE, sessionCookieOptions } from '../kits/console/session.ts';
 import * as accounts from '../accounts/service.ts';
-import { findUser, unusedRecoveryCodes, updateSession } from '../accounts/repository.ts';
+import { findUser, unusedRecoveryCodes, updateSession, updateUser } from '../accounts/repository.ts';
 import { seal, unseal } from '../accounts/secrets.ts';
 
 type Body = Record<string, unknown>;
 const PENDING_TOTP_COOKIE = 'turnout_totp_setup';
 
-/** Your account: two-factor on and off, recovery codes, sign out everywhere, switch organization. */
+/** The languages of turnout's emails to an organizer; '' keeps the default (English). */
+const EMAIL_LANGUAGES: [string, string][] = [
+  ['', 'The organization’s default (English)'],
+  ['en', 'English'],
+  ['es', 'Español'],
+];
+
+/** Your account: two-factor on and off, recovery codes, the language of emails to you, sign out everywhere, switch organization. */
 export function accountRoutes(ctx: Context) {
   const db = ctx.database.db;
   return async function (app: FastifyInstance) {
     app.get<{ Querystring: Body }>('/account', { config: { permission: 'signed_in' } }, async (request, reply) => {
       const organizer = request.organizer!;
       const user = (await findUser(db, organizer.session.user_id))!;
-      const page = adminPage(request, reply, request.query.enroll ? `${organizer.organization?.name ?? 'This organization'} requires two-factor sign-in. Turn it on to continue.` : undefined);
+      const notice = request.query.enroll
+        ? `${organizer.organization?.name ?? 'This organization'} requires two-factor sign-in. Turn it on to continue.`
+        : request.query.saved === 'language'
+          ? 'The language of your emails is saved.'
+          : undefined;
+      const page = adminPage(request, reply, notice);
       // A new secret is kept, sealed, in a cookie until the user proves their app has it.
       const pending = request.cookies[PENDING_TOTP_COOKIE];
       let secret = pending ? safeUnseal(ctx.config.secretKey, pending) : undefined;
@@ -26,7 +38,20 @@ export function accountRoutes(ctx: Context) {
         reply.setCookie(PENDING_TOTP_COOKIE, seal(ctx.config.secretKey, secret), { ...sessionCookieOptions(ctx), maxAge: 900 });
       }
       const remaining = user.totp_enabled_at ? await unusedRecoveryCodes(db, user.id) : 0;
-      return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} enabled={Boolean(user.totp_enabled_at)} secret={secret} remaining={remaining} />);
+      return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} language={user.language} enabled={Boolean(user.totp_enabled_at)} secret={secret} remaining={remaining} />);
+    });
+
+    app.post<{ Body: Body }>('/account/language', { config: { permission: 'signed_in' } }, async (request, reply) => {
+      const organizer = request.organizer!;
+      const choice = request.body?.language;
+      if (typeof choice !== 'string' || !EMAIL_LANGUAGES.some(([value]) => value === choice)) {
+        const user = (await findUser(db, organizer.session.user_id))!;
+        const remaining = user.totp_enabled_at ? await unusedRecoveryCodes(db, user.id) : 0;
+        const page = adminPage(request, reply);
+        return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} language={user.language} enabled={Boolean(user.totp_enabled_at)} remaining={remaining} languageError="Choose English, Español or the organization’s default." />, 422);
+      }
+      await updateUser(db, organizer.session.user_id, { language: choice === '' ? null : choice, modified_at: new Date().toISOString() });
+      return reply.redirect('/admin/account?saved=language', 303);
     });
 
     app.post<{ Body: Body }>('/account/two-factor', { config: { permission: 'signed_in' } }, async (request, reply) => {
@@ -38,7 +63,7 @@ export function accountRoutes(ctx: Context) {
       const codes = secret ? await accounts.enableTwoFactor(db, ctx.config.secretKey, user.id, secret, code) : null;
       if (!codes) {
         const page = adminPage(request, reply);
-        return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} enabled={false} secret={secret} remaining={0} error="That code is not right. Enter the 6-digit code your app shows now." />, 422);
+        return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} language={user.language} enabled={false} secret={secret} remaining={0} error="That code is not right. Enter the 6-digit code your app shows now." />, 422);
       }
       reply.clearCookie(PENDING_TOTP_COOKIE, sessionCookieOptions(ctx));
       for (const m of organizer.memberships) await accounts.audit(db, { organizationId: m.id, userId: user.id, action: 'user.two_factor_enabled' });
@@ -93,7 +118,7 @@ function safeUnseal(key: Buffer, sealed: string): string | undefined {
   }
 }
 
-function AccountPage(props: { page: ReturnType<typeof adminPage>; email: string; name: string; enabled: boolean; secret?: string; remaining: number; error?: string }): JSX.Element {
+function AccountPage(props: { page: ReturnType<typeof adminPage>; email: string; name: string; language: string | null; enabled: boolean; secret?: string; remaining: number; error?: string; languageError?: string }): JSX.Element {
   const { page } = props;
   return (
     <AdminLayout page={page} title="Your account">
@@ -131,6 +156,16 @@ function AccountPage(props: { page: ReturnType<typeof adminPage>; email: string;
       ) : (
         ''
       )}
+      <h2>Emails to you</h2>
+      <p>The language turnout writes to you in, such as the daily list of events waiting for review. The console itself is in English.</p>
+      <ErrorSummary errors={{ language: props.languageError }} />
+      <form method="post" action="/admin/account/language">
+        <CsrfField token={page.csrf} />
+        <Radios name="language" legend="Language of your emails" value={props.language ?? ''} error={props.languageError} options={EMAIL_LANGUAGES} />
+        <button type="submit" class="secondary">
+          Save the language
+        </button>
+      </form>
       <h2>Sessions</h2>
       <form method="post" action="/admin/account/sign-out-everywhere">
         <CsrfField token={page.csrf} />
