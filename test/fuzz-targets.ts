@@ -242,6 +242,7 @@ export const API_TARGETS: Record<string, Target> = {
     json: () => ({ comments: 'Changed my mind.', 'action_network:referrer_data': { source: 'email', referrer: 'partner' }, identifiers: ['crm:1'] }),
   },
   'POST /api/v2/open_letters': { json: () => ({ title: 'Open letter', description: 'Sign on.', 'turnout:letter_text': 'We ask.', target: [{ name: 'Council' }], 'turnout:allow_individuals': true, 'turnout:hold_until_count': 10 }) },
+  'PUT /api/v2/open_letters/:id': { params: (w) => ({ id: letter(w).id }), json: () => ({ title: 'Renamed letter', 'turnout:title_es': 'Carta', 'turnout:groups': ['National'], 'turnout:hold_until_count': null }) },
   'POST /api/v2/open_letters/:id/signatures': {
     params: letterId,
     json: () => ({ person: osdiPerson, 'turnout:organization': { name: 'Signing Org', website: 'https://org.example', locality: 'Chicago', region: 'IL', country: 'US', role: 'Director', show_signer: true }, ...referral }),

@@ -54,6 +54,39 @@ for (const target of targets()) {
       assert.equal((await api.get(`/open_letters/turnout:${letterId}`)).body.title, 'Letter to Lumidex');
     });
 
+    it('updates a letter with PUT: what the body names changes, the rest stays; bad fields are a 400 that changes nothing', async () => {
+      const put = (id: string, body: unknown) => api.put(`/open_letters/${id}`, body);
+      const renamed = await put(letterId, { title: 'Letter to Lumidex’s board', 'turnout:title_es': 'Carta a la junta de Lumidex', 'turnout:hold_until_count': null });
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.body.title, 'Letter to Lumidex’s board');
+      assert.equal(renamed.body['turnout:title_es'], 'Carta a la junta de Lumidex');
+      assert.deepEqual(renamed.body['turnout:hold'], { until_count: null, until_date: null, held: false });
+      assert.equal(renamed.body['turnout:letter_text'], 'Dear CEO,\n\nStop.', 'what the body leaves out stays');
+      assert.deepEqual(renamed.body.target, [{ name: 'Dana Reyes' }]);
+      assert.equal(renamed.body['turnout:deadline'], '2999-01-01T17:00:00.000Z');
+      assert.deepEqual(renamed.body['turnout:groups'], ['National', 'Local']);
+      assert.equal(renamed.body.browser_url, 'http://turnout.test/open_letters/letter-to-lumidex', 'the web address stays');
+      const page = await h.app.inject({ url: '/open_letters/letter-to-lumidex?lang=es' });
+      assert.match(page.body, /Carta a la junta de Lumidex/, 'the public page shows the change at once');
+
+      const bad = await put(letterId, { title: '', 'turnout:deadline': 'soon' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error, /Enter a title/);
+      assert.match(bad.body.error, /deadline/);
+      assert.equal((await put(letterId, { title: 42 })).status, 400);
+      // Spanish group names must fit the groups: new groups without them are refused while old names stand.
+      assert.equal((await put(letterId, { 'turnout:groups_es': ['Nacional', 'Local'] })).status, 200);
+      const groups = await put(letterId, { 'turnout:groups': ['National', 'State', 'Local'] });
+      assert.equal(groups.status, 400);
+      assert.match(groups.body.error, /Spanish|español|groups/i);
+      const after = await api.get(`/open_letters/${letterId}`);
+      assert.equal(after.body.title, 'Letter to Lumidex’s board', 'a refused PUT changed nothing');
+      assert.deepEqual(after.body['turnout:groups'], ['National', 'Local']);
+
+      assert.equal((await put('00000000-0000-7000-8000-000000000000', { title: 'x' })).status, 404);
+      assert.equal((await other.put(`/open_letters/${letterId}`, { title: 'Taken over' })).status, 404, 'not another organization’s');
+    });
+
     it('records an organization’s signature through the helper: pending review, no confirmation email', async () => {
       const res = await api.post(`/open_letters/${letterId}/signatures`, {
         person: osdiPerson('lead@fnd.example', { email_addresses: [{ address: 'lead@fnd.example', status: 'subscribed' }] }),

@@ -19,7 +19,8 @@ import { findPerson } from '../../actions/people/repository.ts';
 import { checkLetter, checkOrganizationFields, type OrganizationFields } from '../fields.ts';
 import { letterCache } from '../public-cache.ts';
 import * as repo from '../repository.ts';
-import { createLetter, IndividualsNotAllowedError, LetterClosedError, signLetter } from '../service.ts';
+import { createLetter, groupsOf, IndividualsNotAllowedError, LetterClosedError, signLetter, spanishGroupsOf, targetsOf, updateLetter } from '../service.ts';
+import type { OpenLetter } from '../tables.ts';
 import { presentLetter, presentLetterSignature } from './presenters.ts';
 
 const LetterCreateBody = Type.Object({
@@ -43,6 +44,9 @@ const LetterCreateBody = Type.Object({
   'turnout:groups_es': Type.Optional(Nullable(Type.Array(Type.String(), { maxItems: 50 }))),
 });
 type LetterCreateBody = Static<typeof LetterCreateBody>;
+/** A PUT names only what changes; what it leaves out stays as it is. */
+const LetterUpdateBody = Type.Partial(LetterCreateBody);
+type LetterUpdateBody = Static<typeof LetterUpdateBody>;
 
 const OrganizationBody = Type.Object({
   name: Type.String(),
@@ -79,11 +83,56 @@ function organizationErrors(errors: FieldErrors): ApiError {
   return badRequest(messages.join('; '));
 }
 
+type Input = Parameters<typeof checkLetter>[0];
+
+/** What a letter created through the API has where its body says nothing. */
+const DEFAULTS: Input = {
+  title: '', description: '', letterText: '', targets: [], status: 'open', deadline: '', allowIndividuals: false,
+  holdUntilCount: '', holdUntilDate: '', listOrder: 'alphabetical', featuredFirst: false, groups: [],
+};
+
+/**
+ * A stored letter as the checks take it, for a PUT to change what it names. The Spanish texts are
+ * left out (absent keeps them); the Spanish group names are there so that new groups are checked
+ * against them.
+ */
+function storedInput(l: OpenLetter): Input {
+  return {
+    title: l.title, description: l.description, letterText: l.letter_text, targets: targetsOf(l).map((t) => t.name), status: l.status,
+    deadline: minuteOf(l.deadline), allowIndividuals: l.allow_individuals === 1, holdUntilCount: l.hold_until_count === null ? '' : String(l.hold_until_count),
+    holdUntilDate: minuteOf(l.hold_until_date), listOrder: l.list_order, featuredFirst: l.featured_first === 1, groups: groupsOf(l),
+    groupsEs: spanishGroupsOf(l) ?? undefined,
+  };
+}
+
+/** The body's fields over `base` (the defaults, or the stored letter). */
+function letterInput(b: LetterUpdateBody, base: Input): Input {
+  return {
+    title: b.title ?? base.title,
+    description: b.description === undefined ? base.description : (b.description ?? ''),
+    letterText: b['turnout:letter_text'] ?? base.letterText,
+    targets: b.target === undefined ? base.targets : (b.target ?? []).map((t) => t.name),
+    status: b['turnout:status'] ?? base.status,
+    deadline: b['turnout:deadline'] === undefined ? base.deadline : minuteOf(b['turnout:deadline']),
+    allowIndividuals: b['turnout:allow_individuals'] ?? base.allowIndividuals,
+    holdUntilCount: b['turnout:hold_until_count'] === undefined ? base.holdUntilCount : b['turnout:hold_until_count'] === null ? '' : String(b['turnout:hold_until_count']),
+    holdUntilDate: b['turnout:hold_until_date'] === undefined ? base.holdUntilDate : minuteOf(b['turnout:hold_until_date']),
+    listOrder: b['turnout:list_order'] ?? base.listOrder,
+    featuredFirst: b['turnout:featured_first'] ?? base.featuredFirst,
+    groups: b['turnout:groups'] ?? base.groups,
+    titleEs: b['turnout:title_es'],
+    descriptionEs: b['turnout:description_es'],
+    letterTextEs: b['turnout:letter_text_es'],
+    // New groups without their Spanish names: the stored names must still fit them.
+    groupsEs: b['turnout:groups_es'] !== undefined ? b['turnout:groups_es'] : b['turnout:groups'] !== undefined ? base.groupsEs : undefined,
+  };
+}
+
 export const loadLetter = (db: Kysely<Database>, organizationId: string, rawId: string) => loadByIdentifier('open letter', rawId, (id) => repo.findLetter(db, organizationId, id));
 
 type IdParams = { Params: { id: string } };
 
-/** `/open_letters` and `/open_letters/:id/signatures`: list, get, create, and the record signature helper. */
+/** `/open_letters` and `/open_letters/:id/signatures`: list, get, create, update, and the record signature helper. */
 export function openLetterApi(ctx: Context) {
   return async function (app: FastifyInstance) {
     const { db } = ctx.database;
@@ -95,17 +144,20 @@ export function openLetterApi(ctx: Context) {
 
     app.post<{ Body: LetterCreateBody }>('/open_letters', { schema: { body: LetterCreateBody } }, async (request) => {
       const b = request.body;
-      const { errors, fields } = checkLetter({
-        title: b.title, description: b.description ?? '', letterText: b['turnout:letter_text'], targets: (b.target ?? []).map((t) => t.name),
-        status: b['turnout:status'] ?? 'open', deadline: minuteOf(b['turnout:deadline']), allowIndividuals: b['turnout:allow_individuals'] ?? false,
-        holdUntilCount: b['turnout:hold_until_count'] == null ? '' : String(b['turnout:hold_until_count']), holdUntilDate: minuteOf(b['turnout:hold_until_date']),
-        listOrder: b['turnout:list_order'] ?? 'alphabetical', featuredFirst: b['turnout:featured_first'] ?? false, groups: b['turnout:groups'] ?? [],
-        titleEs: b['turnout:title_es'], descriptionEs: b['turnout:description_es'], letterTextEs: b['turnout:letter_text_es'], groupsEs: b['turnout:groups_es'],
-      });
+      const { errors, fields } = checkLetter(letterInput(b, DEFAULTS));
       if (!fields) throw badRequest(Object.values(errors).join('; '));
       const letter = await createLetter(db, organizationOf(request).id, fields, nowIso(), b.origin_system ?? 'turnout');
       letterCache(ctx).forget(letter.slug);
       return document(baseUrl, presentLetter(baseUrl, letter, nowIso()));
+    });
+
+    app.put<IdParams & { Body: LetterUpdateBody }>('/open_letters/:id', { schema: { body: LetterUpdateBody } }, async (request) => {
+      const letter = await loadLetter(db, organizationOf(request).id, request.params.id);
+      const { errors, fields } = checkLetter(letterInput(request.body, storedInput(letter)), letter);
+      if (!fields) throw badRequest(Object.values(errors).join('; '));
+      const { letter: updated, changed } = await updateLetter(db, letter, fields, nowIso());
+      if (changed.length > 0) letterCache(ctx).forget(letter.slug);
+      return document(baseUrl, presentLetter(baseUrl, updated, nowIso()));
     });
 
     const SIGNATURE_FILTERS: FieldSpec<repo.LetterSignatureComparison['column']> = COMMON_FILTERS;
