@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import { SlugReadCache, type PublicReadCache } from '../kits/pages/read-cache.ts';
 import type { Database } from '../db/schema.ts';
 import type { Context } from '../context.ts';
 import { acceptedPartners } from '../actions/partners.ts';
@@ -16,22 +16,17 @@ export type CachedCampaign = LetterCampaign & {
   partners: { id: string; name: string }[];
 };
 
-/** Public reads of letter campaigns (see PublicReadCache), with their targets and partners. */
-export class LetterReadCache extends PublicReadCache<CachedCampaign> {
-  constructor(
-    private readonly db: Kysely<Database>,
-    ttlMs = 2000,
-  ) {
-    super(ttlMs);
-  }
+type FoundCampaign = NonNullable<Awaited<ReturnType<typeof findCampaignBySlug>>>;
 
-  protected async load(slug: string): Promise<CachedCampaign | 'missing'> {
-    const row = await findCampaignBySlug(this.db, slug);
-    if (!row) return 'missing';
-    const [targets, partners] = await Promise.all([targetsOf(this.db, row.id), acceptedPartners(this.db, 'letter', row.id)]);
-    return { ...row, targets, partners, brand: await organizationBrand(this.db, row.organization_id) };
-  }
+/** A letter campaign as the public pages show it, with its targets and partners. */
+async function cachedCampaign(db: Kysely<Database>, row: FoundCampaign): Promise<CachedCampaign> {
+  const [targets, partners] = await Promise.all([targetsOf(db, row.id), acceptedPartners(db, 'letter', row.id)]);
+  return { ...row, targets, partners, brand: await organizationBrand(db, row.organization_id) };
 }
 
-/** The process's public reads of letter campaigns, shared by the pages, the console and the API (which forget a slug on change). */
-export const letterCache: (ctx: Context) => LetterReadCache = onePer((ctx: Context) => new LetterReadCache(ctx.database.db));
+/**
+ * The process's public reads of letter campaigns, one cache per context, shared by the pages, the
+ * console and the API (which forget a slug on change): what a visitor sees is at most 2 s plus one
+ * read old (see PublicReadCache).
+ */
+export const letterCache: (ctx: Context) => PublicReadCache<CachedCampaign> = onePer((ctx: Context) => new SlugReadCache(ctx.database.db, findCampaignBySlug, cachedCampaign));

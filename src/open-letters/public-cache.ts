@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Context } from '../context.ts';
-import { PublicReadCache } from '../kits/pages/read-cache.ts';
+import { SlugReadCache, type PublicReadCache } from '../kits/pages/read-cache.ts';
 import { acceptedPartners } from '../actions/partners.ts';
 import { shownDeliveriesOf } from '../kits/delivery/repository.ts';
 import type { DeliveryMethod } from '../kits/delivery/tables.ts';
@@ -36,42 +36,40 @@ export type CachedLetter = OpenLetter & {
   deliveries: { delivered_on: string; recipient: string; method: DeliveryMethod }[];
 };
 
-/** Public reads of open letters (see PublicReadCache): what a visitor sees is at most 2 s plus one read old. */
-export class LetterReadCache extends PublicReadCache<CachedLetter> {
-  constructor(private readonly db: Kysely<Database>, ttlMs = 2000) {
-    super(ttlMs);
-  }
+type FoundLetter = NonNullable<Awaited<ReturnType<typeof findLetterBySlug>>>;
 
-  protected async load(slug: string): Promise<CachedLetter | 'missing'> {
-    const row = await findLetterBySlug(this.db, slug);
-    if (!row) return 'missing';
-    const [partners, approved, deliveries] = await Promise.all([
-      acceptedPartners(this.db, 'open_letter', row.id),
-      approvedOrganizations(this.db, row.id),
-      shownDeliveriesOf(this.db, 'open_letter', row.id),
-    ]);
-    return {
-      ...row,
-      brand: await organizationBrand(this.db, row.organization_id),
-      targetList: targetsOf(row),
-      partners,
-      organizations: approved.map((o) => ({
-        id: o.id,
-        org_name: o.org_name,
-        org_website: o.org_website,
-        city: o.city,
-        region: o.region,
-        country: o.country,
-        group_name: o.group_name,
-        featured: o.featured,
-        created_at: o.created_at,
-        signer: o.show_signer === 1 ? [[o.given_name, o.family_name].filter(Boolean).join(' '), o.signer_role].filter(Boolean).join(', ') || null : null,
-        logo_id: o.logo_id,
-      })),
-      deliveries: deliveries.map((d) => ({ ...d, method: d.method as DeliveryMethod })),
-    };
-  }
+/** An open letter as the public pages show it: its approved organizations and shown deliveries, each signer only as they chose. */
+async function cachedLetter(db: Kysely<Database>, row: FoundLetter): Promise<CachedLetter> {
+  const [partners, approved, deliveries] = await Promise.all([
+    acceptedPartners(db, 'open_letter', row.id),
+    approvedOrganizations(db, row.id),
+    shownDeliveriesOf(db, 'open_letter', row.id),
+  ]);
+  return {
+    ...row,
+    brand: await organizationBrand(db, row.organization_id),
+    targetList: targetsOf(row),
+    partners,
+    organizations: approved.map((o) => ({
+      id: o.id,
+      org_name: o.org_name,
+      org_website: o.org_website,
+      city: o.city,
+      region: o.region,
+      country: o.country,
+      group_name: o.group_name,
+      featured: o.featured,
+      created_at: o.created_at,
+      signer: o.show_signer === 1 ? [[o.given_name, o.family_name].filter(Boolean).join(' '), o.signer_role].filter(Boolean).join(', ') || null : null,
+      logo_id: o.logo_id,
+    })),
+    deliveries: deliveries.map((d) => ({ ...d, method: d.method as DeliveryMethod })),
+  };
 }
 
-/** The process's public reads of open letters, shared by the pages, the console and the API (which forget a slug on change). */
-export const letterCache: (ctx: Context) => LetterReadCache = onePer((ctx: Context) => new LetterReadCache(ctx.database.db));
+/**
+ * The process's public reads of open letters, one cache per context, shared by the pages, the
+ * console and the API (which forget a slug on change): what a visitor sees is at most 2 s plus one
+ * read old (see PublicReadCache).
+ */
+export const letterCache: (ctx: Context) => PublicReadCache<CachedLetter> = onePer((ctx: Context) => new SlugReadCache(ctx.database.db, findLetterBySlug, cachedLetter));
