@@ -10,14 +10,30 @@ import { SMTPServer } from 'smtp-server';
 import { createMailer, type Mailer, type OutgoingMail } from '../src/mail/mailer.ts';
 import { MailTemplate } from '../src/mail/template.ts';
 
-/** A real SMTP server on loopback keeping every message's bytes as received. */
-async function rawSink() {
+/**
+ * A real SMTP server on loopback keeping every message's bytes as received; it takes `rcptDelayMs`
+ * to answer RCPT, refuses (550) the addresses in `refuse` and notes when each DATA began.
+ */
+async function rawSink(o: { rcptDelayMs?: number; refuse?: string[]; soft?: string[] } = {}) {
   const received: { to: string; raw: string }[] = [];
+  const dataAt: number[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const answer = () => {
+        const code = o.refuse?.includes(address.address) ? 550 : o.soft?.includes(address.address) ? 451 : 0;
+        if (!code) return callback();
+        const e = new Error(code === 550 ? 'No such user' : 'Try again later') as Error & { responseCode: number };
+        e.responseCode = code;
+        callback(e);
+      };
+      if (o.rcptDelayMs) setTimeout(answer, o.rcptDelayMs);
+      else answer();
+    },
     onData(stream, session, callback) {
+      dataAt.push(Date.now());
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -29,7 +45,7 @@ async function rawSink() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `smtp://127.0.0.1:${port}`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url: `smtp://127.0.0.1:${port}`, received, dataAt, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 /** What differs between two compositions of one message: its Date and its MIME boundaries. */
@@ -161,5 +177,35 @@ describe('mail to many from one template', () => {
       ['held@example.org'],
       'a copy whose record failed never reached the server',
     );
+  });
+
+  it('records a send only once the server has answered DATA, and never for an envelope it refused', async () => {
+    // The server is slow to accept a recipient: a record made before DATA (a process killed
+    // meanwhile) would say sent for a message that never left.
+    const slow = await rawSink({ rcptDelayMs: 150, refuse: ['nobody@example.org'], soft: ['later@example.org'] });
+    const slowMailer = createMailer({ smtpUrl: slow.url, from: 'news@fairtrains.example', dataDir: '/nonexistent' });
+    try {
+      for (const shared of [false, true]) {
+        const m = marks();
+        const body = 'Recorded after DATA.';
+        const template = mailing(body, m.to, m.person, m.token);
+        const mail = (to: string) => (shared ? copyOf(body, m, template, to, randomUUID(), token()) : mailing(body, to, randomUUID(), token()));
+        slow.received.length = 0;
+        slow.dataAt.length = 0;
+        let recordedAt = 0;
+        await slowMailer.send({ ...mail('ana@example.org'), beforeCommit: async () => void (recordedAt = Date.now()) });
+        assert.equal(slow.received.length, 1);
+        assert.ok(recordedAt > 0 && recordedAt >= slow.dataAt[0]!, `recorded ${recordedAt - slow.dataAt[0]!} ms after DATA began (${shared ? 'a copy' : 'composed'})`);
+        for (const refused of ['nobody@example.org', 'later@example.org']) {
+          let recorded = false;
+          const e = await slowMailer.send({ ...mail(refused), beforeCommit: async () => void (recorded = true) }).then(() => null, (err: { responseCode?: number }) => err);
+          assert.ok(e, `the send to ${refused} failed`);
+          assert.equal(recorded, false, `nothing recorded for a refused envelope (${refused}, ${shared ? 'a copy' : 'composed'})`);
+        }
+      }
+    } finally {
+      slowMailer.close();
+      await slow.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { Transform } from 'node:stream';
 import net from 'node:net';
 import { mkdir, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
+import DataStream from 'nodemailer/lib/smtp-connection/data-stream.js';
 import { MailTemplate } from './template.ts';
 
 export interface OutgoingMail {
@@ -163,19 +164,54 @@ function addressOf(from: string): string {
  * each), and a message that has `beforeCommit` keeps its last bytes until the hook resolves, so
  * the SMTP server sees the message's end (and answers 250) only after the send is recorded; a hook
  * that throws makes the stream fail and the message is dropped.
+ *
+ * The hook runs only once the connection has begun to send the message: after the server
+ * accepted the envelope and answered DATA, when the connection pipes the message stream into its
+ * data stream. Until then nothing of the message has left: a message of a few kilobytes fits in
+ * the buffers of the streams nodemailer adds after this one, which take it at once, so "the
+ * stream was read" alone said nothing about the server (a record made then, and a process killed
+ * during the envelope, left a row `sent` whose message never went). When the envelope fails
+ * (a recipient refused, the connection dropped), nodemailer pipes the message into a stream that
+ * discards it: the hook is then never called, and nothing is recorded.
  */
-function holdTheEnd(mail: { data: { beforeCommit?: () => Promise<void> }; message: { transform(t: () => Transform): void } }, done: (err?: Error | null) => void): void {
+function holdTheEnd(mail: { data: { beforeCommit?: () => Promise<void> }; message: HeldMessage }, done: (err?: Error | null) => void): void {
   const hook = mail.data.beforeCommit ?? null;
-  mail.message.transform(() => new HoldTheEnd(hook));
+  if (!hook) {
+    mail.message.transform(() => new HoldTheEnd(null));
+    return done();
+  }
+  let began!: () => void;
+  let abandoned!: (e: Error) => void;
+  const sending = new Promise<void>((resolve, reject) => {
+    began = resolve;
+    abandoned = reject;
+  });
+  sending.catch(() => undefined);
+  const create = mail.message.createReadStream.bind(mail.message);
+  mail.message.createReadStream = (...args) => {
+    const outer = create(...args);
+    const pipe = outer.pipe.bind(outer) as (dest: NodeJS.WritableStream, options?: { end?: boolean }) => NodeJS.WritableStream;
+    outer.pipe = ((dest: NodeJS.WritableStream, options?: { end?: boolean }) => {
+      if (dest instanceof DataStream) began();
+      else abandoned(new Error('the envelope was not accepted: the message was not sent'));
+      return pipe(dest, options);
+    }) as typeof outer.pipe;
+    return outer;
+  };
+  mail.message.transform(() => new HoldTheEnd(() => sending.then(hook)));
   done();
+}
+
+/** What the plugin uses of nodemailer's message node. */
+interface HeldMessage {
+  transform(t: () => Transform): void;
+  createReadStream(...args: unknown[]): NodeJS.ReadableStream;
 }
 
 /**
  * Gathers a message and gives it, but for its last two bytes, in one piece once its input has
- * ended; the last two bytes follow once the connection has read everything before them (the
- * message is being sent, after DATA) and `hook` resolved. A whole message is written into the
- * stream before the server is even greeted, so waiting for the end of the input alone would record
- * the send before the envelope was accepted.
+ * ended; the last two bytes follow once the next stream has read everything before them and
+ * `hook` resolved (the plugin's hook first waits for the connection to begin sending, above).
  */
 class HoldTheEnd extends Transform {
   private chunks: Buffer[] = [];
