@@ -10,6 +10,7 @@ import { organization } from './admin-helpers.ts';
 import { addPerson, mailSettings, newMailing, recipientStates } from './mailings-support.ts';
 import { scheduleMailing } from '../src/mailings/service.ts';
 import { runChunk, startMailing } from '../src/mailings/sender.ts';
+import { ackFile } from '../src/mailings/recovery.ts';
 import { senderDeps } from '../src/mailings/jobs.ts';
 import { nowIso } from '../src/util/ids.ts';
 
@@ -48,7 +49,7 @@ for (const target of targets()) {
     });
 
     if (target.name === 'sqlite') {
-      it('puts back only the sends its log did not acknowledge, once, however often it runs again', async () => {
+      for (const naming of ['with the mailing in its name', 'named as before the mailing was in it'] as const) it(`puts back only the sends its log did not acknowledge, once, however often it runs again (a log ${naming})`, async () => {
         const { m, tag } = await started(6);
         const db = h.ctx.database.db;
         // A run of chunk 1 recorded two batches and was killed after noting only the first.
@@ -59,7 +60,7 @@ for (const target of targets()) {
         }
         const ackDir = path.join(h.config.dataDir, 'mailing-acks');
         mkdirSync(ackDir, { recursive: true });
-        const log = path.join(ackDir, '1-deadrun00001.ack');
+        const log = naming === 'with the mailing in its name' ? ackFile(ackDir, m.id, dead) : path.join(ackDir, '1-deadrun00001.ack');
         writeFileSync(log, '1\n');
         const before = sentTo(tag).length;
         await runChunk(deps(), { mailingId: m.id, chunk: 1 });
@@ -83,14 +84,17 @@ for (const target of targets()) {
         await db.updateTable('mailing_recipients').set({ state: 'sending', claim: dead, claimed_at: claimedAt }).where('mailing_id', '=', m.id).execute();
         const ackDir = path.join(h.config.dataDir, 'mailing-acks');
         mkdirSync(ackDir, { recursive: true });
-        const log = path.join(ackDir, '1-deadrun00002.ack');
+        const log = ackFile(ackDir, m.id, dead);
         writeFileSync(log, '');
-        // A log of another chunk's run is not this recovery's to remove.
-        const other = path.join(ackDir, '12-otherrun0001.ack');
+        // Logs of another chunk's run, and of another mailing's run of the same chunk, are not this recovery's to remove.
+        const other = ackFile(ackDir, m.id, '12:otherrun0001');
         writeFileSync(other, '');
+        const otherMailing = ackFile(ackDir, '0193a5b0-7e1c-7d2e-9f00-0123456789ab', '1:livenow00001');
+        writeFileSync(otherMailing, '1\n');
         await runChunk(deps(), { mailingId: m.id, chunk: 1 });
         assert.equal(existsSync(log), false, 'the empty log of the dead run is gone');
         assert.equal(existsSync(other), true, 'another chunk’s log stays');
+        assert.equal(existsSync(otherMailing), true, 'another mailing’s log of the same chunk stays');
         assert.equal(sentTo(tag).length, 4, 'its rows went, once each');
         await runChunk(deps(), { mailingId: m.id, chunk: 2 });
         assert.equal(sentTo(tag).length, 4, 'nobody got it twice');

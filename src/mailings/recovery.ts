@@ -55,7 +55,20 @@ export class AckLog {
   }
 }
 
-export const ackFile = (dir: string, claim: string) => path.join(dir, `${claim.replace(/[^0-9a-z:-]/gi, '_').replace(':', '-')}.ack`);
+/** A run's log: `<mailing>.<chunk>-<run>.ack`, so that a mailing's recovery reads and removes only its own runs' logs. */
+export const ackFile = (dir: string, mailingId: string, claim: string) => path.join(dir, `${safeName(mailingId)}.${claimName(claim)}.ack`);
+
+const safeName = (s: string) => s.replace(/[^0-9a-z-]/gi, '_');
+const claimName = (claim: string) => claim.replace(/[^0-9a-z:-]/gi, '_').replace(':', '-');
+
+/**
+ * The log of a mailing's run, if it has one: its own name, or the name logs had before they
+ * carried the mailing (`<chunk>-<run>.ack`), for a run killed before an upgrade.
+ */
+function logOf(dir: string, mailingId: string, claim: string): string | null {
+  for (const file of [ackFile(dir, mailingId, claim), path.join(dir, `${claimName(claim)}.ack`)]) if (existsSync(file)) return file;
+  return null;
+}
 
 /**
  * Puts back what dead runs of `chunk` held: rows still `sending`, and (SQLite) sends recorded
@@ -72,18 +85,19 @@ export async function recoverDeadRuns(trx: Transaction<Database>, deps: Recovery
   if (!deps.ackDir) return back;
   const withSends = await repo.runsWithSends(trx, mailingId, `${chunk}:`, run);
   for (const dead of withSends) {
-    const file = ackFile(deps.ackDir, dead);
+    const file = logOf(deps.ackDir, mailingId, dead);
     // No log: the run ended (its log goes after its last transaction) or was settled already.
     // Its job may still run again (a worker killed before marking it done): nothing to put back.
-    if (!existsSync(file)) continue;
+    if (!file) continue;
     const n = await repo.requeueUnacknowledged(trx, mailingId, dead, AckLog.last(file));
     if (n > 0) deps.log?.('mailing: sends recorded but not answered before a crash go again', { mailing: mailingId, rows: n });
     await repo.settleRun(trx, mailingId, dead);
     settled.push(file);
     back += n;
   }
-  const mine = [run, ...withSends].map((claim) => path.basename(ackFile(deps.ackDir!, claim)));
-  const prefix = path.basename(ackFile(deps.ackDir, `${chunk}:`)).replace(/\.ack$/, '');
+  // This mailing's other logs of this chunk (the name carries the mailing): runs that recorded no send.
+  const mine = [run, ...withSends].map((claim) => path.basename(ackFile(deps.ackDir!, mailingId, claim)));
+  const prefix = `${safeName(mailingId)}.${claimName(`${chunk}:`)}`;
   for (const name of existsSync(deps.ackDir) ? readdirSync(deps.ackDir) : []) {
     if (name.startsWith(prefix) && name.endsWith('.ack') && !mine.includes(name)) settled.push(path.join(deps.ackDir, name));
   }
@@ -94,7 +108,7 @@ export async function recoverDeadRuns(trx: Transaction<Database>, deps: Recovery
 export async function runsOpen(trx: Transaction<Database>, deps: RecoveryDeps, mailingId: string): Promise<boolean> {
   if (!deps.ackDir) return false;
   const dir = deps.ackDir;
-  return (await repo.runsWithSends(trx, mailingId, '', '')).some((claim) => existsSync(ackFile(dir, claim)));
+  return (await repo.runsWithSends(trx, mailingId, '', '')).some((claim) => logOf(dir, mailingId, claim) !== null);
 }
 
 /**
@@ -106,5 +120,5 @@ export async function unfinished(trx: Transaction<Database>, deps: RecoveryDeps,
   if (await repo.hasRows(trx, mailingId, 'sending', `${chunk}:`)) return true;
   if (!deps.ackDir) return false;
   const dir = deps.ackDir;
-  return (await repo.runsWithSends(trx, mailingId, `${chunk}:`, '')).some((claim) => existsSync(ackFile(dir, claim)));
+  return (await repo.runsWithSends(trx, mailingId, `${chunk}:`, '')).some((claim) => logOf(dir, mailingId, claim) !== null);
 }

@@ -183,7 +183,7 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
   const rate = Math.max(1, settings.rate_per_second || DEFAULT_SETTINGS.rate_per_second) / parallel;
   const people = new Map((await repo.recipientsPeople(db, m.organization_id, rows.map((r) => r.person_id))).map((p) => [p.id, p]));
   const organization = await repo.organizationName(db, m.organization_id);
-  const ack = deps.ackDir ? new AckLog(ackFile(deps.ackDir, run)) : null;
+  const ack = deps.ackDir ? new AckLog(ackFile(deps.ackDir, m.id, run)) : null;
   ack?.open();
   const recorder = new SendRecorder(db, { mailingId: m.id, organizationId: m.organization_id, claim: run }, ack);
   const host = new URL(deps.baseUrl).hostname;
