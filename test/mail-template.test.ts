@@ -135,7 +135,18 @@ describe('mail to many from one template', () => {
     assert.equal(template.fill('ána@example.org', { [m.person]: person, [m.token]: token() }), null, 'an address that is not plain ASCII');
     assert.equal(template.fill('"a b"@example.org', { [m.person]: person, [m.token]: token() }), null, 'a quoted address');
     assert.equal(template.fill('ana@example.org', { [m.person]: person.slice(1), [m.token]: token() }), null, 'a value shorter than its mark');
+    assert.equal(template.fill(`${'a'.repeat(60)}@example.org`, { [m.person]: person, [m.token]: token() }), null, 'an address whose To line nodemailer folds');
     assert.equal(template.fill('ana@example.org', { [m.person]: person.replace(/-/, '='), [m.token]: token() }), null, 'a value quoted-printable would encode');
+
+    // The longest address on one line, and a longer one, come out as nodemailer composes them.
+    for (const long of [`${'a'.repeat(59)}@example.org`, `${'b'.repeat(80)}@example.org`]) {
+      const p = randomUUID();
+      const tok = token();
+      sink.received.length = 0;
+      await mailer.send(copyOf('Long.', m, mailing('Long.', m.to, m.person, m.token), long, p, tok));
+      await mailer.send(mailing('Long.', long, p, tok));
+      assert.equal(normalized(sink.received[0]!.raw), normalized(sink.received[1]!.raw), `${long.length} characters`);
+    }
 
     // Through the mailer, such a recipient still gets their message, composed on its own.
     sink.received.length = 0;

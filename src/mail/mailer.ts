@@ -85,7 +85,8 @@ export function createMailer(opts: { smtpUrl: string | undefined; from: string; 
       let t = templates.get(shared.mail);
       if (!t) {
         const { envelope: _envelope, beforeCommit: _hook, ...options } = message(opts.from, shared.mail);
-        t = MailTemplate.compose(options, Object.keys(shared.fill));
+        // A template that cannot be made (nodemailer refused the message) leaves each copy to be composed on its own.
+        t = MailTemplate.compose(options, Object.keys(shared.fill)).catch(() => null);
         templates.set(shared.mail, t);
       }
       return t;

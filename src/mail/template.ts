@@ -21,9 +21,10 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 const PLAIN_VALUE = /^[A-Za-z0-9_-]*$/;
 /**
  * A recipient address the `To:` line takes as it is (anything else is composed by nodemailer): an
- * ASCII dot-atom and a lower-case domain (nodemailer writes domains in lower case).
+ * ASCII dot-atom and a lower-case domain (nodemailer writes domains in lower case), short enough
+ * that `To: ` and it fit on one line (nodemailer folds a longer one).
  */
-const PLAIN_ADDRESS = /^(?=[^@]{1,64}@)[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
+const PLAIN_ADDRESS = /^(?=[^@]{1,64}@)(?=.{3,71}$)[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/;
 const VALUE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 type Piece = Buffer | { mark: string; runs: number[] } | 'to';
