@@ -47,8 +47,10 @@ export function accountRoutes(ctx: Context) {
       if (typeof choice !== 'string' || !EMAIL_LANGUAGES.some(([value]) => value === choice)) {
         const user = (await findUser(db, organizer.session.user_id))!;
         const remaining = user.totp_enabled_at ? await unusedRecoveryCodes(db, user.id) : 0;
+        const pending = request.cookies[PENDING_TOTP_COOKIE];
+        const secret = !user.totp_enabled_at && pending ? safeUnseal(ctx.config.secretKey, pending) : undefined;
         const page = adminPage(request, reply);
-        return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} language={user.language} enabled={Boolean(user.totp_enabled_at)} remaining={remaining} languageError="Choose English, Español or the organization’s default." />, 422);
+        return sendAdmin(reply, <AccountPage page={page} email={user.email} name={user.name} language={user.language} enabled={Boolean(user.totp_enabled_at)} secret={secret} remaining={remaining} languageError="Choose English, Español or the organization’s default." />, 422);
       }
       await updateUser(db, organizer.session.user_id, { language: choice === '' ? null : choice, modified_at: new Date().toISOString() });
       return reply.redirect('/admin/account?saved=language', 303);
