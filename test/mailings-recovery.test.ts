@@ -11,6 +11,7 @@ import { addPerson, mailSettings, newMailing, recipientStates } from './mailings
 import { scheduleMailing } from '../src/mailings/service.ts';
 import { runChunk, startMailing } from '../src/mailings/sender.ts';
 import { ackFile } from '../src/mailings/recovery.ts';
+import type { Mailer } from '../src/mail/mailer.ts';
 import { senderDeps } from '../src/mailings/jobs.ts';
 import { nowIso } from '../src/util/ids.ts';
 
@@ -45,6 +46,25 @@ for (const target of targets()) {
       await runChunk(deps(), { mailingId: m.id, chunk: 1 });
       await runChunk(deps(), { mailingId: m.id, chunk: 1 });
       assert.equal(sentTo(tag).length, 6, 'nobody got it twice');
+      assert.deepEqual(new Set((await recipientStates(h, m.id)).map((r) => r.state)), new Set(['sent']));
+    });
+
+    it('puts back a send whose connection dropped while its record was being written', async () => {
+      const { m, tag } = await started(3);
+      // The SMTP connection dies after DATA, while the send's record is still being written: the
+      // record lands, the message's end (released only after it) never goes.
+      const dropping: Mailer = {
+        async send(mail) {
+          void mail.beforeCommit?.().catch(() => undefined);
+          throw Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' });
+        },
+        close() {},
+      };
+      await runChunk({ ...deps(), mailer: dropping }, { mailingId: m.id, chunk: 1 });
+      assert.deepEqual(new Set((await recipientStates(h, m.id)).map((r) => r.state)), new Set(['queued']), 'back in the queue, not sent');
+      assert.equal(sentTo(tag).length, 0);
+      await runChunk(deps(), { mailingId: m.id, chunk: 2 });
+      assert.equal(sentTo(tag).length, 3, 'each sent once when the server is back');
       assert.deepEqual(new Set((await recipientStates(h, m.id)).map((r) => r.state)), new Set(['sent']));
     });
 

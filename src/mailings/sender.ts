@@ -192,7 +192,8 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
   // mailer sends copies with the values written in: src/mail/template.ts); the marks are new each run.
   const marks = { person: randomUUID(), token: unsubscribeToken(randomBytes(32), m.id, randomUUID()), to: `recipient-${randomUUID()}@turnout.invalid` };
   const versions = new Map<string, { version: ReturnType<typeof versionFor>; body: ReturnType<typeof renderVersion>; shared: OutgoingMail }>();
-  const outcome = { skipped: [] as string[], failed: [] as { id: string; error: string }[], again: [] as string[], gaveUp: [] as { id: string; error: string }[], sent: 0 };
+  // `unsent`: recorded sent while the send was failing (see sendOne); back in the queue.
+  const outcome = { skipped: [] as string[], failed: [] as { id: string; error: string }[], again: [] as string[], unsent: [] as string[], gaveUp: [] as { id: string; error: string }[], sent: 0 };
 
   /** The message of `version` for one person (or for the marks). */
   const mailOf = (version: Version, body: RenderedEmail, to: string, personId: string, token: string): OutgoingMail => {
@@ -236,12 +237,14 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
     }
     const token = unsubscribeToken(deps.secretKey, m.id, r.person_id);
     let recorded = false;
+    let marking: Promise<void> | null = null;
     const mail: OutgoingMail = {
       ...mailOf(v.version, v.body, person.email, r.person_id, token),
       returnPath: verpAddress(deps.secretKey, m.id, r.person_id, fromDomain),
       shared: { mail: v.shared, fill: { [marks.person]: r.person_id, [marks.token]: token } },
       beforeCommit: async () => {
-        await recorder.mark(r.person_id);
+        marking = recorder.mark(r.person_id);
+        await marking;
         recorded = true;
       },
     };
@@ -252,7 +255,13 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
     } catch (e) {
       const code = Number((e as { responseCode?: number }).responseCode ?? 0);
       const error = String((e as { response?: string }).response ?? (e as Error).message ?? e).slice(0, 300);
-      if (recorded) {
+      // The send failed while its record was being written (the connection dropped after DATA):
+      // the record lands, but the end, released only after it, never went. Back in the queue.
+      const pending = marking as Promise<void> | null;
+      if (!recorded && pending && (await pending.then(() => true, () => false))) {
+        if (code >= 500 || r.attempts >= MAX_ATTEMPTS) outcome.failed.push({ id: r.person_id, error });
+        else outcome.unsent.push(r.person_id);
+      } else if (recorded) {
         // Refused after its end: known not delivered. Dropped after its end: it may have arrived,
         // and sending it again could make two, so it stays sent.
         if (code >= 500) outcome.failed.push({ id: r.person_id, error });
@@ -284,9 +293,10 @@ export async function runChunk(deps: SenderDeps, payload: ChunkPayload): Promise
     for (const f of outcome.gaveUp) await repo.setRecipientsState(trx, m.id, [f.id], 'failed', f.error, ['sending'], run);
     for (const f of outcome.failed) await repo.setRecipientsState(trx, m.id, [f.id], 'failed', f.error, ['sent'], run);
     await repo.setRecipientsState(trx, m.id, outcome.again, 'queued', null, ['sending'], run);
+    await repo.setRecipientsState(trx, m.id, outcome.unsent, 'queued', null, ['sent'], run);
     const current = await repo.lockMailing(trx, m.id, deps.postgres);
     if (current?.status === 'cancelled') await repo.cancelUnsent(trx, m.id);
-    const allFailed = outcome.again.length > 0 && outcome.sent === 0;
+    const allFailed = outcome.again.length + outcome.unsent.length > 0 && outcome.sent === 0;
     const failures = allFailed ? (payload.failures ?? 0) + 1 : 0;
     if (failures > 0) deps.log?.('mailing chunk: every send failed; retrying with backoff', { mailing: m.id, failures });
     const runAt = failures > 0 ? new Date(Date.now() + Math.min(5_000 * 2 ** (failures - 1), 600_000)).toISOString() : done;
