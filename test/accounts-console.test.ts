@@ -180,6 +180,29 @@ for (const target of targets()) {
       assert.equal((await h.app.inject({ url: expired.path })).statusCode, 404, 'an expired link does not work');
     });
 
+    it('writes the password reset in the language the account chose, else English', async () => {
+      await organizerIn(h, orgId, 'organizer', 'spanish@fnd.example');
+      await organizerIn(h, orgId, 'organizer', 'english@fnd.example');
+      await h.ctx.database.db.updateTable('users').set({ language: 'es' }).where('email', '=', 'spanish@fnd.example').execute();
+      const page = await h.app.inject({ url: '/admin/password-reset' });
+      const jar = cookiesFrom(page);
+      h.mailer.sent = [];
+      for (const email of ['spanish@fnd.example', 'english@fnd.example']) {
+        const res = await h.app.inject({ method: 'POST', url: '/admin/password-reset', headers: { ...FORM, cookie: jar }, payload: form({ _csrf: csrfFrom(page.body), email }) });
+        assert.equal(res.statusCode, 200);
+      }
+      await h.runJobs();
+      const es = h.mailer.sent.find((m) => m.to === 'spanish@fnd.example')!;
+      assert.equal(es.language, 'es');
+      assert.equal(es.subject, 'Elige una nueva contraseña de turnout');
+      assert.match(es.text, /^Hola:\n\nAlguien pidió restablecer la contraseña/);
+      assert.match(es.text, /http:\/\/turnout\.test\/admin\/links\/\S+/);
+      const en = h.mailer.sent.find((m) => m.to === 'english@fnd.example')!;
+      assert.equal(en.language, 'en');
+      assert.equal(en.subject, 'Choose a new turnout password');
+      assert.match(en.text, /Choose a new password \(the link works once, for one hour\):\nhttp:\/\/turnout\.test\/admin\/links\//);
+    });
+
     it('signs out everywhere', async () => {
       const me = await organizerIn(h, orgId, 'organizer', 'everywhere@fnd.example');
       const other = await signInForm('everywhere@fnd.example', PASSWORD);
