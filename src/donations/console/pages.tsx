@@ -1,4 +1,4 @@
-import { AdminLayout, ClosesAtInput, Input, Radios, SlugInput, StatusRadios, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
+import { Checkbox, AdminLayout, ClosesAtInput, Input, Radios, SlugInput, StatusRadios, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
 import { FormPage } from '../../kits/console/page.tsx';
 import { NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
@@ -84,16 +84,6 @@ export function FundraisersListPage(props: { page: AdminPage; pages: Fundraising
   );
 }
 
-function Checkbox(props: { name: string; label: string; checked: boolean }): JSX.Element {
-  return (
-    <div class="checkbox">
-      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.checked} />
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-    </div>
-  );
-}
 
 export function PageFormPage(props: {
   page: AdminPage;

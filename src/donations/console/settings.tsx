@@ -4,7 +4,7 @@ import { audit } from '../../accounts/service.ts';
 import { hashPassword } from '../../accounts/passwords.ts';
 import { isCleanText } from '../../actions/people/normalize.ts';
 import { nowIso } from '../../util/ids.ts';
-import { Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { Checkbox, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { adminPage, FormPage, sendAdmin } from '../../kits/console/page.tsx';
 import { findSettings, saveSettings } from '../repository.ts';
 
@@ -67,10 +67,7 @@ function SettingsPage(props: {
         }
       />
       {props.passwordSet ? (
-        <div class="checkbox">
-          <input type="checkbox" id="remove_actblue" name="remove_actblue" value="yes" />
-          <label for="remove_actblue">Remove the ActBlue credentials: the webhook then refuses every contribution</label>
-        </div>
+        <Checkbox name="remove_actblue" label="Remove the ActBlue credentials: the webhook then refuses every contribution" />
       ) : (
         ''
       )}

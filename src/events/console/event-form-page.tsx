@@ -1,6 +1,6 @@
 // The event form (new and edit) of the console: its fields as typed, the time zones and reminder
 // choices it offers. Moved out of pages.tsx, which re-exports it, to keep that file short.
-import { Input, Radios, SlugInput, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
+import { Checkbox, Input, Radios, SlugInput, TextArea, TitleInput, type AdminPage } from '../../kits/console/layout.tsx';
 import { FormPage } from '../../kits/console/page.tsx';
 import type { EventRow } from '../tables.ts';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
@@ -116,10 +116,7 @@ export function EventFormPage(props: {
       <Input name="region" label="State" value={form.region} error={errors.region} autocomplete="address-level1" hint="Two letters, like IL." />
       <Input name="postal_code" label="ZIP code" value={form.postal_code} error={errors.postal_code} autocomplete="postal-code" />
       <Input name="country" label="Country" value={form.country} error={errors.country} hint="Two letters, like US, CA or DE. Distance search and the map place events in the US and Canada (the map: the US); elsewhere the event is listed without them." />
-      <div class="checkbox">
-        <input type="checkbox" id="address_public" name="address_public" value="yes" checked={form.address_public} />
-        <label for="address_public">Show the street address on the public page (a public place, like a park or a library)</label>
-      </div>
+      <Checkbox name="address_public" label="Show the street address on the public page (a public place, like a park or a library)" checked={form.address_public} />
       <Radios
         name="visibility"
         legend="Who can find it"

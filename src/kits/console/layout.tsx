@@ -282,6 +282,18 @@ export function Pager(props: { label: string; page: number; pages: number; link:
   );
 }
 
+/** One checkbox (value `yes`) with its label beside it. */
+export function Checkbox(props: { name: string; label: string; checked?: boolean }): JSX.Element {
+  return (
+    <div class="checkbox">
+      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.checked} />
+      <label for={props.name} safe>
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
 /** A labelled group of radio buttons with an optional error; `options` are `[value, label]`, the first one takes the name's id. */
 export function Radios(props: { name: string; legend: string; value: string; error?: string; options: [string, string][] }): JSX.Element {
   return (

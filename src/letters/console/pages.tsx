@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { Checkbox, AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { DataTable } from '../../kits/console/table.tsx';
 import { ListPage, NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { minute, number } from '../../kits/console/format.ts';
@@ -41,16 +41,6 @@ export function CampaignsListPage(props: { page: AdminPage; campaigns: LetterCam
   );
 }
 
-function Box(props: { name: string; label: string; checked: boolean }): JSX.Element {
-  return (
-    <div class="checkbox">
-      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.checked} />
-      <label for={props.name} safe>
-        {props.label}
-      </label>
-    </div>
-  );
-}
 
 function Choice(props: { name: string; legend: string; value: string; options: [string, string][]; error?: string }): JSX.Element {
   return (
@@ -89,13 +79,13 @@ export function CampaignFormPage(props: { page: AdminPage; campaign?: LetterCamp
         <TextArea name="description" label="Why write (Markdown, shown above the form)" value={f.description} error={e.description} rows={5} />
         <h2>The letter</h2>
         <Input name="subject" label="Subject" value={f.subject} error={e.subject} required />
-        <Box name="subject_editable" label="Supporters may change the subject" checked={f.subject_editable} />
+        <Checkbox name="subject_editable" label="Supporters may change the subject" checked={f.subject_editable} />
         <TextArea name="letter_opening" label="Opening (locked: sent as you write it)" hint="After “Dear …,”, which is added for each recipient." value={f.letter_opening} error={e.letter_opening} rows={3} />
         <TextArea name="letter_body" label="Body" hint="What supporters start from." value={f.letter_body} error={e.letter_body} rows={8} />
-        <Box name="body_editable" label="Supporters may rewrite the body" checked={f.body_editable} />
+        <Checkbox name="body_editable" label="Supporters may rewrite the body" checked={f.body_editable} />
         <Input name="body_max_length" label="Longest body a supporter may send (characters)" value={f.body_max_length} error={e.body_max_length} inputmode="numeric" />
         <TextArea name="letter_closing" label="Closing (locked)" hint="Before the supporter’s signature (their name, city and state), which is added." value={f.letter_closing} error={e.letter_closing} rows={3} />
-        <Box name="ask_address" label="Ask for a street address (it goes to the recipients under the supporter’s name)" checked={f.ask_address} />
+        <Checkbox name="ask_address" label="Ask for a street address (it goes to the recipients under the supporter’s name)" checked={f.ask_address} />
         <SpanishFields
           fields={[
             { name: 'title_es', label: 'Title', value: f.title_es, error: e.title_es },

@@ -1,4 +1,4 @@
-import { AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
+import { Checkbox, AdminLayout, CsrfField, ErrorSummary, Input, TextArea, type AdminPage } from '../../kits/console/layout.tsx';
 import { ListPage, NotFoundPage } from '../../kits/console/list-pages.tsx';
 import { number } from '../../kits/console/format.ts';
 import { SpanishFields } from '../../kits/console/spanish-fields.tsx';
@@ -66,14 +66,6 @@ function Radio(props: { name: string; value: string; checked: boolean; label: st
   );
 }
 
-function Check(props: { name: string; checked: boolean; label: string }): JSX.Element {
-  return (
-    <div class="checkbox">
-      <input type="checkbox" id={props.name} name={props.name} value="yes" checked={props.checked} />
-      <label for={props.name} safe>{props.label}</label>
-    </div>
-  );
-}
 
 function Choice(props: { legend: string; error?: string; children: JSX.Element[] }): JSX.Element {
   return (
@@ -136,7 +128,7 @@ export function LetterFormPage(props: { page: AdminPage; letter?: { id: string; 
           <Radio name="status" value="open" first checked={form.status === 'open'} label="Open: organizations can sign" />
           <Radio name="status" value="closed" checked={form.status === 'closed'} label="Closed: the page shows the letter and its signatories, without the form" />
         </Choice>
-        <Check name="allow_individuals" checked={form.allow_individuals} label="People may also sign as individuals (they are counted, not listed)" />
+        <Checkbox name="allow_individuals" checked={form.allow_individuals} label="People may also sign as individuals (they are counted, not listed)" />
         <h2>Hold the list until it is strong</h2>
         <p class="hint">Until then the public page shows the count only, and every signer is told when names will be published. Leave both empty to publish names as soon as they are approved; with both, names are published at whichever comes first.</p>
         <Input name="hold_until_count" label="Publish names once this many organizations are approved (optional)" value={form.hold_until_count} error={errors.hold_until_count} inputmode="numeric" hint="A whole number, like 20." />
@@ -146,7 +138,7 @@ export function LetterFormPage(props: { page: AdminPage; letter?: { id: string; 
           <Radio name="list_order" value="alphabetical" first checked={form.list_order === 'alphabetical'} label="Alphabetical" />
           <Radio name="list_order" value="signed" checked={form.list_order === 'signed'} label="By signing time, the first signers first" />
         </Choice>
-        <Check name="featured_first" checked={form.featured_first} label="Featured organizations first" />
+        <Checkbox name="featured_first" checked={form.featured_first} label="Featured organizations first" />
         <TextArea name="groups" label="Groups (optional)" value={form.groups} error={errors.groups} rows={4} hint="The list's sections in their order, one per line, like National, State, Local. You put each organization in its group on the letter's page; the others come last." />
         <button type="submit" name="intent" value="save">Save letter</button>{' '}
         <button type="submit" name="intent" value="preview" class="secondary">Preview the letter</button>
