@@ -106,7 +106,9 @@ export function reviewDigestHandlers(deps: ReviewDigestDeps): Record<string, Job
         jobs.push({ id: newId(), kind: JOB_REVIEW_DIGEST_MAIL, payload, status: 'pending' as const, attempts: 0, max_attempts: 8, run_at: now, locked_by: null, locked_until: null, last_error: null, created_at: now, finished_at: null });
       }
       // Tomorrow's digest, while events still wait; it sends nothing if they were decided meanwhile.
-      const next = nextDigest(now.slice(0, 10) === day ? now : `${day}T${String(DIGEST_HOUR_UTC).padStart(2, '0')}:00:00.000Z`);
+      // The one after this day's digest hour (a digest run before its hour, or late, still queues the next day's).
+      const hour = `${day}T${String(DIGEST_HOUR_UTC).padStart(2, '0')}:00:00.000Z`;
+      const next = nextDigest(now > hour ? now : hour);
       if (!(await jobExists(deps.db, JOB_REVIEW_DIGEST, digestPayload(organizationId, next.day), ['pending', 'running']))) {
         jobs.push({ id: newId(), kind: JOB_REVIEW_DIGEST, payload: digestPayload(organizationId, next.day), status: 'pending' as const, attempts: 0, max_attempts: 5, run_at: next.runAt, locked_by: null, locked_until: null, last_error: null, created_at: now, finished_at: null });
       }
