@@ -62,7 +62,7 @@ export async function harness(target: Target, env: Record<string, string> = {}):
     DATABASE_URL: databaseUrl,
     DATA_DIR: dataDir,
     BASE_URL: 'http://turnout.test',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMITS: 'off',
     ...env,
   });

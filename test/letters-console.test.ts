@@ -77,6 +77,20 @@ for (const t of targets()) {
       assert.match(page.body, /Mayor Ruiz, Ana/);
     });
 
+    it('puts replacements of one list sent at once one after another: every one saved, one list left', async () => {
+      const c = await makeCampaign(h, orgId, { title: 'Raced list' }, []);
+      const list = (n: number) => Array.from({ length: 1 + (n % 4) }, (_, i) => `Target ${n}-${i}, Clerk, City, t${n}-${i}@city.example`).join('\n');
+      for (let round = 0; round < 4; round++) {
+        const answers = await Promise.all(Array.from({ length: 24 }, (_, n) => post(`/admin/letters/${c.id}/targets/fixed`, { targets: n % 6 === 5 ? '' : list(n) })));
+        assert.deepEqual([...new Set(answers.map((a) => a.statusCode))], [303], answers.find((a) => a.statusCode !== 303)?.body.slice(0, 300));
+        const active = await db().selectFrom('letter_targets').select('email').where('campaign_id', '=', c.id).where('kind', '=', 'fixed').where('status', '=', 'active').execute();
+        // The last replacement's list, whole: not two lists mixed, not a list saved twice.
+        const owners = new Set(active.map((r) => /^t(\d+)-/.exec(r.email!)![1]));
+        assert.ok(owners.size <= 1, `targets of ${[...owners].join(', ')} are active together`);
+        if (owners.size === 1) assert.equal(active.length, 1 + (Number([...owners][0]) % 4));
+      }
+    });
+
     it('checks an uploaded target list row by row and imports it only when it is clean', async () => {
       const c = await makeCampaign(h, orgId, { title: 'Matched list', target_mode: 'matched' }, []);
       const broken = await upload(`/admin/letters/${c.id}/targets/list`, 'name,title,email,state\nAda,Senator,,IL\nBea,Rep,bea@x.example,IL\nBea,Rep,bea@x.example,IL\n', 'import');

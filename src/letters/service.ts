@@ -104,6 +104,10 @@ export async function updateCampaign(db: Kysely<Database>, campaign: LetterCampa
  */
 export async function replaceTargets(db: Kysely<Database>, campaign: Pick<LetterCampaign, 'id' | 'organization_id'>, kind: TargetKind, targets: TargetInput[], now: string) {
   await db.transaction().execute(async (trx) => {
+    // The campaign's row first: on PostgreSQL its lock puts two replacements of one campaign one
+    // after the other (each then reads the targets the other left), where their updates of the
+    // same target rows in different orders deadlocked. SQLite's one writer does this already.
+    await repo.updateCampaign(trx, campaign.organization_id, campaign.id, { modified_at: now });
     await repo.removeTargets(trx, campaign.id, [kind], now);
     await repo.insertTargets(
       trx,
@@ -129,7 +133,6 @@ export async function replaceTargets(db: Kysely<Database>, campaign: Pick<Letter
         modified_at: now,
       })),
     );
-    await repo.updateCampaign(trx, campaign.organization_id, campaign.id, { modified_at: now });
   });
 }
 
