@@ -3,8 +3,15 @@
 //   parsing it: the cheapest answer to the same request.
 // - `/*`: parses the form body as turnout does (@fastify/formbody) and answers a POST with a
 //   303 to a thank-you path, as a signature is answered; a GET answers "ok".
+// - `/durable/*` (when DATA_DIR is set): the form route plus the least a durable signature can
+//   write: SQLite's floor (bench/lib/floor.ts, the four rows by statements prepared once), every
+//   POST read in one turn of the event loop in one transaction, each answered 303 once the log is
+//   on disk by the same WalSync turnout uses. No rules, no checks: what a sign route cannot beat.
+import path from 'node:path';
 import Fastify from 'fastify';
 import formbody from '@fastify/formbody';
+import { WalSync } from '../src/db/sqlite-durable.ts';
+import { openFloor, type FloorSigner } from './lib/floor.ts';
 
 const app = Fastify({ logger: false });
 await app.register(async (bare) => {
@@ -22,6 +29,39 @@ await app.register(async (form) => {
     return reply.redirect(`${request.url}/thanks`, 303);
   });
 });
+if (process.env.DATA_DIR) {
+  const file = path.join(process.env.DATA_DIR, 'floor.sqlite');
+  const floor = openFloor(file);
+  const wal = new WalSync(file);
+  let waiting: { signer: FloorSigner; done: (e?: unknown) => void }[] = [];
+  const commit = () => {
+    const batch = waiting;
+    waiting = [];
+    try {
+      floor.write(batch.map((w) => w.signer));
+    } catch (e) {
+      for (const w of batch) w.done(e);
+      return;
+    }
+    wal.sync().then(
+      () => batch.forEach((w) => w.done()),
+      (e: unknown) => batch.forEach((w) => w.done(e)),
+    );
+  };
+  await app.register(async (durable) => {
+    await durable.register(formbody, { bodyLimit: 64 * 1024 });
+    durable.post('/*', async (request, reply) => {
+      const body = request.body as Record<string, unknown>;
+      if (typeof body.email !== 'string') return reply.code(422).send('email?');
+      const signer = { email: body.email, givenName: String(body.given_name ?? ''), familyName: String(body.family_name ?? ''), postalCode: String(body.postal_code ?? '') };
+      await new Promise<void>((resolve, reject) => {
+        if (waiting.length === 0) setImmediate(commit);
+        waiting.push({ signer, done: (e) => (e ? reject(e) : resolve()) });
+      });
+      return reply.redirect(`${request.url}/thanks`, 303);
+    });
+  }, { prefix: '/durable' });
+}
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write('baseline listening\n');
 process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

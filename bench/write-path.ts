@@ -12,13 +12,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { createContext } from '../src/app/context.ts';
 import { createOrganization } from '../src/orgs/service.ts';
 import { createPetition, signPetition } from '../src/petitions/service.ts';
 import { petitionCache } from '../src/petitions/public-cache.ts';
-import { newId, nowIso } from '../src/util/ids.ts';
+import { nowIso } from '../src/util/ids.ts';
+import { openFloor } from './lib/floor.ts';
 
 const N = Number(process.env.BENCH_SIGNATURES || 40_000);
 const SIDE_BY_SIDE = 200;
@@ -57,41 +57,13 @@ async function turnout(dir: string) {
   }
 }
 
-/** The floor: SQLite itself, the same rows with the same unique keys, through prepared statements. */
+/** The floor: SQLite itself, the same rows with the same unique keys, through prepared statements (bench/lib/floor.ts). */
 function floor(dir: string) {
-  const db = new SQLite(path.join(dir, 'floor.sqlite'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec(`
-    create table people (id text primary key, organization_id text not null, email text, given_name text, family_name text, postal_code text, country text, language text, email_status text not null, created_at text not null, modified_at text not null, unique (organization_id, email));
-    create index people_org_created on people (organization_id, created_at);
-    create table signatures (id text primary key, petition_id text not null, organization_id text not null, person_id text not null, comments text, source text, referrer text, language text not null, confirmed_at text, created_at text not null, modified_at text not null, client_key text, unique (petition_id, person_id));
-    create index signatures_petition_created on signatures (petition_id, created_at);
-    create index signatures_person on signatures (person_id);
-    create table consents (id text primary key, organization_id text not null, person_id text not null, action_type text not null, action_id text not null, given integer not null, wording text not null, created_at text not null);
-    create index consents_person on consents (person_id);
-    create table jobs (id text primary key, kind text not null, payload text not null, status text not null, run_at text not null, created_at text not null);
-    create index jobs_claim on jobs (status, run_at);
-  `);
-  const person = db.prepare(`insert into people values (?, ?, ?, ?, ?, ?, ?, ?, 'subscribed', ?, ?) on conflict (organization_id, email) do update set modified_at = excluded.modified_at returning id`);
-  const signature = db.prepare(`insert into signatures values (?, ?, ?, ?, null, 'bench', null, 'en', ?, ?, ?, 'k') on conflict do nothing`);
-  const consent = db.prepare(`insert into consents values (?, ?, ?, 'petition', ?, 1, 'Yes, keep me informed', ?)`);
-  const job = db.prepare(`insert into jobs values (?, 'petition.autoresponse', ?, 'pending', ?, ?)`);
-  const org = newId();
-  const petition = newId();
-  const batch = db.transaction((from: number, to: number) => {
-    const now = new Date().toISOString();
-    for (let i = from; i < to; i++) {
-      const { id } = person.get(newId(), org, `p${i}@example.org`, 'Ana', 'Ruiz', '60605', 'US', 'en', now, now) as { id: string };
-      const sid = newId();
-      signature.run(sid, petition, org, id, now, now, now);
-      consent.run(newId(), org, id, petition, now);
-      job.run(newId(), JSON.stringify({ signatureId: sid }), now, now);
-    }
-  });
+  const { db, write } = openFloor(path.join(dir, 'floor.sqlite'));
+  const signer = (i: number) => ({ email: `p${i}@example.org`, givenName: 'Ana', familyName: 'Ruiz', postalCode: '60605' });
   const started = performance.now();
   const cpu = process.cpuUsage();
-  for (let i = 0; i < N; i += SIDE_BY_SIDE) batch(i, Math.min(N, i + SIDE_BY_SIDE));
+  for (let i = 0; i < N; i += SIDE_BY_SIDE) write(Array.from({ length: Math.min(SIDE_BY_SIDE, N - i) }, (_, k) => signer(i + k)));
   const result = { perSecond: N / ((performance.now() - started) / 1000), cpuMicrosPerSignature: cpuMicros(cpu) / N };
   db.close();
   return result;

@@ -3,7 +3,7 @@ import type { Database, NewJob } from '../db/schema.ts';
 import type { Dialect } from '../db/connect.ts';
 import { insertJobs } from '../jobs/repository.ts';
 import { newId } from '../util/ids.ts';
-import { chunks } from '../util/chunks.ts';
+import { RowStatement } from '../db/row-statements.ts';
 
 /**
  * A counter an action moves (a petition's signature count): the table and column it lives in,
@@ -71,6 +71,18 @@ export interface Raised {
  * nothing raised is lost on a crash). It must be quick: it runs inside every action's transaction.
  */
 export type RaisedListener = (uow: UnitOfWork, raised: readonly Raised[]) => void | Promise<void>;
+
+// One statement a table for the rows kept for later (consents, taggings …), made on first use.
+const laterInserts = new Map<Tables, RowStatement<object>>();
+function laterInsert(table: Tables): RowStatement<object> {
+  let statement = laterInserts.get(table);
+  if (!statement) {
+    // Kysely types a table name it knows; the rows were checked against it in `insertLater`.
+    statement = new RowStatement(`${table} insert`, (q, rows: object[]) => q.insertInto(table as 'consents').values(rows as Insertable<Database['consents']>[]));
+    laterInserts.set(table, statement);
+  }
+  return statement;
+}
 
 /**
  * What one or more actions write in one transaction. Jobs and counter changes are collected
@@ -227,10 +239,7 @@ export class UnitOfWork {
       this.raised = [];
       await this.listener(this, raised);
     }
-    for (const [table, rows] of this.later) {
-      // Kysely types a table name it knows; the rows were checked against it in `insertLater`.
-      for (const chunk of chunks(rows)) await this.trx.insertInto(table as 'consents').values(chunk as Insertable<Database['consents']>[]).execute();
-    }
+    for (const [table, rows] of this.later) await laterInsert(table).execute(this.trx, rows as object[]);
     this.later.clear();
     await insertJobs(this.trx, this.jobs);
     for (const { counter, id, delta } of this.counts.values()) {

@@ -1,14 +1,14 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, Job, NewJob } from '../db/schema.ts';
 import type { Dialect } from '../db/connect.ts';
+import { RowStatement } from '../db/row-statements.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function insertJobs(q: Q, jobs: NewJob[]): Promise<void> {
-  // Chunked to stay under SQLite's bound-parameter limit.
-  for (let i = 0; i < jobs.length; i += 500) {
-    await q.insertInto('jobs').values(jobs.slice(i, i + 500)).execute();
-  }
+const jobInsert = new RowStatement('job insert', (q, rows: NewJob[]) => q.insertInto('jobs').values(rows));
+
+export async function insertJobs(q: Q, jobs: readonly NewJob[]): Promise<void> {
+  await jobInsert.execute(q, jobs);
 }
 
 /**

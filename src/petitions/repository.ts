@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { RowStatement } from '../db/row-statements.ts';
 import type { NewPetition, NewSignature, PetitionUpdate } from './tables.ts';
 import type { SharedStatement } from '../actions/unit-of-work.ts';
-import { chunks } from '../util/chunks.ts';
 import { conditionSql, type Condition } from '../kits/api/filter.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -67,18 +67,12 @@ export async function listOpenPetitions(q: Q, limit = 50) {
  * Inserts the signatures whose signer has not signed that petition yet, many per statement,
  * and says which were inserted, by id. Of two in one call for the same signer, the first wins.
  */
+const signaturesIfNew = new RowStatement('signature insert', (q, rows: NewSignature[]) =>
+  q.insertInto('signatures').values(rows).onConflict((oc) => oc.columns(['petition_id', 'person_id']).doNothing()).returning('id'),
+);
+
 export async function insertSignaturesIfNew(q: Q, signatures: readonly NewSignature[]): Promise<Set<string>> {
-  const inserted = new Set<string>();
-  for (const chunk of chunks(signatures)) {
-    const rows = await q
-      .insertInto('signatures')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['petition_id', 'person_id']).doNothing())
-      .returning('id')
-      .execute();
-    for (const r of rows) inserted.add(r.id);
-  }
-  return inserted;
+  return new Set((await signaturesIfNew.execute(q, signatures)).map((r) => r.id));
 }
 
 /** The signatures of a batch's actions, inserted in one statement; each answers whether it was new. */

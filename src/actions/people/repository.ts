@@ -1,7 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { newId } from '../../util/ids.ts';
-import { chunks } from '../../util/chunks.ts';
+import { RowStatement } from '../../db/row-statements.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -39,6 +39,26 @@ function merged(first: UpsertPerson, then: UpsertPerson): UpsertPerson {
   };
 }
 
+const peopleUpsert = new RowStatement('people upsert', (q, rows: Insertable<Database['people']>[]) =>
+  q
+    .insertInto('people')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.columns(['organization_id', 'email']).doUpdateSet((eb) => ({
+        given_name: sql<string>`coalesce(${eb.ref('excluded.given_name')}, people.given_name)`,
+        family_name: sql<string>`coalesce(${eb.ref('excluded.family_name')}, people.family_name)`,
+        postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
+        country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
+        language: sql<string>`coalesce(${eb.ref('excluded.language')}, people.language)`,
+        phone_number: sql<string>`coalesce(${eb.ref('excluded.phone_number')}, people.phone_number)`,
+        // "subscribed" in the new row means the person asked to be; otherwise the status stays.
+        email_status: sql<'subscribed' | 'unsubscribed'>`case when ${eb.ref('excluded.email_status')} = 'subscribed' then 'subscribed' else people.email_status end`,
+        modified_at: eb.ref('excluded.modified_at'),
+      })),
+    )
+    .returning(['id', 'organization_id', 'email']),
+);
+
 /**
  * Inserts people or, when an email is already on the organization's list, refreshes what they
  * typed: a value replaces the stored one and a missing one keeps it; `subscribe` subscribes,
@@ -56,42 +76,21 @@ export async function upsertPeople(q: Q, people: readonly UpsertPerson[]): Promi
   }
   const ordered = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
   const ids = new Map<string, string>();
-  for (const chunk of chunks(ordered)) {
-    const rows = await q
-      .insertInto('people')
-      .values(
-        chunk.map((p) => ({
-          id: newId(),
-          organization_id: p.organizationId,
-          email: p.email,
-          given_name: p.givenName,
-          family_name: p.familyName,
-          postal_code: p.postalCode,
-          country: p.country,
-          language: p.language,
-          phone_number: p.phoneNumber ?? null,
-          email_status: p.subscribe ? ('subscribed' as const) : ('unsubscribed' as const),
-          created_at: p.now,
-          modified_at: p.now,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['organization_id', 'email']).doUpdateSet((eb) => ({
-          given_name: sql<string>`coalesce(${eb.ref('excluded.given_name')}, people.given_name)`,
-          family_name: sql<string>`coalesce(${eb.ref('excluded.family_name')}, people.family_name)`,
-          postal_code: sql<string>`coalesce(${eb.ref('excluded.postal_code')}, people.postal_code)`,
-          country: sql<string>`coalesce(${eb.ref('excluded.country')}, people.country)`,
-          language: sql<string>`coalesce(${eb.ref('excluded.language')}, people.language)`,
-          phone_number: sql<string>`coalesce(${eb.ref('excluded.phone_number')}, people.phone_number)`,
-          // "subscribed" in the new row means the person asked to be; otherwise the status stays.
-          email_status: sql<'subscribed' | 'unsubscribed'>`case when ${eb.ref('excluded.email_status')} = 'subscribed' then 'subscribed' else people.email_status end`,
-          modified_at: eb.ref('excluded.modified_at'),
-        })),
-      )
-      .returning(['id', 'organization_id', 'email'])
-      .execute();
-    for (const r of rows) ids.set(personKey(r.organization_id, r.email!), r.id);
-  }
+  const rows = ordered.map((p) => ({
+    id: newId(),
+    organization_id: p.organizationId,
+    email: p.email,
+    given_name: p.givenName,
+    family_name: p.familyName,
+    postal_code: p.postalCode,
+    country: p.country,
+    language: p.language,
+    phone_number: p.phoneNumber ?? null,
+    email_status: p.subscribe ? ('subscribed' as const) : ('unsubscribed' as const),
+    created_at: p.now,
+    modified_at: p.now,
+  }));
+  for (const r of await peopleUpsert.execute(q, rows)) ids.set(personKey(r.organization_id, r.email!), r.id);
   return ids;
 }
 
