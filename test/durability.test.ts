@@ -8,6 +8,9 @@ import { sql } from 'kysely';
 import { connect, type Db } from '../src/db/connect.ts';
 import type { Flush } from '../src/db/sqlite-durable.ts';
 import { fdatasync } from 'node:fs';
+import { GroupCommitter } from '../src/actions/committer.ts';
+import type { UnitOfWork } from '../src/actions/unit-of-work.ts';
+import { classifyDatabaseFault } from '../src/db/faults.ts';
 
 // SQLite only: PostgreSQL's commit is durable when it returns (synchronous_commit = on).
 describe('SQLite commits are answered once the write-ahead log is on disk', () => {
@@ -102,5 +105,58 @@ describe('SQLite commits are answered once the write-ahead log is on disk', () =
     assert.ok(chunks.every((c) => c.length <= 4));
     assert.equal(chunks.flat().length, total, 'the export reads the rows as they were when it began');
     assert.deepEqual(chunks[0]![0], [1, 'kept'], 'each row is an array in the order of the select');
+  });
+});
+
+describe('on SQLite, a failed flush of the log stops every later write', () => {
+  let dir: string;
+  let database: Db;
+  let other: SQLite.Database | undefined;
+  const flushes: { visible: number; done: boolean }[] = [];
+  let failNext = false;
+  const count = () => (other!.prepare('select count(*) as n from notes').get() as { n: number }).n;
+  const flush: Flush = async (fd) => {
+    const entry = { visible: other ? count() : -1, done: false };
+    flushes.push(entry);
+    await new Promise((r) => setTimeout(r, 150));
+    if (failNext) {
+      failNext = false;
+      throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    }
+    await new Promise<void>((resolve, reject) => fdatasync(fd, (e) => (e ? reject(e) : resolve())));
+    entry.done = true;
+  };
+  const note = (body: string) => (uow: UnitOfWork) => sql`insert into notes (body) values (${body})`.execute(uow.trx).then(() => body);
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'turnout-durable-commit-'));
+    const file = path.join(dir, 'c.sqlite');
+    database = connect(`sqlite:${file}`, { flush });
+    await sql`create table notes (id integer primary key, body text)`.execute(database.db);
+    other = new SQLite(file, { readonly: true });
+  });
+  after(async () => {
+    other?.close();
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('after a flush fails, refuses every later write until restarted, with an error answered 503', async () => {
+    const committer = new GroupCommitter(database.db, { dialect: 'sqlite' });
+    failNext = true;
+    const failed = await committer.submit(note('lost?')).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.equal(classifyDatabaseFault(failed), 'io_error');
+    // The next flush would succeed, but what the failed one should have kept may be gone: nothing more is written.
+    const later = await committer.submit(note('after')).then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    assert.equal(classifyDatabaseFault(later), 'io_error');
+    assert.match(later!.message, /could not be flushed to disk \(EIO\); turnout writes nothing more until it is restarted/);
+    await assert.rejects(sql`insert into notes (body) values ('outside')`.execute(database.db), /could not be flushed/);
+    await committer.close();
   });
 });

@@ -68,8 +68,8 @@ for (const target of targets()) {
       const expression = job('now', { run_at: sql<string>`'2026-02-02T00:00:00.000Z'` as unknown as string });
       const rest = [job('a'), job('b')];
       await insert.execute(db(), [expression, ...rest]);
-      const { id: _id, ...withoutId } = job('x');
-      const reordered = { kind: 'test.row', id: newId(), ...withoutId } as JobRow;
+      const { id: _id, kind, ...rest2 } = job('x');
+      const reordered = { kind, id: newId(), ...rest2 } as JobRow;
       await insert.execute(db(), [job('c'), reordered]);
       assert.ok(compiled.length > before, 'built by Kysely');
       const runAt = await db().selectFrom('jobs').select('run_at').where('id', '=', expression.id).executeTakeFirstOrThrow();

@@ -31,13 +31,21 @@ export class WalSync {
   private fd: number | null = null;
   private running: Promise<void> | null = null;
   private next: Promise<void> | null = null;
+  private failure: Error | null = null;
 
   constructor(
     private readonly databaseFile: string,
     private readonly flush: Flush = fdatasyncOnPool,
   ) {}
 
+  /**
+   * After a flush fails, every later one fails too, until turnout is restarted: the kernel may
+   * have dropped the log's unwritten pages, and a later flush that succeeds would not bring them
+   * back (nor the commits after them, which SQLite reads back only up to the first broken frame).
+   * PostgreSQL stops for the same reason. The error says so, with a code that is answered 503.
+   */
   sync(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     if (!this.running) return this.start();
     this.next ??= this.running.then(
       () => this.start(),
@@ -48,9 +56,18 @@ export class WalSync {
 
   private start(): Promise<void> {
     this.next = null;
-    const running = this.flush(this.walFd()).finally(() => {
-      if (this.running === running) this.running = null;
-    });
+    const running = this.flush(this.walFd())
+      .catch((e: unknown) => {
+        const code = (e as { code?: unknown }).code;
+        this.failure ??= Object.assign(new Error(`the write-ahead log could not be flushed to disk (${String(code ?? e)}); turnout writes nothing more until it is restarted`), {
+          code: code === 'ENOSPC' || code === 'EDQUOT' ? code : 'EIO',
+          cause: e,
+        });
+        throw this.failure;
+      })
+      .finally(() => {
+        if (this.running === running) this.running = null;
+      });
     this.running = running;
     return running;
   }
