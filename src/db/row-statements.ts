@@ -3,10 +3,12 @@ import type { Database } from './schema.ts';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-/** The most rows one statement of a `RowStatement` carries; a bigger batch is several statements. */
+/** The most rows one statement of a `RowStatement` carries on SQLite; a bigger batch is several statements. */
 export const MOST_ROWS = 64;
+/** On PostgreSQL, where each statement is a round trip and a text is not prepared: one statement of up to this many rows. */
+export const MOST_ROWS_POSTGRES = 128;
 
-/** The rows of a batch in statements of 64, 32, … 1 rows: 50 rows are 32 + 16 + 2. */
+/** SQLite: the rows of a batch in statements of 64, 32, … 1 rows (50 rows are 32 + 16 + 2), so a handful of texts are prepared. */
 export function ladder(n: number): number[] {
   const sizes: number[] = [];
   let left = n;
@@ -23,15 +25,24 @@ export function ladder(n: number): number[] {
 // column) goes through Kysely, which knows what to do with it.
 const plain = (v: unknown) => v === null || (v !== undefined && (typeof v !== 'object' || v instanceof Uint8Array));
 
+/** PostgreSQL: statements of up to 128 rows, each of its batch's own size (a round trip costs more there than a text). */
+export function runs(n: number): number[] {
+  const sizes: number[] = [];
+  for (let left = n; left > 0; left -= MOST_ROWS_POSTGRES) sizes.push(Math.min(left, MOST_ROWS_POSTGRES));
+  return sizes;
+}
+
 /**
- * A multi-row statement (an insert, an upsert) whose text is compiled once for each size of a
- * short ladder, not built again for every batch. Kysely parses each row of `values(rows)` and
- * compiles a new text for each batch, and SQLite then prepares each new text (a batch size is a
- * text of its own): for a surge's signatures that was a sixth of the write. Here a size's text
- * is compiled once, with marked values, and kept only if the compiled parameters are exactly
- * those values, row after row (so nothing else in the statement is a parameter); a batch is
- * then sent as a few of those texts with its rows' values. Rows that are not plain (a column
- * missing, an expression for a value) are built by Kysely as before.
+ * A multi-row statement (an insert, an upsert) whose text is compiled once for each size, not
+ * built again for every batch. Kysely parses each row of `values(rows)` and compiles a new text
+ * for each batch, and SQLite then prepares each new text (a batch size is a text of its own):
+ * for a surge's signatures that was a sixth of the write. Here a size's text is compiled once,
+ * with marked values, and kept only if the compiled parameters are exactly those values, row
+ * after row (so nothing else in the statement is a parameter); a batch is then sent as one or a
+ * few of those texts with its rows' values. On SQLite the sizes are a short ladder (`ladder`),
+ * so few statements are prepared and kept; on PostgreSQL a batch of up to 128 rows is one
+ * statement (`runs`), since there each statement is a round trip. Rows that are not plain (a
+ * column missing, an expression for a value) are built by Kysely as before.
  */
 export class RowStatement<Row extends object, Out = unknown> {
   // By dialect, columns and size: the text, or null when the statement cannot be cached.
@@ -56,7 +67,8 @@ export class RowStatement<Row extends object, Out = unknown> {
     });
     const out: Out[] = [];
     let at = 0;
-    for (const size of ladder(rows.length)) {
+    const postgres = q.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+    for (const size of postgres ? runs(rows.length) : ladder(rows.length)) {
       const part = rows.slice(at, at + size);
       at += size;
       const text = uniform ? this.text(q, columns, size) : null;
