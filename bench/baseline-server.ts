@@ -11,7 +11,7 @@ import path from 'node:path';
 import Fastify from 'fastify';
 import formbody from '@fastify/formbody';
 import { WalSync } from '../src/db/sqlite-durable.ts';
-import { openFloor, type FloorSigner } from './lib/floor.ts';
+import { openFloor, openPostgresFloor, type FloorSigner } from './lib/floor.ts';
 
 const app = Fastify({ logger: false });
 await app.register(async (bare) => {
@@ -29,24 +29,35 @@ await app.register(async (form) => {
     return reply.redirect(`${request.url}/thanks`, 303);
   });
 });
-if (process.env.DATA_DIR) {
-  const file = path.join(process.env.DATA_DIR, 'floor.sqlite');
-  const floor = openFloor(file);
-  const wal = new WalSync(file);
+/**
+ * A durable floor route at `prefix`, batching as turnout's group committer does: up to
+ * `concurrency` writes at once, and every POST that arrives meanwhile joins the next batch.
+ */
+async function durableRoute(prefix: string, concurrency: number, write: (signers: FloorSigner[]) => Promise<void>) {
   let waiting: { signer: FloorSigner; done: (e?: unknown) => void }[] = [];
-  const commit = () => {
-    const batch = waiting;
-    waiting = [];
-    try {
-      floor.write(batch.map((w) => w.signer));
-    } catch (e) {
-      for (const w of batch) w.done(e);
-      return;
+  let inFlight = 0;
+  let scheduled = false;
+  const pump = () => {
+    scheduled = false;
+    while (inFlight < concurrency && waiting.length > 0) {
+      const batch = waiting.splice(0, 500);
+      inFlight++;
+      Promise.resolve()
+        .then(() => write(batch.map((w) => w.signer)))
+        .then(
+          () => batch.forEach((w) => w.done()),
+          (e: unknown) => batch.forEach((w) => w.done(e)),
+        )
+        .finally(() => {
+          inFlight--;
+          schedule();
+        });
     }
-    wal.sync().then(
-      () => batch.forEach((w) => w.done()),
-      (e: unknown) => batch.forEach((w) => w.done(e)),
-    );
+  };
+  const schedule = () => {
+    if (scheduled || waiting.length === 0) return;
+    scheduled = true;
+    setImmediate(pump);
   };
   await app.register(async (durable) => {
     await durable.register(formbody, { bodyLimit: 64 * 1024 });
@@ -55,12 +66,26 @@ if (process.env.DATA_DIR) {
       if (typeof body.email !== 'string') return reply.code(422).send('email?');
       const signer = { email: body.email, givenName: String(body.given_name ?? ''), familyName: String(body.family_name ?? ''), postalCode: String(body.postal_code ?? '') };
       await new Promise<void>((resolve, reject) => {
-        if (waiting.length === 0) setImmediate(commit);
         waiting.push({ signer, done: (e) => (e ? reject(e) : resolve()) });
+        schedule();
       });
       return reply.redirect(`${request.url}/thanks`, 303);
     });
-  }, { prefix: '/durable' });
+  }, { prefix });
+}
+if (process.env.DATA_DIR) {
+  const file = path.join(process.env.DATA_DIR, 'floor.sqlite');
+  const floor = openFloor(file);
+  const wal = new WalSync(file);
+  await durableRoute('/durable', 1, (signers) => {
+    floor.write(signers);
+    return wal.sync();
+  });
+}
+// `/durable-pg/*` (when FLOOR_DATABASE_URL names a PostgreSQL schema): the same on PostgreSQL (bench/lib/floor.ts).
+if (process.env.FLOOR_DATABASE_URL) {
+  const floor = await openPostgresFloor(process.env.FLOOR_DATABASE_URL);
+  await durableRoute('/durable-pg', 2, (signers) => floor.write(signers));
 }
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.stdout.write('baseline listening\n');

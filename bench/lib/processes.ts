@@ -155,10 +155,19 @@ export function startTurnout(e: TurnoutEnv, extraArgs: string[] = []): Promise<R
 }
 
 /** The bare Fastify route the figures are compared with, in its own process. */
-/** The baseline routes of bench/baseline-server.ts; with `dataDir`, also its durable floor route (a SQLite file there). */
-export function startBaseline(port: number, dataDir?: string): Promise<Running> {
+/**
+ * The baseline routes of bench/baseline-server.ts; with `dataDir`, also its durable floor route
+ * (a SQLite file there), and with `floorDatabaseUrl` (a PostgreSQL schema) the same on PostgreSQL.
+ */
+export function startBaseline(port: number, dataDir?: string, floorDatabaseUrl?: string): Promise<Running> {
   return startProcess(['--import', 'tsx', 'bench/baseline-server.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), ...(dataDir ? { DATA_DIR: dataDir } : {}) },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      ...(dataDir ? { DATA_DIR: dataDir } : {}),
+      ...(floorDatabaseUrl ? { FLOOR_DATABASE_URL: floorDatabaseUrl } : {}),
+    },
     ready: /baseline listening/,
     url: `http://127.0.0.1:${port}`,
   });
