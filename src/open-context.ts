@@ -44,7 +44,7 @@ export async function openContext(
 export async function openWorker(
   ctx: Context,
   log?: (msg: string, extra?: Record<string, unknown>) => void,
-  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs' | 'lockMs'> = {},
+  opts: Pick<WorkerOptions, 'busy' | 'serving' | 'maxDeferMs' | 'lockMs'> = {},
 ): Promise<Worker> {
   const deps: JobDeps = { db: ctx.database.db, mailer: ctx.mailer, secretKey: ctx.config.secretKey, baseUrl: ctx.config.baseUrl, config: ctx.config, capabilities: ctx.capabilities };
   const handlers: Record<string, JobHandler> = { ...accountJobHandlers(deps) };

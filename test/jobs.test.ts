@@ -69,6 +69,31 @@ for (const target of targets()) {
       assert.ok(ranAt - at < 300, `a quiet process runs jobs at once (${ranAt - at} ms)`);
     });
 
+    it('while the pages are busy, takes at most about a quarter of the time, and still runs', async () => {
+      const ranFor = async (serving: boolean) => {
+        await enqueue('slow', 60);
+        let done = 0;
+        const worker = new Worker({
+          db: h.ctx.database.db,
+          dialect: h.ctx.database.dialect,
+          handlers: { slow: async () => void (await new Promise((r) => setTimeout(r, 40)), done++) },
+          serving: () => serving,
+          batchSize: 1,
+          concurrency: 1,
+          pollMs: 20,
+        });
+        worker.start();
+        await new Promise((r) => setTimeout(r, 1200));
+        await worker.stop();
+        await h.ctx.database.db.deleteFrom('jobs').where('kind', '=', 'slow').execute();
+        return done;
+      };
+      const quiet = await ranFor(false);
+      const serving = await ranFor(true);
+      assert.ok(serving >= 2, `jobs still run while the pages are busy (${serving} in 1.2 s)`);
+      assert.ok(serving * 2.5 <= quiet, `${serving} jobs while serving, ${quiet} while quiet`);
+    });
+
     it('the committer is busy while actions arrive faster than the threshold', async () => {
       assert.equal(h.ctx.committer.busy(50), false);
       await Promise.all(Array.from({ length: 60 }, () => h.ctx.committer.submit(async () => 1)));

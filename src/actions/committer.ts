@@ -4,6 +4,7 @@ import { registerListener, UnitOfWork, type RaisedListener } from './unit-of-wor
 import type { Dialect } from '../db/connect.ts';
 import { nowIso } from '../util/ids.ts';
 import { classifyDatabaseFault } from '../db/faults.ts';
+import { RateWindow } from '../util/rate-window.ts';
 
 type Work<T> = (uow: UnitOfWork) => Promise<T>;
 
@@ -44,8 +45,8 @@ export class GroupCommitter {
   private readonly dialect: Dialect;
   private readonly listener: RaisedListener | undefined;
   private closed = false;
-  // Actions submitted in the current and the previous half second, for `busy`.
-  private window = { start: 0, count: 0, previous: 0 };
+  // Actions submitted lately, for `busy`.
+  private readonly arrivals = new RateWindow();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,7 +66,7 @@ export class GroupCommitter {
    */
   submit<T>(work: Work<T>, opts: { sideBySide?: boolean } = {}): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the action writer is shut down'));
-    this.tally();
+    this.arrivals.note();
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, sideBySide: opts.sideBySide === true, resolve: resolve as (v: unknown) => void, reject });
       this.schedule();
@@ -77,18 +78,7 @@ export class GroupCommitter {
    * a surge, during which the worker of the same process steps aside.
    */
   busy(perSecond = 200): boolean {
-    this.tally(0);
-    return this.window.count + this.window.previous >= perSecond;
-  }
-
-  private tally(n = 1): void {
-    const now = Date.now();
-    if (now - this.window.start >= 500) {
-      this.window.previous = now - this.window.start < 1000 ? this.window.count : 0;
-      this.window.start = now;
-      this.window.count = 0;
-    }
-    this.window.count += n;
+    return this.arrivals.atLeast(perSecond);
   }
 
   /** Waits for every submitted action to be written, then refuses new ones. */

@@ -16,6 +16,7 @@ import { refuseControlCharacters } from './input-edge.ts';
 import { rateLimitStore } from './rate-limits.ts';
 import { homeRoutes } from './home.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
+import { RateWindow } from '../util/rate-window.ts';
 
 const CSS = readFileSync(new URL('../kits/pages/assets/turnout.css', import.meta.url));
 
@@ -85,10 +86,13 @@ export async function buildApp(ctx: Context, options: AppOptions = {}): Promise<
 
   // Absolute addresses on public pages (link previews) come from BASE_URL, never from the Host header.
   app.decorate('baseUrl', ctx.config.baseUrl);
+  const traffic = new RateWindow();
+  app.decorate('traffic', traffic);
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   // A callback hook, not an async one: it runs on every request, and a promise each is measurable.
   app.addHook('onRequest', (request, reply, done) => {
+    traffic.note();
     const query = request.query as Record<string, unknown> | undefined;
     const lang = pickLanguage({
       query: query?.lang,

@@ -16,7 +16,7 @@ export function createContext(config: Config, opts: { migrate?: boolean; mailer?
 export function createWorker(
   ctx: Context,
   log?: (msg: string, extra?: Record<string, unknown>) => void,
-  opts: Pick<WorkerOptions, 'busy' | 'maxDeferMs' | 'lockMs'> = {},
+  opts: Pick<WorkerOptions, 'busy' | 'serving' | 'maxDeferMs' | 'lockMs'> = {},
 ): Promise<Worker> {
   return openWorker(ctx, log, opts);
 }

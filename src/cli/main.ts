@@ -44,6 +44,9 @@ async function startBounces(ctx: import('../context.ts').Context) {
   return listener;
 }
 
+/** Requests a second above which the web process is busy serving, and its worker yields (see `WorkerOptions.serving`). */
+const SERVING_PER_SECOND = 300;
+
 async function serve(config: Config, opts: { demo: boolean; worker: boolean; quiet?: boolean }) {
   const { createContext, createWorker } = await import('../app/context.ts');
   const { buildApp } = await import('../app/build-app.ts');
@@ -54,8 +57,11 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean; qui
     if (demo.created) out(`Created the demo organization "${demo.orgSlug}" with a demo petition, a week of action with three events, a fundraising page that takes pledges, an open letter signed by five organizations and a letter campaign to the city council.`);
   }
   const app = await buildApp(ctx);
-  // The worker shares this process with the pages: during a surge it steps aside (see docs/PERFORMANCE.md).
-  const worker = opts.worker ? await createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy() }) : null;
+  // The worker shares this process with the pages: during a surge it steps aside, and while
+  // the pages are read by hundreds a second it takes at most a quarter of the time (docs/PERFORMANCE.md).
+  const worker = opts.worker
+    ? await createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy(), serving: () => app.traffic.atLeast(SERVING_PER_SECOND) })
+    : null;
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
   const bounces = worker && !opts.quiet ? await startBounces(ctx) : null;

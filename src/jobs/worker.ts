@@ -46,6 +46,13 @@ export interface WorkerOptions {
    */
   busy?: () => boolean;
   maxDeferMs?: number;
+  /**
+   * Says whether the web process of the same process is serving many requests (a petition's
+   * page read by thousands right after a surge). The worker then takes at most a quarter of the
+   * time: after each batch it rests three times as long as the batch took (at most
+   * `maxDeferMs`), so the pages keep most of the process and the mail still goes, more slowly.
+   */
+  serving?: () => boolean;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -93,17 +100,25 @@ export class Worker {
   }
 
   private async run(): Promise<void> {
+    const maxDeferMs = this.opts.maxDeferMs ?? 10_000;
     let lastBatch = Date.now();
+    let lastTook = 0;
     let failures = 0;
     while (this.running) {
-      if (this.opts.busy && Date.now() - lastBatch < (this.opts.maxDeferMs ?? 10_000) && this.opts.busy()) {
+      if (this.opts.busy && Date.now() - lastBatch < maxDeferMs && this.opts.busy()) {
         await this.pause(100);
+        continue;
+      }
+      const rest = Math.min(3 * lastTook, maxDeferMs) - (Date.now() - lastBatch - lastTook);
+      if (rest > 0 && this.opts.serving?.()) {
+        await this.pause(Math.min(rest, 100));
         continue;
       }
       lastBatch = Date.now();
       let n = 0;
       try {
         n = await this.tick();
+        lastTook = Date.now() - lastBatch;
         if (failures > 0) this.opts.log?.('job polling works again', { after: failures });
         failures = 0;
       } catch (e) {

@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Language, Translate } from '../../i18n/index.ts';
 import { ErrorPage, type PageContext } from './layout.tsx';
+import type { RateWindow } from '../../util/rate-window.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** BASE_URL (decorated by buildApp). */
     baseUrl: string;
+    /** Requests lately (every request notes itself): the worker of the same process yields to them. */
+    traffic: RateWindow;
   }
   interface FastifyRequest {
     /** The reader's language, chosen once per request (?lang=, then the cookie, then Accept-Language). */
