@@ -6,6 +6,19 @@
 import SQLite from 'better-sqlite3';
 import { newId } from '../../src/util/ids.ts';
 
+/** The tables of the floor, with turnout's unique keys and indexes for these rows (valid on both databases). */
+const FLOOR_SCHEMA = `
+    create table if not exists people (id text primary key, organization_id text not null, email text, given_name text, family_name text, postal_code text, country text, language text, email_status text not null, created_at text not null, modified_at text not null, unique (organization_id, email));
+    create index if not exists people_org_created on people (organization_id, created_at);
+    create table if not exists signatures (id text primary key, petition_id text not null, organization_id text not null, person_id text not null, comments text, source text, referrer text, language text not null, confirmed_at text, created_at text not null, modified_at text not null, client_key text, unique (petition_id, person_id));
+    create index if not exists signatures_petition_created on signatures (petition_id, created_at);
+    create index if not exists signatures_person on signatures (person_id);
+    create table if not exists consents (id text primary key, organization_id text not null, person_id text not null, action_type text not null, action_id text not null, given integer not null, wording text not null, created_at text not null);
+    create index if not exists consents_person on consents (person_id);
+    create table if not exists jobs (id text primary key, kind text not null, payload text not null, status text not null, run_at text not null, created_at text not null);
+    create index if not exists jobs_claim on jobs (status, run_at);
+`;
+
 export interface FloorSigner {
   email: string;
   givenName: string;
@@ -23,17 +36,7 @@ export function openFloor(file: string): Floor {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`
-    create table if not exists people (id text primary key, organization_id text not null, email text, given_name text, family_name text, postal_code text, country text, language text, email_status text not null, created_at text not null, modified_at text not null, unique (organization_id, email));
-    create index if not exists people_org_created on people (organization_id, created_at);
-    create table if not exists signatures (id text primary key, petition_id text not null, organization_id text not null, person_id text not null, comments text, source text, referrer text, language text not null, confirmed_at text, created_at text not null, modified_at text not null, client_key text, unique (petition_id, person_id));
-    create index if not exists signatures_petition_created on signatures (petition_id, created_at);
-    create index if not exists signatures_person on signatures (person_id);
-    create table if not exists consents (id text primary key, organization_id text not null, person_id text not null, action_type text not null, action_id text not null, given integer not null, wording text not null, created_at text not null);
-    create index if not exists consents_person on consents (person_id);
-    create table if not exists jobs (id text primary key, kind text not null, payload text not null, status text not null, run_at text not null, created_at text not null);
-    create index if not exists jobs_claim on jobs (status, run_at);
-  `);
+  db.exec(FLOOR_SCHEMA);
   const person = db.prepare(`insert into people values (?, ?, ?, ?, ?, ?, 'US', 'en', 'subscribed', ?, ?) on conflict (organization_id, email) do update set modified_at = excluded.modified_at returning id`);
   const signature = db.prepare(`insert into signatures values (?, ?, ?, ?, null, 'bench', null, 'en', ?, ?, ?, 'k') on conflict do nothing`);
   const consent = db.prepare(`insert into consents values (?, ?, ?, 'petition', ?, 1, 'Yes, keep me informed', ?)`);
@@ -65,17 +68,7 @@ export async function openPostgresFloor(url: string, connections = 2) {
   const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
   const pool = new pg.Pool({ connectionString: parsed.toString(), max: connections, options: `-c search_path=${schema}` });
-  await pool.query(`
-    create table if not exists people (id text primary key, organization_id text not null, email text, given_name text, family_name text, postal_code text, country text, language text, email_status text not null, created_at text not null, modified_at text not null, unique (organization_id, email));
-    create index if not exists people_org_created on people (organization_id, created_at);
-    create table if not exists signatures (id text primary key, petition_id text not null, organization_id text not null, person_id text not null, comments text, source text, referrer text, language text not null, confirmed_at text, created_at text not null, modified_at text not null, client_key text, unique (petition_id, person_id));
-    create index if not exists signatures_petition_created on signatures (petition_id, created_at);
-    create index if not exists signatures_person on signatures (person_id);
-    create table if not exists consents (id text primary key, organization_id text not null, person_id text not null, action_type text not null, action_id text not null, given integer not null, wording text not null, created_at text not null);
-    create index if not exists consents_person on consents (person_id);
-    create table if not exists jobs (id text primary key, kind text not null, payload text not null, status text not null, run_at text not null, created_at text not null);
-    create index if not exists jobs_claim on jobs (status, run_at);
-  `);
+  await pool.query(FLOOR_SCHEMA);
   const org = newId();
   const petition = newId();
   const people = {
