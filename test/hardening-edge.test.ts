@@ -145,6 +145,15 @@ for (const target of targets()) {
       assertRefusedPage(await send('GET', '/petitions/x%00', undefined, { 'accept-language': 'es' }), 'es', 'in Spanish');
     });
 
+    it('answers a path of slashes or one naming another host with a page (the home page, or 404) whose links stay on this site', async () => {
+      for (const [url, status] of [['//', 200], ['///', 404], ['//evil.example/x', 404], ['//evil.example/x?lang=es', 404]] as const) {
+        const res = await send('GET', url);
+        assert.equal(res.statusCode, status, `${url}: ${res.body.slice(0, 200)}`);
+        assert.match(res.headers['content-type'] as string, /^text\/html/, url);
+        assert.doesNotMatch(res.body, /href="\/\/|href="https?:\/\/evil/, url);
+      }
+    });
+
     it("refuses a NUL in the host check-in's attendance_id, and checks in nobody", async () => {
       const res = await send('POST', `${hostBase}/check-in`, { attendance_id: `${attendanceId}\u0000`, lang: 'es' });
       assertRefusedPage(res, 'es', 'check-in');

@@ -9,6 +9,9 @@ import { slugify } from '../src/util/slug.ts';
 import { csvText } from '../src/util/csv.ts';
 import { pooled } from '../src/mail/mailer.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
+import fc from 'fast-check';
+import type { FastifyRequest } from 'fastify';
+import { pageContext } from '../src/kits/pages/page.ts';
 
 // Every capability's texts (src/<capability>/messages.ts), registered as its index.ts would.
 const SRC = new URL('../src/', import.meta.url);
@@ -121,5 +124,30 @@ describe('small rules', () => {
     assert.equal(ok.baseUrl, 'http://localhost:4000');
     assert.equal(ok.secretKey.length, 32);
     assert.ok(loadConfig({ DATA_DIR: '/tmp/turnout-config-test' }).secretKey.equals(ok.secretKey), 'the key is kept across starts');
+  });
+});
+
+describe('the path a page is told it is at', () => {
+  const at = (url: string) => pageContext({ url, lang: 'en', t: translator('en'), server: { baseUrl: 'http://x.test' } } as unknown as FastifyRequest).path;
+  const viaUrl = (url: string) => {
+    const parsed = new URL(url.replace(/^\/+/, '/'), 'http://x');
+    parsed.searchParams.delete('lang');
+    return parsed.pathname + parsed.search;
+  };
+
+  it('is what URL parsing gives, for plain paths taken as they are and for every other', () => {
+    const segment = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._~%-]{0,12}$/), fc.constantFrom('..', '.', '%2e%2e', '%2E', '.%2e', '%2e.', 'a b', 'ñ', '<x>'));
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 5 }), fc.boolean(), fc.constantFrom('', '?lang=es', '?source=mail&lang=en', '?q=1'), (segments, slash, query) => {
+        const url = `/${segments.join('/')}${slash ? '/' : ''}${query}`;
+        assert.equal(at(url), viaUrl(url), url);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.equal(at('/a/%2e%2e/b'), '/b');
+    // Not a URL of another site, and no error.
+    assert.equal(at('//'), '/');
+    assert.equal(at('//evil.example/x?lang=es'), '/evil.example/x');
+    assert.equal(at('/petitions/x?lang=es&source=a'), '/petitions/x?source=a');
   });
 });
