@@ -142,6 +142,9 @@ describe('on SQLite, a failed flush of the log stops every later write', () => {
     assert.equal(classifyDatabaseFault(later), 'io_error');
     assert.match(later!.message, /could not be flushed to disk \(EIO\); turnout writes nothing more until it is restarted/);
     await assert.rejects(sql`insert into notes (body) values ('outside')`.execute(database.db), /could not be flushed/);
+    // Refused before they ran, not written and then reported as failed; reads still work.
+    const kept = await sql<{ body: string }>`select body from notes where body in ('after', 'outside')`.execute(database.db);
+    assert.deepEqual(kept.rows, []);
     await committer.close();
   });
 });

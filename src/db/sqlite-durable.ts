@@ -54,8 +54,15 @@ export class WalSync {
     return this.next;
   }
 
+  /** The failed flush's error, once one failed. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
   private start(): Promise<void> {
     this.next = null;
+    // Queued behind a flush that then failed: that failure stands for this one too.
+    if (this.failure) return Promise.reject(this.failure);
     const running = this.flush(this.walFd())
       .catch((e: unknown) => {
         const code = (e as { code?: unknown }).code;
@@ -109,6 +116,10 @@ class DurableConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // After a failed flush nothing more is written: a transaction is refused at its begin, a
+    // write outside one before it runs (it would be on disk while its caller heard it failed).
+    const failed = this.wal.failed;
+    if (failed && !this.database.inTransaction && (mayWrite(query) || /^\s*begin/i.test(query.sql))) throw failed;
     const result = await this.inner.executeQuery<R>(query);
     if (!this.database.inTransaction && mayWrite(query)) await this.wal.sync();
     return result;
