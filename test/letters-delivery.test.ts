@@ -8,6 +8,8 @@ import { organization } from './admin-helpers.ts';
 import { makeCampaign, target, writer } from './letters-support.ts';
 import { letterJobHandlers } from '../src/letters/jobs.ts';
 import { ensurePacers, JOB_PACE, resumeTarget } from '../src/letters/delivery.ts';
+import { replaceTargets as replaceLetterTargets } from '../src/letters/service.ts';
+import { nowIso } from '../src/util/ids.ts';
 import { claimJobs, completeJobs } from '../src/jobs/repository.ts';
 import { createMailer, type Mailer, type OutgoingMail } from '../src/mail/mailer.ts';
 import { newId } from '../src/util/ids.ts';
@@ -240,6 +242,16 @@ for (const t of targets()) {
       assert.match(mail.text, /Dear /);
       assert.match(mail.text, /Financien la biblioteca, por favor\./);
       assert.doesNotMatch(mail.text, /Estimad|Atentamente|Enviada por|en nombre de/);
+    });
+
+    it('leaves out a target taken out of the campaign, even when it is resumed after', async () => {
+      const c = await makeCampaign(h, orgId, { title: 'Replaced then resumed' }, [target('Old Clerk', 'old@council.example')]);
+      const old = await db().selectFrom('letter_targets').selectAll().where('campaign_id', '=', c.id).executeTakeFirstOrThrow();
+      await replaceLetterTargets(db(), c, 'fixed', [target('New Clerk', 'new@council.example')], nowIso());
+      // The resume was decided on a read made before the replacement committed.
+      await resumeTarget(db(), old.id, Date.now(), 'fixed@council.example');
+      const after = await db().selectFrom('letter_targets').select(['status', 'email', 'pacer_job_id']).where('id', '=', old.id).executeTakeFirstOrThrow();
+      assert.deepEqual(after, { status: 'removed', email: 'old@council.example', pacer_job_id: null });
     });
 
     it('flags a target whose address bounces and pauses its queue; the others go on; resuming sends the rest', async () => {

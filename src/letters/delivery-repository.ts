@@ -133,8 +133,15 @@ export const sentSince = (q: Q, campaignId: string, since: string) =>
 export const sendCountsOf = (q: Q, campaignId: string) =>
   q.selectFrom('letter_sends').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('campaign_id', '=', campaignId).groupBy('status').execute();
 
-export async function reopenTarget(q: Q, targetId: string, now: string, email?: string) {
-  await q.updateTable('letter_targets').set({ status: 'active', bounce_reason: null, bounced_at: null, modified_at: now, ...(email ? { email } : {}) }).where('id', '=', targetId).execute();
+/** Makes a paused or bounced target active again; false when it was taken out of the campaign. */
+export async function reopenTarget(q: Q, targetId: string, now: string, email?: string): Promise<boolean> {
+  const r = await q
+    .updateTable('letter_targets')
+    .set({ status: 'active', bounce_reason: null, bounced_at: null, modified_at: now, ...(email ? { email } : {}) })
+    .where('id', '=', targetId)
+    .where('status', '!=', 'removed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Letters that bounced go back in the queue when their target is resumed. */

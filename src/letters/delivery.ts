@@ -120,9 +120,11 @@ export async function recordOutcome(
   }
   const message = (outcome.error instanceof Error ? outcome.error.message : String(outcome.error)).slice(0, 500);
   if (isHardBounce(outcome.error)) {
+    // The target first, then its send: the order in which a replacement of the targets
+    // (`removeTargets`) locks them too, so the two cannot deadlock on PostgreSQL.
     await db.transaction().execute(async (trx) => {
-      await repo.endSend(trx, send.id, 'bounced', message);
       await repo.flagBounced(trx, send.target_id, message, now);
+      await repo.endSend(trx, send.id, 'bounced', message);
     });
     return;
   }
@@ -140,9 +142,11 @@ export async function recordBounce(db: Kysely<Database>, targetId: string, reaso
  * go back in the queue and its pacer starts at the next slot.
  */
 export async function resumeTarget(db: Kysely<Database>, targetId: string, nowMs: number, email?: string) {
-  await db.transaction().execute(async (trx) => {
-    await repo.reopenTarget(trx, targetId, iso(nowMs), email);
+  // A target taken out of the campaign meanwhile (a replaced list) stays out: nothing is requeued.
+  const reopened = await db.transaction().execute(async (trx) => {
+    if (!(await repo.reopenTarget(trx, targetId, iso(nowMs), email))) return false;
     await repo.requeueBounced(trx, targetId);
+    return true;
   });
-  await ensurePacers(db, [targetId], nowMs);
+  if (reopened) await ensurePacers(db, [targetId], nowMs);
 }
