@@ -85,6 +85,10 @@ for (const target of targets()) {
       const again = [job('fresh'), { ...job('dup'), id: first.id }];
       await assert.rejects(db().transaction().execute((trx) => insert.execute(trx, again)));
       assert.equal((await db().selectFrom('jobs').select('id').where('id', '=', again[0]!.id as string).execute()).length, 0);
+      // Outside a transaction too: three rows are two statements on SQLite, written as one.
+      const three = [job('one'), job('two'), { ...job('dup'), id: first.id }];
+      await assert.rejects(insert.execute(db(), three));
+      assert.equal((await db().selectFrom('jobs').select('id').where('id', 'in', [three[0]!.id as string, three[1]!.id as string]).execute()).length, 0);
     });
   });
 }

@@ -68,7 +68,10 @@ export class RowStatement<Row extends object, Out = unknown> {
     const out: Out[] = [];
     let at = 0;
     const postgres = q.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-    for (const size of postgres ? runs(rows.length) : ladder(rows.length)) {
+    const sizes = postgres ? runs(rows.length) : ladder(rows.length);
+    // Several statements are one write, as the one multi-row statement they replace was.
+    if (sizes.length > 1 && !q.isTransaction) return q.transaction().execute((trx) => this.execute(trx, rows));
+    for (const size of sizes) {
       const part = rows.slice(at, at + size);
       at += size;
       const text = uniform ? this.text(q, columns, size) : null;

@@ -123,6 +123,7 @@ export class Worker {
         failures = 0;
       } catch (e) {
         // The database is restarting or unreachable: never a crash, a retry with backoff.
+        lastTook = 0;
         failures++;
         const wait = pollBackoffMs(failures);
         if (failures === 1 || wait === 30_000) this.opts.log?.('job poll failed; retrying', { error: String(e), failures, retryInMs: wait });
