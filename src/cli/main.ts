@@ -58,7 +58,7 @@ async function serve(config: Config, opts: { demo: boolean; worker: boolean; qui
   }
   const app = await buildApp(ctx);
   // The worker shares this process with the pages: during a surge it steps aside, and while
-  // the pages are read by hundreds a second it takes at most a quarter of the time (docs/PERFORMANCE.md).
+  // the pages are read by hundreds a second it takes at most a sixth of the time (docs/PERFORMANCE.md).
   const worker = opts.worker
     ? await createWorker(ctx, (msg, extra) => app.log.warn(extra ?? {}, msg), { busy: () => ctx.committer.busy(), serving: () => app.traffic.atLeast(SERVING_PER_SECOND) })
     : null;

@@ -48,8 +48,8 @@ export interface WorkerOptions {
   maxDeferMs?: number;
   /**
    * Says whether the web process of the same process is serving many requests (a petition's
-   * page read by thousands right after a surge). The worker then takes at most a quarter of the
-   * time: after each batch it rests three times as long as the batch took (at most
+   * page read by thousands right after a surge). The worker then takes at most a sixth of the
+   * time: after each batch it rests five times as long as the batch took (at most
    * `maxDeferMs`), so the pages keep most of the process and the mail still goes, more slowly.
    */
   serving?: () => boolean;
@@ -66,6 +66,8 @@ export function pollBackoffMs(failures: number): number {
 }
 
 const DEFAULT_LOCK_MS = 30_000;
+/** While the web process is busy serving, the worker rests this many times as long as each batch took. */
+const SERVING_REST = 5;
 
 export class Worker {
   readonly id = `${hostname()}:${process.pid}:${newId().slice(0, 8)}`;
@@ -109,7 +111,7 @@ export class Worker {
         await this.pause(100);
         continue;
       }
-      const rest = Math.min(3 * lastTook, maxDeferMs) - (Date.now() - lastBatch - lastTook);
+      const rest = Math.min(SERVING_REST * lastTook, maxDeferMs) - (Date.now() - lastBatch - lastTook);
       if (rest > 0 && this.opts.serving?.()) {
         await this.pause(Math.min(rest, 100));
         continue;
