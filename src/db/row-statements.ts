@@ -21,16 +21,16 @@ export function ladder(n: number): number[] {
   return sizes;
 }
 
-// A value the cached text can carry as a parameter; anything else (an expression, a missing
-// column) goes through Kysely, which knows what to do with it.
-const plain = (v: unknown) => v === null || (v !== undefined && (typeof v !== 'object' || v instanceof Uint8Array));
-
 /** PostgreSQL: statements of up to 128 rows, each of its batch's own size (a round trip costs more there than a text). */
 export function runs(n: number): number[] {
   const sizes: number[] = [];
   for (let left = n; left > 0; left -= MOST_ROWS_POSTGRES) sizes.push(Math.min(left, MOST_ROWS_POSTGRES));
   return sizes;
 }
+
+// A value the cached text can carry as a parameter; anything else (an expression, a missing
+// column) goes through Kysely, which knows what to do with it.
+const plain = (v: unknown) => v === null || (v !== undefined && (typeof v !== 'object' || v instanceof Uint8Array));
 
 /**
  * A multi-row statement (an insert, an upsert) whose text is compiled once for each size, not
@@ -56,6 +56,10 @@ export class RowStatement<Row extends object, Out = unknown> {
   /** Runs the statement for the rows and returns what it returned (its `returning` rows). */
   async execute(q: Q, rows: readonly Row[]): Promise<Out[]> {
     if (rows.length === 0) return [];
+    const postgres = q.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+    const sizes = postgres ? runs(rows.length) : ladder(rows.length);
+    // Several statements are one write, as the one multi-row statement they replace was.
+    if (sizes.length > 1 && !q.isTransaction) return q.transaction().execute((trx) => this.execute(trx, rows));
     const columns = Object.keys(rows[0]!);
     const uniform = rows.every((row) => {
       const values = row as Record<string, unknown>;
@@ -67,10 +71,6 @@ export class RowStatement<Row extends object, Out = unknown> {
     });
     const out: Out[] = [];
     let at = 0;
-    const postgres = q.getExecutor().adapter.constructor.name === 'PostgresAdapter';
-    const sizes = postgres ? runs(rows.length) : ladder(rows.length);
-    // Several statements are one write, as the one multi-row statement they replace was.
-    if (sizes.length > 1 && !q.isTransaction) return q.transaction().execute((trx) => this.execute(trx, rows));
     for (const size of sizes) {
       const part = rows.slice(at, at + size);
       at += size;
